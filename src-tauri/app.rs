@@ -1,0 +1,254 @@
+//! What the window can ask for, as plain Rust: each method takes the UI's untrusted
+//! payload, checks it whole, and calls the store. The Tauri commands only forward here.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth;
+use crate::disclosure::{Rules, Value};
+use crate::error::AppError;
+use crate::export::{self, Export, Request};
+use crate::period::{Month, Period, PeriodKind};
+use crate::questionnaire::{self, Questionnaire};
+use crate::store::{Comment, Context, ContextList, Store};
+use crate::summary::Breakdown;
+use crate::validate::{self, ResponsePayload};
+
+pub struct App {
+    store: Mutex<Store>,
+    staff_unlocked: AtomicBool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStateView {
+    pub configured: bool,
+    pub staff_unlocked: bool,
+    pub questionnaire: Questionnaire,
+    pub context: Context,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetupPayload {
+    passphrase: String,
+    teams: Vec<String>,
+    session_types: Vec<String>,
+    roles: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsPayload {
+    teams: Vec<String>,
+    session_types: Vec<String>,
+    roles: Vec<String>,
+    defaults: DefaultsPayload,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DefaultsPayload {
+    team: Option<String>,
+    session_type: Option<String>,
+    role: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Saved {
+    pub saved: bool,
+}
+
+/// One cell of the staff summary table.
+#[derive(Serialize, Debug, Clone)]
+pub struct Cell {
+    pub text: String,
+    pub withheld: bool,
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct TeamCount {
+    pub team: String,
+    pub responses: u64,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Overview {
+    pub total_responses: u64,
+    pub teams: Vec<TeamCount>,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    pub note: String,
+}
+
+impl App {
+    pub fn new(store: Store) -> App {
+        App { store: Mutex::new(store), staff_unlocked: AtomicBool::new(false) }
+    }
+
+    fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
+        self.store.lock().map_err(|_| AppError::Storage("the store lock was poisoned".into()))
+    }
+
+    fn require_staff(&self) -> Result<(), AppError> {
+        if self.staff_unlocked.load(Ordering::SeqCst) {
+            Ok(())
+        } else {
+            Err(AppError::Locked)
+        }
+    }
+
+    pub fn state(&self) -> Result<AppStateView, AppError> {
+        let store = self.store()?;
+        Ok(AppStateView {
+            configured: store.is_configured()?,
+            staff_unlocked: self.staff_unlocked.load(Ordering::SeqCst),
+            questionnaire: questionnaire::questionnaire(),
+            context: store.context()?,
+        })
+    }
+
+    pub fn setup(&self, payload: serde_json::Value) -> Result<(), AppError> {
+        let p: SetupPayload = validate::parse(payload, "setup")?;
+        let lists = [
+            (ContextList::Teams, validate::names(ContextList::Teams, &p.teams)?),
+            (ContextList::SessionTypes, validate::names(ContextList::SessionTypes, &p.session_types)?),
+            (ContextList::Roles, validate::names(ContextList::Roles, &p.roles)?),
+        ];
+        let mut store = self.store()?;
+        if store.is_configured()? {
+            return Err(AppError::AlreadyConfigured);
+        }
+        let hash = auth::hash(&p.passphrase)?;
+        store.configure(&hash, &lists)
+    }
+
+    /// Stores a response. Returns only once it is committed to disk.
+    pub fn submit(&self, payload: serde_json::Value) -> Result<Saved, AppError> {
+        let p: ResponsePayload = validate::parse(payload, "answers")?;
+        let mut store = self.store()?;
+        if !store.is_configured()? {
+            return Err(AppError::NotConfigured);
+        }
+        let response = validate::response(p, &store, Month::current())?;
+        store.submit(&response)?;
+        Ok(Saved { saved: true })
+    }
+
+    pub fn unlock(&self, passphrase: &str) -> Result<(), AppError> {
+        let hash = self.store()?.passphrase_hash()?.ok_or(AppError::NotConfigured)?;
+        if auth::verify(passphrase, &hash) {
+            self.staff_unlocked.store(true, Ordering::SeqCst);
+            Ok(())
+        } else {
+            Err(AppError::WrongPassphrase)
+        }
+    }
+
+    pub fn lock(&self) {
+        self.staff_unlocked.store(false, Ordering::SeqCst);
+    }
+
+    pub fn update_settings(&self, payload: serde_json::Value) -> Result<Context, AppError> {
+        self.require_staff()?;
+        let p: SettingsPayload = validate::parse(payload, "settings")?;
+        let lists = [
+            (ContextList::Teams, validate::names(ContextList::Teams, &p.teams)?),
+            (ContextList::SessionTypes, validate::names(ContextList::SessionTypes, &p.session_types)?),
+            (ContextList::Roles, validate::names(ContextList::Roles, &p.roles)?),
+        ];
+        let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let defaults = [
+            (ContextList::Teams, clean(p.defaults.team)),
+            (ContextList::SessionTypes, clean(p.defaults.session_type)),
+            (ContextList::Roles, clean(p.defaults.role)),
+        ];
+        let mut store = self.store()?;
+        store.update_settings(&lists, &defaults)?;
+        store.context()
+    }
+
+    pub fn comments(&self) -> Result<Vec<Comment>, AppError> {
+        self.require_staff()?;
+        self.store()?.comments()
+    }
+
+    /// The staff summary: the same protected figures an export would hold, one row per
+    /// team and period, for every period that has responses.
+    pub fn overview(&self, period: &str) -> Result<Overview, AppError> {
+        self.require_staff()?;
+        let kind = PeriodKind::parse(period)
+            .ok_or_else(|| AppError::invalid(Some("period".to_string()), "Please choose months or quarters."))?;
+        let store = self.store()?;
+        let now = Month::current();
+        let total_responses = store.response_count()?;
+        let mut rows = Vec::new();
+        let mut per_team: Vec<TeamCount> = Vec::new();
+        if let Some(first) = store.months()?.into_iter().next() {
+            // At most ten years back, whole periods only.
+            let first = first.max((0..119).fold(now, |m, _| m.prev()));
+            let first = Period::of(kind, first).first_month();
+            let request = Request {
+                period: kind,
+                from: first.to_string(),
+                to: now.to_string(),
+                by: Breakdown::None,
+                format: export::Format::Csv,
+            };
+            let rules = Rules::default();
+            let release = export::release(&store, &request, now, &rules)?;
+            let cell = |v: Value| Cell {
+                text: v.display(),
+                withheld: v.is_withheld(),
+                reason: v.reason().map(|r| r.explain(&rules)),
+            };
+            for g in &release.groups {
+                let mut row = vec![
+                    Cell { text: g.key.team.clone(), withheld: false, reason: None },
+                    Cell { text: g.key.period.to_string(), withheld: false, reason: None },
+                    cell(g.responses),
+                ];
+                for id in ["power", "safety", "identity", "overall", "rupture"] {
+                    let v = g
+                        .measures
+                        .iter()
+                        .find(|m| m.measure.id == id)
+                        .map(|m| if id == "rupture" { m.share } else { m.mean.unwrap_or(m.share) })
+                        .unwrap_or(g.responses);
+                    row.push(cell(v));
+                }
+                rows.push(row);
+            }
+            for (team, n) in store.response_count_by_team()? {
+                per_team.push(TeamCount { team, responses: n });
+            }
+        }
+        Ok(Overview {
+            total_responses,
+            teams: per_team,
+            headers: vec![
+                "Team",
+                "Period",
+                "Responses",
+                "Power (average out of 5)",
+                "Safety (average out of 5)",
+                "Identity (average out of 5)",
+                "Overall rating (average out of 5)",
+                "Said something did not feel right",
+            ],
+            rows,
+            note: "These are the figures an export would hold: counts are rounded to 5, small numbers are withheld, and groups of fewer than 10 responses show nothing else.".to_string(),
+        })
+    }
+
+    /// Builds an export from the UI's request (the file is written by the caller).
+    pub fn export(&self, payload: serde_json::Value) -> Result<(Request, Export), AppError> {
+        self.require_staff()?;
+        let request: Request = validate::parse(payload, "export request")?;
+        let export = export::build(&*self.store()?, &request, Month::current())?;
+        Ok((request, export))
+    }
+}

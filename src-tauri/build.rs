@@ -1,0 +1,22 @@
+fn main() {
+    // Each of our commands gets its own permission; the capability file grants exactly these.
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(psi_commands())),
+    )
+    .expect("tauri build step failed");
+}
+
+fn psi_commands() -> &'static [&'static str] {
+    &[
+        "app_state",
+        "setup",
+        "submit_response",
+        "unlock_staff",
+        "lock_staff",
+        "staff_overview",
+        "staff_comments",
+        "update_settings",
+        "export_file",
+    ]
+}

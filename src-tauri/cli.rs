@@ -1,0 +1,176 @@
+//! The command line: the same binary without a window.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::AppError;
+use crate::export::{self, Format, Request};
+use crate::import::{self, ImportError};
+use crate::period::{Month, PeriodKind};
+use crate::store::Store;
+use crate::summary::Breakdown;
+
+#[derive(Parser)]
+#[command(name = "psi-feedback", version, about = "Session feedback on the Power, Safety, Identity model. With no command, opens the window.")]
+struct Cli {
+    /// The database file [default: psi-feedback.sqlite3 in the app data directory]
+    #[arg(long, global = true, env = "PSI_FEEDBACK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add realistic synthetic responses (several teams and months, skewed answers)
+    Demo {
+        #[arg(long, default_value_t = 1000)]
+        responses: u64,
+        #[arg(long, default_value_t = 6)]
+        teams: usize,
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The last month with responses [default: last month]
+        #[arg(long, value_name = "YYYY-MM")]
+        last_month: Option<String>,
+    },
+    /// Import paper forms from a CSV file: all rows or none
+    Import { file: PathBuf },
+    /// Export an anonymised summary
+    Export {
+        #[arg(long, value_enum)]
+        period: PeriodArg,
+        #[arg(long, value_name = "YYYY-MM")]
+        from: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        to: String,
+        #[arg(long, value_enum)]
+        by: Option<ByArg>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PeriodArg {
+    Month,
+    Quarter,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ByArg {
+    SessionType,
+    Role,
+    Choice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Json,
+    Html,
+}
+
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf, String> {
+    db.or_else(|| crate::store::default_path(crate::IDENTIFIER))
+        .ok_or_else(|| "no data directory is known for this user: give --db PATH".to_string())
+}
+
+fn open(db: Option<PathBuf>) -> Result<Store, String> {
+    let path = db_path(db)?;
+    Store::open(&path).map_err(|e| describe(&e, &format!("cannot open {}", path.display())))
+}
+
+fn describe(e: &AppError, context: &str) -> String {
+    match e {
+        AppError::Storage(detail) => format!("{context}: {detail}"),
+        other => format!("{context}: {other}"),
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => crate::shell::run(cli.db),
+        Some(command) => run(command, cli.db),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(message) => {
+            eprintln!("psi-feedback: {message}");
+            1
+        }
+    }
+}
+
+fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
+    let now = Month::current();
+    match command {
+        Command::Demo { responses, teams, months, seed, last_month } => {
+            let last_month = match last_month {
+                Some(m) => Month::parse(&m).ok_or_else(|| format!("--last-month {m:?} is not YYYY-MM"))?,
+                None => now.prev(),
+            };
+            let mut store = open(db)?;
+            let started = std::time::Instant::now();
+            let opts = crate::demo::Options { responses, teams, months, seed, last_month };
+            let n = crate::demo::generate(&mut store, &opts).map_err(|e| describe(&e, "demo data failed"))?;
+            println!("Added {n} synthetic responses in {:.1} s.", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::Import { file } => {
+            let mut store = open(db)?;
+            let input = std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            match import::import(&mut store, input, now) {
+                Ok(n) => {
+                    println!("Imported {n} responses from {}.", file.display());
+                    Ok(())
+                }
+                Err(ImportError::Rejected(problems)) => {
+                    for p in &problems {
+                        eprintln!("{}: {p}", file.display());
+                    }
+                    Err(format!("nothing was imported: {} problem(s) in {}", problems.len(), file.display()))
+                }
+                Err(ImportError::Failed(e)) => Err(describe(&e, "nothing was imported")),
+            }
+        }
+        Command::Export { period, from, to, by, format, out } => {
+            let store = open(db)?;
+            let request = Request {
+                period: match period {
+                    PeriodArg::Month => PeriodKind::Month,
+                    PeriodArg::Quarter => PeriodKind::Quarter,
+                },
+                from,
+                to,
+                by: match by {
+                    None => Breakdown::None,
+                    Some(ByArg::SessionType) => Breakdown::SessionType,
+                    Some(ByArg::Role) => Breakdown::Role,
+                    Some(ByArg::Choice) => Breakdown::Choice,
+                },
+                format: match format {
+                    FormatArg::Csv => Format::Csv,
+                    FormatArg::Json => Format::Json,
+                    FormatArg::Html => Format::Html,
+                },
+            };
+            let built = export::build(&store, &request, now).map_err(|e| describe(&e, "export failed"))?;
+            export::write_file(&out, &built.bytes).map_err(|e| describe(&e, "export failed"))?;
+            println!(
+                "Saved {} ({} groups, {} values withheld).",
+                out.display(),
+                built.groups,
+                built.withheld
+            );
+            Ok(())
+        }
+    }
+}

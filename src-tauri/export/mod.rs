@@ -1,0 +1,219 @@
+//! Exports: a request, the release it makes, and the three file formats.
+//! Every path (window and command line, every format) goes through [`build`].
+
+mod csv_out;
+mod html;
+mod json;
+
+use std::io::Write;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::disclosure::{self, Release, Rules, Scope, Value};
+use crate::error::AppError;
+use crate::period::{self, Month, PeriodKind};
+use crate::questionnaire::COMPATIBLE_VERSIONS;
+use crate::store::{ContextList, Store};
+use crate::summary::{Breakdown, Names, Tallier};
+
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    Json,
+    Html,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "html" => Some(Format::Html),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// What staff ask for. Months are `YYYY-MM`; quarters are given by their first and last months.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    pub period: PeriodKind,
+    pub from: String,
+    pub to: String,
+    #[serde(default = "no_breakdown")]
+    pub by: Breakdown,
+    pub format: Format,
+}
+
+fn no_breakdown() -> Breakdown {
+    Breakdown::None
+}
+
+impl Request {
+    /// A file name that says what the export holds, for the save dialog.
+    pub fn file_name(&self) -> String {
+        let by = match self.by {
+            Breakdown::None => String::new(),
+            b => format!("-by-{}", b.id().replace('_', "-")),
+        };
+        format!("psi-summary-{}-{}-to-{}{by}.{}", self.period.id(), self.from, self.to, self.format.extension())
+    }
+}
+
+/// A finished export: the file's bytes and what it holds.
+pub struct Export {
+    pub bytes: Vec<u8>,
+    pub groups: usize,
+    pub withheld: usize,
+}
+
+/// Builds the protected summary a request asks for.
+pub fn release(store: &Store, request: &Request, now: Month, rules: &Rules) -> Result<Release, AppError> {
+    let periods = period::periods(request.period, &request.from, &request.to, now)
+        .map_err(|e| AppError::invalid(Some("period".to_string()), format!("Those periods cannot be exported: {e}.")))?;
+    let (first, last) = match (periods.first(), periods.last()) {
+        (Some(f), Some(l)) => (f.first_month(), l.last_month()),
+        _ => return Err(AppError::invalid(Some("period".to_string()), "Please choose at least one period.")),
+    };
+    let mut tallier = Tallier::new(request.period, request.by);
+    let left_out = store.for_each_response(first, last, COMPATIBLE_VERSIONS, |row| tallier.add(row))?;
+    let mut names = Names::new();
+    for list in ContextList::ALL {
+        names.insert(list, store.all_names(list)?);
+    }
+    let scope = Scope { period_kind: request.period, periods, breakdown: request.by, left_out_other_versions: left_out };
+    Ok(disclosure::protect(scope, tallier.finish(&names), rules))
+}
+
+/// Builds the export file a request asks for.
+pub fn build(store: &Store, request: &Request, now: Month) -> Result<Export, AppError> {
+    let release = release(store, request, now, &Rules::default())?;
+    let bytes = render(&release, request.format);
+    Ok(Export { bytes, groups: release.groups.len(), withheld: release.withheld_count() })
+}
+
+pub fn render(release: &Release, format: Format) -> Vec<u8> {
+    match format {
+        Format::Csv => csv_out::write(release),
+        Format::Json => json::write(release),
+        Format::Html => html::write(release),
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced,
+/// then renamed over the target.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| AppError::Export(format!("{e} ({})", path.display()));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// One statistic of one group: the tidy row every format is made of.
+pub struct Row<'a> {
+    pub team: &'a str,
+    pub period: String,
+    pub breakdown_value: Option<&'a str>,
+    pub measure: &'static str,
+    pub measure_label: &'static str,
+    pub statistic: &'static str,
+    pub option: Option<&'static str>,
+    pub option_label: Option<&'static str>,
+    pub value: Value,
+}
+
+/// The release as tidy rows, in a fixed order.
+pub fn rows(release: &Release) -> Vec<Row<'_>> {
+    let mut out = Vec::new();
+    for g in &release.groups {
+        let base = |measure, measure_label, statistic, option: Option<(&'static str, &'static str)>, value| Row {
+            team: &g.key.team,
+            period: g.key.period.to_string(),
+            breakdown_value: g.key.breakdown_value.as_deref(),
+            measure,
+            measure_label,
+            statistic,
+            option: option.map(|o| o.0),
+            option_label: option.map(|o| o.1),
+            value,
+        };
+        out.push(base("responses", "Responses in this group", "count", None, g.responses));
+        for m in &g.measures {
+            let (id, label) = (m.measure.id, m.measure.label);
+            out.push(base(id, label, "answered", None, m.answered));
+            for o in &m.options {
+                out.push(base(id, label, "count", Some((o.option.id, o.option.label)), o.count));
+            }
+            if let Some(v) = m.mean {
+                out.push(base(id, label, "mean", None, v));
+            }
+            if let Some(v) = m.sd {
+                out.push(base(id, label, "sd", None, v));
+            }
+            out.push(base(id, label, "percent", None, m.share));
+        }
+    }
+    out
+}
+
+/// Plain words for the note every format carries.
+pub fn notes(release: &Release) -> Vec<String> {
+    let mut notes = release.rules.plain_words();
+    notes.push(
+        "Percent rows give the share of answers in the measure's headline options (see each measure's description)."
+            .to_string(),
+    );
+    notes.push("Scores are averages on a 1 to 5 scale, where 5 is the best.".to_string());
+    if release.left_out_other_versions > 0 {
+        notes.push(format!(
+            "{} responses to an older questionnaire with different questions are left out.",
+            release.left_out_other_versions
+        ));
+    }
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_say_what_the_export_holds() {
+        let r = Request {
+            period: PeriodKind::Quarter,
+            from: "2026-01".into(),
+            to: "2026-06".into(),
+            by: Breakdown::SessionType,
+            format: Format::Json,
+        };
+        assert_eq!(r.file_name(), "psi-summary-quarter-2026-01-to-2026-06-by-session-type.json");
+    }
+
+    #[test]
+    fn write_file_replaces_whole_or_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_file(&path, b"first").unwrap();
+        write_file(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let missing = dir.path().join("no-such-dir").join("out.csv");
+        assert!(matches!(write_file(&missing, b"x"), Err(AppError::Export(_))));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(psi_feedback::cli::main());
+}

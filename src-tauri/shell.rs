@@ -1,0 +1,128 @@
+//! The Tauri shell: the only module that knows about Tauri. Each command forwards the
+//! UI's payload to [`crate::app::App`] and returns its result or error.
+
+use std::path::PathBuf;
+
+use tauri::{AppHandle, Manager, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::app::{App, AppStateView, Overview, Saved};
+use crate::error::AppError;
+use crate::export;
+use crate::store::{Comment, Context, Store};
+
+#[tauri::command]
+fn app_state(app: State<'_, App>) -> Result<AppStateView, AppError> {
+    app.state()
+}
+
+#[tauri::command]
+fn setup(app: State<'_, App>, setup: serde_json::Value) -> Result<(), AppError> {
+    app.setup(setup)
+}
+
+#[tauri::command]
+fn submit_response(app: State<'_, App>, response: serde_json::Value) -> Result<Saved, AppError> {
+    app.submit(response)
+}
+
+#[tauri::command]
+fn unlock_staff(app: State<'_, App>, passphrase: String) -> Result<(), AppError> {
+    app.unlock(&passphrase)
+}
+
+#[tauri::command]
+fn lock_staff(app: State<'_, App>) {
+    app.lock()
+}
+
+#[tauri::command]
+fn staff_overview(app: State<'_, App>, period: String) -> Result<Overview, AppError> {
+    app.overview(&period)
+}
+
+#[tauri::command]
+fn staff_comments(app: State<'_, App>) -> Result<Vec<Comment>, AppError> {
+    app.comments()
+}
+
+#[tauri::command]
+fn update_settings(app: State<'_, App>, settings: serde_json::Value) -> Result<Context, AppError> {
+    app.update_settings(settings)
+}
+
+#[derive(serde::Serialize)]
+struct ExportResult {
+    saved: bool,
+    path: Option<String>,
+    groups: usize,
+    withheld: usize,
+}
+
+/// Builds the export, asks where to save it with the native dialog, and writes it.
+/// The webview never gets a filesystem permission. Async so the dialog does not block
+/// the main thread.
+#[tauri::command]
+async fn export_file<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    request: serde_json::Value,
+) -> Result<ExportResult, AppError> {
+    let (request, built) = app.export(request)?;
+    let (label, ext) = match request.format {
+        export::Format::Csv => ("CSV spreadsheet", "csv"),
+        export::Format::Json => ("JSON data", "json"),
+        export::Format::Html => ("Printable report", "html"),
+    };
+    let chosen = handle
+        .dialog()
+        .file()
+        .set_title("Save the anonymised summary")
+        .set_file_name(request.file_name())
+        .add_filter(label, &[ext])
+        .blocking_save_file();
+    let Some(chosen) = chosen else {
+        return Ok(ExportResult { saved: false, path: None, groups: 0, withheld: 0 });
+    };
+    let path = chosen.into_path().map_err(|e| AppError::Export(e.to_string()))?;
+    export::write_file(&path, &built.bytes)?;
+    Ok(ExportResult { saved: true, path: Some(path.display().to_string()), groups: built.groups, withheld: built.withheld })
+}
+
+/// Registers the plugin and commands on any runtime, so tests can use the mock runtime.
+pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
+        app_state,
+        setup,
+        submit_response,
+        unlock_staff,
+        lock_staff,
+        staff_overview,
+        staff_comments,
+        update_settings,
+        export_file
+    ])
+}
+
+/// The app with its state, on any runtime. `db` is the database file; `None` means the
+/// app data directory.
+pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, db: Option<PathBuf>) -> tauri::Result<tauri::App<R>> {
+    self::builder(builder)
+        .setup(move |app| {
+            let path = match db {
+                Some(p) => p,
+                None => app.path().app_data_dir()?.join(crate::store::DB_FILE),
+            };
+            let store = Store::open(&path).map_err(|e| format!("cannot open the database {}: {e:?}", path.display()))?;
+            app.manage(App::new(store));
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+}
+
+/// Runs the window until it is closed.
+pub fn run(db: Option<PathBuf>) -> Result<(), String> {
+    let app = build_app(tauri::Builder::default(), db).map_err(|e| e.to_string())?;
+    app.run(|_, _| {});
+    Ok(())
+}

@@ -1,0 +1,594 @@
+//! The SQLite store: the only place that reads or writes the database.
+
+mod migrations;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::period::Month;
+use crate::questionnaire::{Answers, ITEMS};
+
+/// File name of the database inside the app data directory.
+pub const DB_FILE: &str = "psi-feedback.sqlite3";
+
+/// The database the window and the command line use when none is given: the app data
+/// directory that Tauri's `app_data_dir()` gives for our identifier.
+pub fn default_path(identifier: &str) -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join(identifier).join(DB_FILE))
+}
+
+/// The three lists staff keep in settings and choose from at hand-over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContextList {
+    Teams,
+    SessionTypes,
+    Roles,
+}
+
+impl ContextList {
+    pub const ALL: [ContextList; 3] = [ContextList::Teams, ContextList::SessionTypes, ContextList::Roles];
+
+    fn table(self) -> &'static str {
+        match self {
+            ContextList::Teams => "teams",
+            ContextList::SessionTypes => "session_types",
+            ContextList::Roles => "roles",
+        }
+    }
+
+    /// The settings field and payload key naming this list.
+    pub fn field(self) -> &'static str {
+        match self {
+            ContextList::Teams => "teams",
+            ContextList::SessionTypes => "session_types",
+            ContextList::Roles => "roles",
+        }
+    }
+
+    pub fn default_field(self) -> &'static str {
+        match self {
+            ContextList::Teams => "team",
+            ContextList::SessionTypes => "session_type",
+            ContextList::Roles => "role",
+        }
+    }
+
+    /// Singular, in words.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContextList::Teams => "team",
+            ContextList::SessionTypes => "session type",
+            ContextList::Roles => "practitioner role",
+        }
+    }
+
+    fn default_key(self) -> &'static str {
+        match self {
+            ContextList::Teams => "default_team",
+            ContextList::SessionTypes => "default_session_type",
+            ContextList::Roles => "default_role",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Defaults {
+    pub team: Option<i64>,
+    pub session_type: Option<i64>,
+    pub role: Option<i64>,
+}
+
+/// What staff choose from at hand-over: the active names of each list and the defaults.
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub teams: Vec<Choice>,
+    pub session_types: Vec<Choice>,
+    pub roles: Vec<Choice>,
+    pub defaults: Defaults,
+}
+
+/// Where a response came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Device,
+    Paper,
+    Demo,
+}
+
+impl Source {
+    fn id(self) -> &'static str {
+        match self {
+            Source::Device => "device",
+            Source::Paper => "paper",
+            Source::Demo => "demo",
+        }
+    }
+}
+
+/// A validated response, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewResponse {
+    pub questionnaire_version: u32,
+    pub session_month: Month,
+    pub source: Source,
+    pub team: i64,
+    pub session_type: i64,
+    pub role: i64,
+    pub answers: Answers,
+    pub comment: Option<String>,
+}
+
+/// One stored response as summaries read it: context ids, month and answers only.
+#[derive(Debug, Clone)]
+pub struct ResponseRow {
+    pub team: i64,
+    pub session_type: i64,
+    pub role: i64,
+    pub month: Month,
+    pub answers: Answers,
+}
+
+/// A comment as staff read it: no time finer than the month.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comment {
+    pub team: String,
+    pub month: String,
+    pub comment: String,
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+const PASSPHRASE_KEY: &str = "staff_passphrase_hash";
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, AppError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| AppError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+        }
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL: readers (a staff summary) never block a submit. synchronous=FULL: in WAL
+        // mode, NORMAL can lose the last commits on power loss; FULL syncs the WAL at
+        // every commit, so a response is on disk before the UI says "thank you".
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrations::migrations().to_latest(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    pub fn schema_version(&self) -> Result<i64, AppError> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    pub fn is_configured(&self) -> Result<bool, AppError> {
+        Ok(self.setting(PASSPHRASE_KEY)?.is_some())
+    }
+
+    pub fn passphrase_hash(&self) -> Result<Option<String>, AppError> {
+        self.setting(PASSPHRASE_KEY)
+    }
+
+    /// First-run setup: passphrase hash and the three lists, all in one transaction.
+    pub fn configure(&mut self, passphrase_hash: &str, lists: &[(ContextList, Vec<String>)]) -> Result<(), AppError> {
+        let tx = self.conn.transaction()?;
+        if get_setting(&tx, PASSPHRASE_KEY)?.is_some() {
+            return Err(AppError::AlreadyConfigured);
+        }
+        set_setting(&tx, PASSPHRASE_KEY, passphrase_hash)?;
+        for (list, names) in lists {
+            replace_list(&tx, *list, names)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the lists (names left out are hidden, not deleted) and the defaults,
+    /// given by name. All or nothing.
+    pub fn update_settings(
+        &mut self,
+        lists: &[(ContextList, Vec<String>)],
+        defaults: &[(ContextList, Option<String>)],
+    ) -> Result<(), AppError> {
+        let tx = self.conn.transaction()?;
+        for (list, names) in lists {
+            replace_list(&tx, *list, names)?;
+        }
+        for (list, name) in defaults {
+            match name {
+                None => {
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [list.default_key()])?;
+                }
+                Some(name) => {
+                    let id = find_active(&tx, *list, name)?.ok_or_else(|| {
+                        AppError::invalid(
+                            Some(list.default_field().to_string()),
+                            format!("The default {} \"{name}\" is not in the list.", list.noun()),
+                        )
+                    })?;
+                    set_setting(&tx, list.default_key(), &id.to_string())?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds the names that are missing to the lists (used by the demo data).
+    pub fn ensure_names(&mut self, list: ContextList, names: &[String]) -> Result<Vec<i64>, AppError> {
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::new();
+        for name in names {
+            ids.push(upsert_name(&tx, list, name)?);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    pub fn context(&self) -> Result<Context, AppError> {
+        let default = |list: ContextList| -> Result<Option<i64>, AppError> {
+            Ok(self.setting(list.default_key())?.and_then(|v| v.parse().ok()))
+        };
+        Ok(Context {
+            teams: self.active_choices(ContextList::Teams)?,
+            session_types: self.active_choices(ContextList::SessionTypes)?,
+            roles: self.active_choices(ContextList::Roles)?,
+            defaults: Defaults {
+                team: default(ContextList::Teams)?,
+                session_type: default(ContextList::SessionTypes)?,
+                role: default(ContextList::Roles)?,
+            },
+        })
+    }
+
+    fn active_choices(&self, list: ContextList) -> Result<Vec<Choice>, AppError> {
+        // The table name comes from a fixed enum, never from input.
+        let sql = format!("SELECT id, name FROM {} WHERE active = 1 ORDER BY name COLLATE NOCASE", list.table());
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| Ok(Choice { id: r.get(0)?, name: r.get(1)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every name ever in a list, hidden ones included, by id: summaries need past names.
+    pub fn all_names(&self, list: ContextList) -> Result<HashMap<i64, String>, AppError> {
+        let sql = format!("SELECT id, name FROM {}", list.table());
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The id of an active name (case-insensitive), if there is one.
+    pub fn active_id(&self, list: ContextList, name: &str) -> Result<Option<i64>, AppError> {
+        find_active(&self.conn, list, name)
+    }
+
+    pub fn is_active(&self, list: ContextList, id: i64) -> Result<bool, AppError> {
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND active = 1", list.table());
+        Ok(self.conn.query_row(&sql, [id], |_| Ok(())).optional()?.is_some())
+    }
+
+    /// Stores one response. When this returns, the response is committed and synced.
+    pub fn submit(&mut self, response: &NewResponse) -> Result<i64, AppError> {
+        let tx = self.conn.transaction()?;
+        let id = insert_response(&tx, response)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Stores many responses in one transaction: all of them or none.
+    pub fn insert_all(&mut self, responses: &[NewResponse]) -> Result<(), AppError> {
+        let tx = self.conn.transaction()?;
+        for r in responses {
+            insert_response(&tx, r)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Stores responses produced one by one, in one transaction (the demo's millions).
+    pub fn insert_iter(&mut self, responses: impl Iterator<Item = NewResponse>) -> Result<u64, AppError> {
+        let tx = self.conn.transaction()?;
+        let mut n = 0;
+        for r in responses {
+            insert_response(&tx, &r)?;
+            n += 1;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    pub fn response_count(&self) -> Result<u64, AppError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?)
+    }
+
+    /// How many responses each team has, by name.
+    pub fn response_count_by_team(&self) -> Result<Vec<(String, u64)>, AppError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.name, count(*) FROM responses r JOIN teams t ON t.id = r.team_id
+             GROUP BY t.id ORDER BY t.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Comments, newest first, with the team and month only.
+    pub fn comments(&self) -> Result<Vec<Comment>, AppError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.name, r.session_month, r.comment FROM responses r JOIN teams t ON t.id = r.team_id
+             WHERE r.comment IS NOT NULL ORDER BY r.session_month DESC, r.id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| Ok(Comment { team: r.get(0)?, month: r.get(1)?, comment: r.get(2)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The months that hold responses, oldest first.
+    pub fn months(&self) -> Result<Vec<Month>, AppError> {
+        let mut stmt = self.conn.prepare("SELECT DISTINCT session_month FROM responses ORDER BY session_month")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for m in rows {
+            out.extend(Month::parse(&m?));
+        }
+        Ok(out)
+    }
+
+    /// Calls `f` for every response of a compatible questionnaire version in the months
+    /// `from..=to`. Returns how many responses of other versions were left out.
+    pub fn for_each_response(
+        &self,
+        from: Month,
+        to: Month,
+        versions: &[u32],
+        mut f: impl FnMut(&ResponseRow),
+    ) -> Result<u64, AppError> {
+        // Column list from the questionnaire's own ids, which are fixed identifiers.
+        let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
+        let sql = format!(
+            "SELECT questionnaire_version, team_id, session_type_id, role_id, session_month, {}
+             FROM responses WHERE session_month BETWEEN ?1 AND ?2",
+            columns.join(", ")
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+        let mut left_out = 0;
+        let mut month_cache: Option<(String, Month)> = None;
+        while let Some(r) = rows.next()? {
+            let version: u32 = r.get(0)?;
+            if !versions.contains(&version) {
+                left_out += 1;
+                continue;
+            }
+            let month_text = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
+            let month = match &month_cache {
+                Some((text, m)) if text == month_text => *m,
+                _ => {
+                    let m = Month::parse(month_text).ok_or_else(|| {
+                        AppError::Storage(format!("a stored month is not valid: {month_text:?}"))
+                    })?;
+                    month_cache = Some((month_text.to_string(), m));
+                    m
+                }
+            };
+            let mut answers: Answers = [None; ITEMS.len()];
+            for (i, a) in answers.iter_mut().enumerate() {
+                *a = r.get::<_, Option<u8>>(5 + i)?;
+            }
+            f(&ResponseRow { team: r.get(1)?, session_type: r.get(2)?, role: r.get(3)?, month, answers });
+        }
+        Ok(left_out)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>, AppError> {
+        get_setting(&self.conn, key)
+    }
+
+    /// The connection, for tests and the benchmark that inspect the file directly.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>, AppError> {
+    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+fn set_setting(tx: &Transaction, key: &str, value: &str) -> Result<(), AppError> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn find_active(conn: &Connection, list: ContextList, name: &str) -> Result<Option<i64>, AppError> {
+    let sql = format!("SELECT id FROM {} WHERE name = ?1 AND active = 1", list.table());
+    Ok(conn.query_row(&sql, [name.trim()], |r| r.get(0)).optional()?)
+}
+
+fn upsert_name(tx: &Transaction, list: ContextList, name: &str) -> Result<i64, AppError> {
+    let sql = format!(
+        "INSERT INTO {t} (name, active) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE SET active = 1 RETURNING id",
+        t = list.table()
+    );
+    Ok(tx.query_row(&sql, [name], |r| r.get(0))?)
+}
+
+/// Makes `names` the active list: new names are added, missing ones hidden.
+fn replace_list(tx: &Transaction, list: ContextList, names: &[String]) -> Result<(), AppError> {
+    tx.execute(&format!("UPDATE {} SET active = 0", list.table()), [])?;
+    for name in names {
+        upsert_name(tx, list, name)?;
+    }
+    Ok(())
+}
+
+fn insert_response(tx: &Transaction, r: &NewResponse) -> Result<i64, AppError> {
+    let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
+    let placeholders: Vec<String> = (9..9 + columns.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO responses (questionnaire_version, submitted_at, session_month, source, team_id,
+             session_type_id, role_id, comment, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {})",
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    let mut stmt = tx.prepare_cached(&sql)?;
+    let submitted_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![
+        Box::new(r.questionnaire_version),
+        Box::new(submitted_at),
+        Box::new(r.session_month.to_string()),
+        Box::new(r.source.id()),
+        Box::new(r.team),
+        Box::new(r.session_type),
+        Box::new(r.role),
+        Box::new(r.comment.clone()),
+    ];
+    values.extend(r.answers.iter().map(|a| Box::new(*a) as Box<dyn rusqlite::ToSql>));
+    stmt.execute(rusqlite::params_from_iter(values.iter()))?;
+    Ok(tx.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::questionnaire::{self, item_index};
+
+    fn temp_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("nested").join(DB_FILE)).unwrap();
+        (dir, store)
+    }
+
+    fn configured() -> (tempfile::TempDir, Store) {
+        let (dir, mut s) = temp_store();
+        s.configure(
+            "$argon2id$fake",
+            &[
+                (ContextList::Teams, vec!["North".into(), "South".into()]),
+                (ContextList::SessionTypes, vec!["Individual".into()]),
+                (ContextList::Roles, vec!["Nurse".into()]),
+            ],
+        )
+        .unwrap();
+        (dir, s)
+    }
+
+    fn response(s: &Store) -> NewResponse {
+        let mut answers: Answers = [None; ITEMS.len()];
+        answers[item_index("power_say").unwrap()] = Some(4);
+        answers[item_index("rupture").unwrap()] = Some(0);
+        NewResponse {
+            questionnaire_version: questionnaire::VERSION,
+            session_month: Month::parse("2026-03").unwrap(),
+            source: Source::Device,
+            team: s.active_id(ContextList::Teams, "north").unwrap().unwrap(),
+            session_type: s.active_id(ContextList::SessionTypes, "Individual").unwrap().unwrap(),
+            role: s.active_id(ContextList::Roles, "Nurse").unwrap().unwrap(),
+            answers,
+            comment: Some("Kind and clear".into()),
+        }
+    }
+
+    #[test]
+    fn opens_empty_with_wal_and_full_sync_and_latest_schema() {
+        let (_d, s) = temp_store();
+        let mode: String = s.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = s.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        assert_eq!(sync, 2, "FULL");
+        assert_eq!(s.schema_version().unwrap(), 1);
+        assert!(!s.is_configured().unwrap());
+        assert_eq!(s.response_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn every_item_has_a_column_with_a_range_check_matching_its_options() {
+        let (_d, s) = configured();
+        for item in ITEMS {
+            let sql = format!("SELECT {} FROM responses LIMIT 0", item.id);
+            s.conn.prepare(&sql).unwrap_or_else(|e| panic!("no column for {}: {e}", item.id));
+        }
+        // One past the last option is refused by the schema itself.
+        let r = response(&s);
+        let idx = item_index("rupture").unwrap();
+        let mut bad = r.clone();
+        bad.answers[idx] = Some(ITEMS[idx].options.len() as u8 + 1);
+        let mut s = s;
+        assert!(s.submit(&bad).is_err());
+        assert_eq!(s.response_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn submit_and_read_back() {
+        let (_d, mut s) = configured();
+        let r = response(&s);
+        s.submit(&r).unwrap();
+        assert_eq!(s.response_count().unwrap(), 1);
+        let mut seen = Vec::new();
+        let from = Month::parse("2026-01").unwrap();
+        let to = Month::parse("2026-12").unwrap();
+        let left_out = s.for_each_response(from, to, &[1], |row| seen.push(row.clone())).unwrap();
+        assert_eq!(left_out, 0);
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].answers, r.answers);
+        assert_eq!(seen[0].month, r.session_month);
+        let outside = s.for_each_response(from, from, &[1], |_| panic!("March is outside January")).unwrap();
+        assert_eq!(outside, 0);
+        let other_version = s.for_each_response(from, to, &[2], |_| panic!("version 1 is not 2")).unwrap();
+        assert_eq!(other_version, 1);
+        let c = s.comments().unwrap();
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].team.as_str(), c[0].month.as_str(), c[0].comment.as_str()), ("North", "2026-03", "Kind and clear"));
+    }
+
+    #[test]
+    fn insert_all_is_all_or_nothing() {
+        let (_d, mut s) = configured();
+        let good = response(&s);
+        let mut bad = good.clone();
+        bad.team = 999; // no such team: the foreign key refuses it
+        assert!(s.insert_all(&[good.clone(), good.clone(), bad]).is_err());
+        assert_eq!(s.response_count().unwrap(), 0);
+        s.insert_all(&[good.clone(), good]).unwrap();
+        assert_eq!(s.response_count().unwrap(), 2);
+    }
+
+    #[test]
+    fn configure_once_then_settings_hide_names_and_set_defaults() {
+        let (_d, mut s) = configured();
+        assert!(s.is_configured().unwrap());
+        assert!(matches!(s.configure("x", &[]), Err(AppError::AlreadyConfigured)));
+        let north = s.active_id(ContextList::Teams, "North").unwrap().unwrap();
+        s.update_settings(
+            &[(ContextList::Teams, vec!["South".into(), "East".into()])],
+            &[(ContextList::Teams, Some("East".into()))],
+        )
+        .unwrap();
+        let ctx = s.context().unwrap();
+        let names: Vec<_> = ctx.teams.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["East", "South"]);
+        assert_eq!(ctx.defaults.team, s.active_id(ContextList::Teams, "East").unwrap());
+        assert!(!s.is_active(ContextList::Teams, north).unwrap());
+        assert_eq!(s.all_names(ContextList::Teams).unwrap()[&north], "North", "hidden names are kept");
+        // A default that is not in the list is refused, and nothing changes.
+        let err = s
+            .update_settings(&[(ContextList::Teams, vec!["West".into()])], &[(ContextList::Teams, Some("North".into()))])
+            .unwrap_err();
+        assert_eq!(err.field(), Some("team"));
+        assert_eq!(s.context().unwrap().teams.len(), 2);
+    }
+}

@@ -1,0 +1,190 @@
+//! Checks everything the UI sends. The UI is not trusted: each command passes its whole
+//! payload through here before anything is stored.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::period::Month;
+use crate::questionnaire::{self, Answers, COMMENT_MAX_CHARS, ITEMS};
+use crate::store::{ContextList, NewResponse, Source, Store};
+
+/// A response as the UI sends it. Skipped questions are left out of `answers`;
+/// "I'd rather not say" is code 0.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsePayload {
+    pub team: i64,
+    pub session_type: i64,
+    pub role: i64,
+    #[serde(default)]
+    pub answers: BTreeMap<String, i64>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Turns untrusted JSON into a payload, with a plain error for the wrong shape or types.
+pub fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, AppError> {
+    serde_json::from_value(value).map_err(|e| AppError::invalid(None, format!("The {what} could not be read: {e}.")))
+}
+
+/// Checks a response against the questionnaire and the store's lists.
+pub fn response(payload: ResponsePayload, store: &Store, month: Month) -> Result<NewResponse, AppError> {
+    let check = |list: ContextList, id: i64| -> Result<i64, AppError> {
+        if store.is_active(list, id)? {
+            Ok(id)
+        } else {
+            Err(AppError::invalid(
+                Some(list.default_field().to_string()),
+                format!("Please choose a {} from the list.", list.noun()),
+            ))
+        }
+    };
+    let team = check(ContextList::Teams, payload.team)?;
+    let session_type = check(ContextList::SessionTypes, payload.session_type)?;
+    let role = check(ContextList::Roles, payload.role)?;
+    let answers = answers(&payload.answers)?;
+    let comment = comment(payload.comment)?;
+    Ok(NewResponse {
+        questionnaire_version: questionnaire::VERSION,
+        session_month: month,
+        source: Source::Device,
+        team,
+        session_type,
+        role,
+        answers,
+        comment,
+    })
+}
+
+pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
+    let mut out: Answers = [None; ITEMS.len()];
+    for (id, &code) in given {
+        let Some(index) = questionnaire::item_index(id) else {
+            let shown: String = id.chars().take(40).collect();
+            return Err(AppError::invalid(None, format!("There is no question called \"{shown}\".")));
+        };
+        let item = &ITEMS[index];
+        match u8::try_from(code) {
+            Ok(c) if item.accepts(c) => out[index] = Some(c),
+            _ => {
+                return Err(AppError::invalid(
+                    Some(item.id.to_string()),
+                    format!("The answer to \"{}\" is not one of the choices.", item.text),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// An optional comment: trimmed, empty means none, at most [`COMMENT_MAX_CHARS`].
+pub fn comment(given: Option<String>) -> Result<Option<String>, AppError> {
+    let Some(text) = given else { return Ok(None) };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > COMMENT_MAX_CHARS {
+        return Err(AppError::invalid(
+            Some("comment".to_string()),
+            format!("The comment is too long. Please keep it under {COMMENT_MAX_CHARS} characters."),
+        ));
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(AppError::invalid(Some("comment".to_string()), "The comment has characters that cannot be stored."));
+    }
+    Ok(Some(text.to_string()))
+}
+
+pub const NAME_MAX_CHARS: usize = 60;
+pub const LIST_MAX: usize = 50;
+
+/// A list of names staff keep in settings: trimmed, blank lines dropped, no duplicates
+/// (ignoring case), each short and printable, at least one, at most [`LIST_MAX`].
+pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppError> {
+    let field = || Some(list.field().to_string());
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for raw in given {
+        let name = raw.trim();
+        if name.is_empty() {
+            continue;
+        }
+        if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                field(),
+                format!("Each {} name must be one line of at most {NAME_MAX_CHARS} characters.", list.noun()),
+            ));
+        }
+        if !seen.insert(name.to_lowercase()) {
+            return Err(AppError::invalid(field(), format!("The {} \"{name}\" is listed twice.", list.noun())));
+        }
+        out.push(name.to_string());
+    }
+    if out.is_empty() {
+        return Err(AppError::invalid(field(), format!("Please give at least one {}.", list.noun())));
+    }
+    if out.len() > LIST_MAX {
+        return Err(AppError::invalid(field(), format!("Please give at most {LIST_MAX} of each list.")));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn answers_accept_options_and_declined_and_skips() {
+        let a = answers(&map(&[("power_say", 5), ("rupture", 0), ("attending_choice", 3)])).unwrap();
+        assert_eq!(a[questionnaire::item_index("power_say").unwrap()], Some(5));
+        assert_eq!(a[questionnaire::item_index("rupture").unwrap()], Some(0));
+        assert_eq!(a[questionnaire::item_index("safety_trust").unwrap()], None);
+    }
+
+    #[test]
+    fn answers_refuse_unknown_items_and_out_of_range_codes_naming_the_item() {
+        assert_eq!(answers(&map(&[("power_say", 6)])).unwrap_err().field(), Some("power_say"));
+        assert_eq!(answers(&map(&[("rupture", 4)])).unwrap_err().field(), Some("rupture"));
+        assert_eq!(answers(&map(&[("overall", -1)])).unwrap_err().field(), Some("overall"));
+        assert_eq!(answers(&map(&[("overall", i64::MAX)])).unwrap_err().field(), Some("overall"));
+        let e = answers(&map(&[("favourite_colour", 1)])).unwrap_err();
+        assert!(e.to_string().contains("favourite_colour"));
+    }
+
+    #[test]
+    fn comments_are_trimmed_and_limited() {
+        assert_eq!(comment(None).unwrap(), None);
+        assert_eq!(comment(Some("   ".into())).unwrap(), None);
+        assert_eq!(comment(Some(" thanks \n".into())).unwrap().as_deref(), Some("thanks"));
+        assert!(comment(Some("x".repeat(COMMENT_MAX_CHARS))).is_ok());
+        assert_eq!(comment(Some("x".repeat(COMMENT_MAX_CHARS + 1))).unwrap_err().field(), Some("comment"));
+        assert!(comment(Some("a\0b".into())).is_err());
+    }
+
+    #[test]
+    fn names_are_cleaned_and_checked() {
+        let l = ContextList::Teams;
+        let ok = names(l, &[" North ".into(), "".into(), "South".into()]).unwrap();
+        assert_eq!(ok, ["North", "South"]);
+        assert_eq!(names(l, &["A".into(), "a".into()]).unwrap_err().field(), Some("teams"));
+        assert!(names(l, &[]).is_err());
+        assert!(names(l, &["x".repeat(NAME_MAX_CHARS + 1)]).is_err());
+        assert!(names(l, &["two\nlines".into()]).is_err());
+    }
+
+    #[test]
+    fn payload_shape_errors_are_plain() {
+        let v = serde_json::json!({"team": "one", "session_type": 1, "role": 1});
+        let e = parse::<ResponsePayload>(v, "answers").unwrap_err();
+        assert_eq!(e.kind(), "invalid");
+        let v = serde_json::json!({"team": 1, "session_type": 1, "role": 1, "name": "Sam"});
+        assert!(parse::<ResponsePayload>(v, "answers").is_err(), "unknown fields are refused");
+    }
+}

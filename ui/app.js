@@ -1,0 +1,1166 @@
+// PSI Feedback: the web UI.
+//
+// Plain DOM, no framework. Each screen is a small function that builds its content with
+// `el()` and hands it to `showScreen()`, which swaps the content of <main>, sets the page
+// title and moves focus to the screen's <h1>. All text from the Rust side (team names,
+// comments, ...) goes into the page as text nodes only, never as HTML.
+'use strict';
+
+(function () {
+  const APP_NAME = 'PSI Feedback';
+  const THANKS_TIMEOUT_MS = 20000;
+  const MONTH_NAMES = [
+    'January', 'February', 'March', 'April', 'May', 'June',
+    'July', 'August', 'September', 'October', 'November', 'December',
+  ];
+  const DEFAULT_SESSION_TYPES = ['Individual', 'Group', 'Family', 'Assessment', 'Review'];
+  const DEFAULT_ROLES = [
+    'Psychologist', 'Mental health nurse', 'Psychiatrist', 'Social worker',
+    'Occupational therapist', 'Support worker', 'Peer support worker',
+  ];
+  const GENERIC_ERROR = 'Something went wrong. Please try again, or ask a member of staff for help.';
+
+  const state = {
+    configured: false,
+    staffUnlocked: false,
+    questionnaire: null,
+    context: null,
+    // The session details chosen on the hand-over screen: { team, session_type, role } ids.
+    session: null,
+    // Increases on every screen change, so late answers for an old screen are ignored.
+    screen: 0,
+    thanksTimer: null,
+    overviewPeriod: 'month',
+  };
+
+  let screenEl = null;
+  let statusEl = null;
+  let statusTimer = null;
+  let idCounter = 0;
+
+  // ---------------------------------------------------------------------------------------
+  // Small helpers
+
+  /** Creates an element. Attributes go through setAttribute (never style or on*); children
+   *  are nodes or strings (strings become text nodes). null/false attributes are left out. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    if (attrs) {
+      for (const [name, value] of Object.entries(attrs)) {
+        if (value === null || value === undefined || value === false) continue;
+        const lower = name.toLowerCase();
+        if (lower === 'style' || lower.startsWith('on')) {
+          throw new Error('el(): attribute not allowed: ' + name);
+        }
+        node.setAttribute(name, value === true ? '' : String(value));
+      }
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : String(child));
+    }
+    return node;
+  }
+
+  function uid(prefix) {
+    idCounter += 1;
+    return prefix + '-' + idCounter;
+  }
+
+  function button(text, { primary = false, type = 'button', id = null } = {}) {
+    return el('button', { type, id, class: primary ? 'button' : 'button button--secondary' }, text);
+  }
+
+  function plural(n, one, many) {
+    return n + ' ' + (n === 1 ? one : many);
+  }
+
+  /** Splits a textarea's value into trimmed, non-empty lines. */
+  function lines(text) {
+    return text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  }
+
+  /** "2026-03" -> "March 2026"; anything else is shown as it is. */
+  function monthName(value) {
+    const m = /^(\d{4})-(\d{2})$/.exec(String(value || ''));
+    if (!m) return String(value || '');
+    const index = Number(m[2]) - 1;
+    return index >= 0 && index < 12 ? MONTH_NAMES[index] + ' ' + m[1] : String(value);
+  }
+
+  /** The previous calendar month as YYYY-MM. */
+  function previousMonth() {
+    const now = new Date();
+    let year = now.getFullYear();
+    let month = now.getMonth(); // 0-based current month = 1-based previous month
+    if (month === 0) {
+      year -= 1;
+      month = 12;
+    }
+    return year + '-' + String(month).padStart(2, '0');
+  }
+
+  function addDescribedBy(node, id) {
+    const ids = (node.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+    if (!ids.includes(id)) ids.push(id);
+    node.setAttribute('aria-describedby', ids.join(' '));
+  }
+
+  function removeDescribedBy(node, id) {
+    const ids = (node.getAttribute('aria-describedby') || '').split(/\s+/).filter((x) => x && x !== id);
+    if (ids.length) node.setAttribute('aria-describedby', ids.join(' '));
+    else node.removeAttribute('aria-describedby');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Talking to the Rust side
+
+  function normaliseError(error) {
+    if (error && typeof error === 'object' && typeof error.message === 'string' && error.message) {
+      return {
+        kind: typeof error.kind === 'string' ? error.kind : 'storage',
+        message: error.message,
+        field: typeof error.field === 'string' ? error.field : null,
+      };
+    }
+    if (typeof error === 'string' && error) {
+      return { kind: 'storage', message: error, field: null };
+    }
+    return { kind: 'storage', message: GENERIC_ERROR, field: null };
+  }
+
+  async function call(command, args) {
+    const tauri = window.__TAURI__;
+    if (!tauri || !tauri.core || typeof tauri.core.invoke !== 'function') {
+      throw normaliseError('This page only works inside the PSI Feedback app.');
+    }
+    try {
+      return await tauri.core.invoke(command, args);
+    } catch (error) {
+      throw normaliseError(error);
+    }
+  }
+
+  /** For staff commands: if the staff area has locked, go to the unlock screen. */
+  function handleLocked(error) {
+    if (error && error.kind === 'locked') {
+      state.staffUnlocked = false;
+      showStaffUnlock('The staff area is locked. Enter the passphrase to go on.');
+      return true;
+    }
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Screens, status messages and errors
+
+  /** Replaces the screen content. Returns a token that changes with the next screen. */
+  function showScreen(heading, children, { wide = false } = {}) {
+    state.screen += 1;
+    clearTimeout(state.thanksTimer);
+    state.thanksTimer = null;
+    announce('');
+    const h1 = el('h1', { tabindex: '-1' }, heading);
+    screenEl.replaceChildren(h1, ...children.flat(Infinity).filter((c) => c instanceof Node));
+    document.body.classList.toggle('wide', wide);
+    document.title = heading + ' - ' + APP_NAME;
+    window.scrollTo(0, 0);
+    h1.focus();
+    return state.screen;
+  }
+
+  /** Puts a message in the role="status" live region (empty string clears it). */
+  function announce(message) {
+    clearTimeout(statusTimer);
+    statusEl.textContent = '';
+    if (message) {
+      // A short pause, so screen readers notice the change even for a repeated message.
+      statusTimer = setTimeout(() => {
+        statusEl.textContent = message;
+      }, 100);
+    }
+  }
+
+  function errorSlot() {
+    return el('div', { class: 'error-slot' });
+  }
+
+  function focusField(target) {
+    const box = target.closest('.question, .field, fieldset') || target;
+    box.scrollIntoView({ block: 'start' });
+    target.focus({ preventScroll: true });
+  }
+
+  function clearErrors(scope, slot) {
+    if (slot) slot.replaceChildren();
+    for (const message of scope.querySelectorAll('.error-message')) {
+      for (const node of scope.querySelectorAll('[aria-describedby~="' + message.id + '"]')) {
+        removeDescribedBy(node, message.id);
+      }
+      message.remove();
+    }
+    for (const node of scope.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+    for (const node of scope.querySelectorAll('.has-error')) node.classList.remove('has-error');
+  }
+
+  /** Shows a message next to the field or question it is about. */
+  function markInvalid(target, message) {
+    const id = uid('error');
+    const text = el('p', { class: 'error-message', id }, el('span', { class: 'visually-hidden' }, 'Error: '), message);
+    const group = target.type === 'radio' ? target.closest('fieldset') : null;
+    if (group) {
+      const legend = group.querySelector('legend');
+      if (legend) legend.after(text);
+      else group.prepend(text);
+      addDescribedBy(group, id);
+      (group.closest('.question') || group).classList.add('has-error');
+    } else {
+      target.before(text);
+      addDescribedBy(target, id);
+      target.setAttribute('aria-invalid', 'true');
+      const field = target.closest('.field');
+      if (field) field.classList.add('has-error');
+    }
+  }
+
+  /**
+   * The GOV.UK error summary: a box at the top of the form with a list of links, each
+   * moving focus to the field concerned. errors: [{ message, target: element|null }].
+   */
+  function showErrors(scope, slot, errors, { focus = true } = {}) {
+    clearErrors(scope, slot);
+    const list = el('ul', { class: 'error-summary__list' });
+    const marked = new Set();
+    for (const error of errors) {
+      const target = error.target || null;
+      if (target && target.id) {
+        const link = el('a', { href: '#' + target.id }, error.message);
+        link.addEventListener('click', (event) => {
+          event.preventDefault();
+          focusField(target);
+        });
+        list.append(el('li', null, link));
+        if (!marked.has(target)) {
+          marked.add(target);
+          markInvalid(target, error.message);
+        }
+      } else {
+        list.append(el('li', null, error.message));
+      }
+    }
+    const titleId = uid('error-summary-title');
+    const summary = el('div', {
+      class: 'error-summary',
+      role: 'alert',
+      tabindex: '-1',
+      'aria-labelledby': titleId,
+    }, el('h2', { class: 'error-summary__title', id: titleId }, 'There is a problem'), list);
+    slot.append(summary);
+    if (focus) {
+      summary.scrollIntoView({ block: 'start' });
+      summary.focus({ preventScroll: true });
+    }
+    return summary;
+  }
+
+  /** Stops the Enter key on a radio button from sending the whole form. */
+  function onKeyDown(event) {
+    const target = event.target;
+    if (event.key === 'Enter' && target instanceof HTMLInputElement && target.type === 'radio') {
+      event.preventDefault();
+      if (!target.checked) {
+        target.checked = true;
+        target.dispatchEvent(new Event('change', { bubbles: true }));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Form building blocks
+
+  function hintFor(control, text) {
+    const id = control.id + '-hint';
+    addDescribedBy(control, id);
+    return el('p', { class: 'hint', id }, text);
+  }
+
+  function textField(id, label, { type = 'text', hint = null, value = '', autocomplete = 'off', className = '' } = {}) {
+    const input = el('input', {
+      type, id, name: id, autocomplete, spellcheck: 'false',
+      class: 'input ' + className, value: value || null,
+    });
+    const wrap = el('div', { class: 'field' }, el('label', { for: id, class: 'label' }, label),
+      hint ? hintFor(input, hint) : null, input);
+    return { wrap, input };
+  }
+
+  function textAreaField(id, label, value, { hint = null, rows = 5 } = {}) {
+    const input = el('textarea', { id, name: id, rows, class: 'textarea', spellcheck: 'true' }, value || '');
+    const wrap = el('div', { class: 'field' }, el('label', { for: id, class: 'label' }, label),
+      hint ? hintFor(input, hint) : null, input);
+    return { wrap, input };
+  }
+
+  /** A select of { value, text } options; placeholder is a first empty option if given. */
+  function selectField(id, label, options, selected, placeholder) {
+    const select = el('select', { id, name: id, class: 'select' });
+    fillSelect(select, options, selected, placeholder);
+    const wrap = el('div', { class: 'field' }, el('label', { for: id, class: 'label' }, label), select);
+    return { wrap, select };
+  }
+
+  function fillSelect(select, options, selected, placeholder) {
+    const found = options.some((o) => String(o.value) === String(selected));
+    select.replaceChildren();
+    if (placeholder !== null && placeholder !== undefined) {
+      select.append(el('option', { value: '' }, placeholder));
+    }
+    for (const o of options) select.append(el('option', { value: String(o.value) }, o.text));
+    select.value = found ? String(selected) : '';
+  }
+
+  function radioOption(id, name, value, label, { checked = false, className = '' } = {}) {
+    const input = el('input', {
+      type: 'radio', id, name, value: String(value), class: 'option__input', checked: checked,
+    });
+    const text = el('label', { for: id, class: 'option__label' }, label);
+    return el('div', { class: ('option ' + className).trim() }, input, text);
+  }
+
+  function radioGroup({ legend, name, idPrefix, options, checked, inline = false }) {
+    const box = el('div', { class: inline ? 'options options--inline' : 'options' });
+    for (const o of options) {
+      box.append(radioOption(idPrefix + '-' + o.value, name, o.value, o.label, {
+        checked: String(o.value) === String(checked),
+      }));
+    }
+    return el('fieldset', { class: 'radio-group' }, el('legend', { class: 'radio-group__legend' }, legend), box);
+  }
+
+  function checkedValue(scope, name) {
+    for (const input of scope.querySelectorAll('input[type="radio"]')) {
+      if (input.name === name && input.checked) return input.value;
+    }
+    return null;
+  }
+
+  function actions(...buttons) {
+    return el('div', { class: 'actions' }, ...buttons);
+  }
+
+  /** The three name lists of Setup and Settings. */
+  function listFields(prefix, values, hints) {
+    return {
+      teams: textAreaField(prefix + '-teams', 'Teams (one per line)', values.teams.join('\n'),
+        { rows: 4, hint: hints ? 'For example: North team. Put each team on its own line.' : null }),
+      sessionTypes: textAreaField(prefix + '-session-types', 'Session types (one per line)',
+        values.session_types.join('\n'), { rows: 6 }),
+      roles: textAreaField(prefix + '-roles', 'Practitioner roles (one per line)', values.roles.join('\n'), { rows: 8 }),
+    };
+  }
+
+  function validateLists(fields) {
+    const lists = {
+      teams: lines(fields.teams.input.value),
+      session_types: lines(fields.sessionTypes.input.value),
+      roles: lines(fields.roles.input.value),
+    };
+    const errors = [];
+    if (!lists.teams.length) errors.push({ target: fields.teams.input, message: 'Enter at least one team, one per line' });
+    if (!lists.session_types.length) {
+      errors.push({ target: fields.sessionTypes.input, message: 'Enter at least one session type, one per line' });
+    }
+    if (!lists.roles.length) {
+      errors.push({ target: fields.roles.input, message: 'Enter at least one practitioner role, one per line' });
+    }
+    return { lists, errors };
+  }
+
+  function byName(list) {
+    return (list || []).map((x) => ({ value: x.id, text: x.name }));
+  }
+
+  function findById(list, value) {
+    return (list || []).find((x) => String(x.id) === String(value)) || null;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Start-up
+
+  function applyAppState(appState) {
+    state.configured = Boolean(appState && appState.configured);
+    state.staffUnlocked = Boolean(appState && appState.staffUnlocked);
+    state.questionnaire = (appState && appState.questionnaire) || null;
+    state.context = (appState && appState.context) || null;
+  }
+
+  async function loadAppState(message) {
+    let appState;
+    try {
+      appState = await call('app_state');
+    } catch (error) {
+      showStartError(error);
+      return;
+    }
+    applyAppState(appState);
+    if (!state.configured) showSetup(message);
+    else showHandOver(message);
+  }
+
+  function showStartError(error) {
+    const retry = button('Try again', { primary: true });
+    retry.addEventListener('click', () => loadAppState());
+    showScreen('Something went wrong', [
+      el('p', null, 'The app could not start.'),
+      el('p', { class: 'error-text' }, error.message),
+      el('p', null, 'Please ask a member of staff for help.'),
+      actions(retry),
+    ]);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // A. Setup
+
+  function showSetup(message) {
+    const slot = errorSlot();
+    const pass = textField('setup-passphrase', 'Staff passphrase', {
+      type: 'password', autocomplete: 'new-password', className: 'input--medium',
+      hint: 'At least 8 characters. Staff need it to see the results.',
+    });
+    const again = textField('setup-passphrase-again', 'Type the passphrase again', {
+      type: 'password', autocomplete: 'new-password', className: 'input--medium',
+    });
+    const lists = listFields('setup', { teams: [], session_types: DEFAULT_SESSION_TYPES, roles: DEFAULT_ROLES }, true);
+    const save = button('Save and continue', { primary: true, type: 'submit' });
+    const form = el('form', { novalidate: true, autocomplete: 'off' },
+      slot, pass.wrap, again.wrap, lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap, actions(save));
+    const fieldTargets = {
+      passphrase: pass.input,
+      passphrase_again: again.input,
+      teams: lists.teams.input,
+      session_types: lists.sessionTypes.input,
+      roles: lists.roles.input,
+    };
+
+    let saving = false;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (saving) return;
+      const passphrase = pass.input.value;
+      const errors = [];
+      if (!passphrase) {
+        errors.push({ target: pass.input, message: 'Enter a staff passphrase' });
+      } else if (Array.from(passphrase).length < 8) {
+        errors.push({ target: pass.input, message: 'The staff passphrase must be at least 8 characters long' });
+      } else if (passphrase !== again.input.value) {
+        errors.push({ target: again.input, message: 'The two passphrases are not the same. Type the same passphrase twice' });
+      }
+      const checked = validateLists(lists);
+      errors.push(...checked.errors);
+      if (errors.length) {
+        showErrors(form, slot, errors);
+        return;
+      }
+      saving = true;
+      save.disabled = true;
+      try {
+        await call('setup', { setup: { passphrase, ...checked.lists } });
+      } catch (error) {
+        saving = false;
+        save.disabled = false;
+        if (error.kind === 'already_configured') {
+          await loadAppState(error.message);
+          return;
+        }
+        showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
+        return;
+      }
+      await loadAppState('This device is set up. You can now hand it over.');
+    });
+
+    showScreen('Set up this device', [
+      el('p', null, 'Staff: do this once, before the first person uses this device.'),
+      el('p', null, 'Choose a passphrase for the staff area, and list your teams, session types and practitioner roles. '
+        + 'You can change the lists later in the staff area.'),
+      form,
+    ]);
+    if (message) announce(message);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // B. Hand-over
+
+  function showHandOver(message) {
+    const context = state.context || { teams: [], session_types: [], roles: [], defaults: {} };
+    const defaults = context.defaults || {};
+    const slot = errorSlot();
+
+    function choice(id, label, list, selected) {
+      const hasDefault = findById(list, selected) !== null;
+      return selectField(id, label, byName(list), selected, hasDefault ? null : 'Choose...');
+    }
+    const team = choice('handover-team', 'Team', context.teams, defaults.team);
+    const sessionType = choice('handover-session-type', 'Session type', context.session_types, defaults.session_type);
+    const role = choice('handover-role', 'Practitioner role', context.roles, defaults.role);
+
+    const start = button('Start the questionnaire', { primary: true, type: 'submit' });
+    const staff = button('Staff area');
+    const form = el('form', { novalidate: true, autocomplete: 'off' },
+      slot, team.wrap, sessionType.wrap, role.wrap, actions(start, staff));
+
+    staff.addEventListener('click', () => {
+      if (state.staffUnlocked) showStaffArea();
+      else showStaffUnlock();
+    });
+
+    let starting = false;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (starting) return;
+      const chosen = {
+        team: findById(context.teams, team.select.value),
+        session_type: findById(context.session_types, sessionType.select.value),
+        role: findById(context.roles, role.select.value),
+      };
+      const errors = [];
+      if (!chosen.team) errors.push({ target: team.select, message: 'Choose a team' });
+      if (!chosen.session_type) errors.push({ target: sessionType.select, message: 'Choose a session type' });
+      if (!chosen.role) errors.push({ target: role.select, message: 'Choose a practitioner role' });
+      if (errors.length) {
+        showErrors(form, slot, errors);
+        return;
+      }
+      // The person gets the device next: make sure the staff area is locked first.
+      starting = true;
+      start.disabled = true;
+      try {
+        await call('lock_staff');
+      } catch (error) {
+        starting = false;
+        start.disabled = false;
+        showErrors(form, slot, [{ target: null, message: error.message }]);
+        return;
+      }
+      state.staffUnlocked = false;
+      state.session = {
+        team: chosen.team.id,
+        session_type: chosen.session_type.id,
+        role: chosen.role.id,
+      };
+      showIntro();
+    });
+
+    showScreen('Before you hand over the device', [
+      el('p', null, 'Staff: choose the session details, then hand the device to the person.'),
+      form,
+    ]);
+    if (message) announce(message);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // C. Intro
+
+  function showIntro() {
+    const q = state.questionnaire;
+    if (!q || !state.session) {
+      showHandOver();
+      return;
+    }
+    const start = button('Start', { primary: true });
+    start.addEventListener('click', showQuestionnaire);
+    showScreen("Your feedback about today's session", [
+      el('div', { class: 'intro' }, (q.intro || []).map((line) => el('p', null, line))),
+      actions(start),
+    ]);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // D. Questionnaire
+
+  function questionBlock(item, declineLabel) {
+    const options = el('div', { class: 'options' });
+    for (const option of item.options || []) {
+      options.append(radioOption('q-' + item.id + '-' + option.code, item.id, option.code, option.label));
+    }
+    options.append(radioOption('q-' + item.id + '-0', item.id, 0, declineLabel, { className: 'option--decline' }));
+    const fieldset = el('fieldset', { class: 'question__fieldset' },
+      el('legend', { class: 'question__legend' }, item.text), options);
+    return el('div', { class: 'question', id: 'question-' + item.id }, fieldset);
+  }
+
+  function commentField(q) {
+    const max = Number(q.comment_max_chars) || 2000;
+    const nearLimit = Math.min(200, Math.floor(max / 10));
+    const textarea = el('textarea', {
+      id: 'comment', name: 'comment', rows: 6, maxlength: max, class: 'textarea',
+      'aria-describedby': 'comment-hint comment-count',
+    });
+    const count = el('p', { id: 'comment-count', class: 'char-count', hidden: true });
+    textarea.addEventListener('input', () => {
+      const left = max - textarea.value.length;
+      if (left <= nearLimit) {
+        count.textContent = 'You have ' + plural(Math.max(left, 0), 'character', 'characters') + ' left.';
+        count.hidden = false;
+      } else {
+        count.textContent = '';
+        count.hidden = true;
+      }
+    });
+    const wrap = el('div', { class: 'field field--comment' },
+      el('label', { for: 'comment', class: 'label label--question' }, q.comment_prompt),
+      el('p', { class: 'hint', id: 'comment-hint' }, q.comment_hint),
+      textarea, count);
+    return { wrap, textarea };
+  }
+
+  function leaveQuestionnaire(form) {
+    form.reset();
+    form.remove();
+    state.session = null;
+  }
+
+  function showQuestionnaire() {
+    const q = state.questionnaire;
+    const session = state.session;
+    if (!q || !session) {
+      showHandOver();
+      return;
+    }
+    const declineLabel = q.decline_label || "I'd rather not say";
+    const slot = errorSlot();
+    const sections = (q.sections || []).map((section) => el('div', { class: 'q-section' },
+      el('h2', { class: 'q-section__title' }, section.title),
+      (section.items || []).map((item) => questionBlock(item, declineLabel))));
+    const comment = commentField(q);
+    const send = button('Send my answers', { primary: true, type: 'submit' });
+    const cancel = button('Cancel and go back');
+    const cancelWarning = el('p', { class: 'cancel-warning', id: 'cancel-warning', hidden: true });
+    const form = el('form', { id: 'questionnaire', novalidate: true, autocomplete: 'off' },
+      slot, sections, comment.wrap, actions(send, cancel), cancelWarning);
+
+    let cancelArmed = false;
+    let saving = false;
+
+    function disarmCancel() {
+      if (!cancelArmed) return;
+      cancelArmed = false;
+      cancel.textContent = 'Cancel and go back';
+      cancelWarning.textContent = '';
+      cancelWarning.hidden = true;
+      removeDescribedBy(cancel, cancelWarning.id);
+      announce('');
+    }
+
+    form.addEventListener('change', disarmCancel);
+    comment.textarea.addEventListener('input', disarmCancel);
+
+    cancel.addEventListener('click', () => {
+      if (saving) return;
+      if (!cancelArmed) {
+        cancelArmed = true;
+        const text = 'Your answers will be cleared. Press again to go back.';
+        cancel.textContent = 'Yes, clear my answers';
+        cancelWarning.textContent = text;
+        cancelWarning.hidden = false;
+        addDescribedBy(cancel, cancelWarning.id);
+        announce(text);
+        return;
+      }
+      leaveQuestionnaire(form);
+      showHandOver('The answers were cleared.');
+    });
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (saving) return;
+      disarmCancel();
+      const answers = {};
+      for (const input of form.querySelectorAll('input[type="radio"]')) {
+        if (input.checked) answers[input.name] = Number(input.value);
+      }
+      const text = comment.textarea.value.trim();
+      const response = {
+        team: session.team,
+        session_type: session.session_type,
+        role: session.role,
+        answers,
+        comment: text ? text : null,
+      };
+      saving = true;
+      send.disabled = true;
+      cancel.disabled = true;
+      try {
+        await call('submit_response', { response });
+      } catch (error) {
+        saving = false;
+        send.disabled = false;
+        cancel.disabled = false;
+        let target = null;
+        if (error.field === 'comment') {
+          target = comment.textarea;
+        } else if (error.field) {
+          const question = form.querySelector('#question-' + CSS.escape(error.field));
+          target = question ? question.querySelector('input[type="radio"]') : null;
+        }
+        showErrors(form, slot, [{ target, message: error.message }]);
+        return;
+      }
+      // Nothing of this person's answers may stay in the page.
+      leaveQuestionnaire(form);
+      showThanks();
+    });
+
+    showScreen("About today's session", [
+      el('p', { class: 'hint hint--lead' }, 'Every question is optional. Skip any you like.'),
+      form,
+    ]);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // E. Thanks
+
+  function showThanks() {
+    const q = state.questionnaire || {};
+    const finish = button('Finish', { primary: true });
+    finish.addEventListener('click', () => showHandOver());
+    showScreen('Thank you', [
+      el('p', { class: 'thanks' }, q.thanks || 'Thank you. Your answers have been saved.'),
+      el('p', { class: 'hint' }, 'This screen closes by itself after 20 seconds.'),
+      actions(finish),
+    ]);
+    state.thanksTimer = setTimeout(() => showHandOver(), THANKS_TIMEOUT_MS);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // F. Staff unlock
+
+  function showStaffUnlock(message) {
+    const slot = errorSlot();
+    const pass = textField('unlock-passphrase', 'Staff passphrase', {
+      type: 'password', autocomplete: 'off', className: 'input--medium',
+    });
+    const unlock = button('Unlock', { primary: true, type: 'submit' });
+    const back = button('Back');
+    const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(unlock, back));
+
+    back.addEventListener('click', () => showHandOver());
+
+    let busy = false;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      const passphrase = pass.input.value;
+      pass.input.value = '';
+      if (!passphrase) {
+        showErrors(form, slot, [{ target: pass.input, message: 'Enter the staff passphrase' }]);
+        return;
+      }
+      busy = true;
+      unlock.disabled = true;
+      try {
+        await call('unlock_staff', { passphrase });
+      } catch (error) {
+        busy = false;
+        unlock.disabled = false;
+        if (error.kind === 'not_configured') {
+          await loadAppState(error.message);
+          return;
+        }
+        showErrors(form, slot, [{ target: pass.input, message: error.message }]);
+        return;
+      }
+      state.staffUnlocked = true;
+      showStaffArea('The staff area is unlocked.');
+    });
+
+    showScreen('Staff area', [
+      el('p', null, 'For staff only. Enter the staff passphrase to see the results.'),
+      form,
+    ]);
+    if (message) announce(message);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // G. Staff area
+
+  function staffSection(id, title, ...children) {
+    const headingId = 'staff-' + id + '-heading';
+    return el('section', { class: 'staff-section', id: 'staff-' + id, 'aria-labelledby': headingId },
+      el('h2', { id: headingId }, title), ...children);
+  }
+
+  function showStaffArea(message) {
+    const lock = button('Lock staff area');
+    const summary = summarySection();
+    const comments = commentsSection();
+    const exporter = exportSection();
+    const settings = settingsSection();
+
+    let locking = false;
+    lock.addEventListener('click', async () => {
+      if (locking) return;
+      locking = true;
+      lock.disabled = true;
+      try {
+        await call('lock_staff');
+      } catch (error) {
+        locking = false;
+        lock.disabled = false;
+        announce(error.message);
+        return;
+      }
+      state.staffUnlocked = false;
+      showHandOver('The staff area is locked.');
+    });
+
+    const token = showScreen('Staff area', [
+      el('div', { class: 'actions actions--top' }, lock),
+      summary.section, comments.section, exporter.section, settings.section,
+    ], { wide: true });
+    if (message) announce(message);
+    summary.load(token);
+    comments.load(token);
+  }
+
+  // Summary -------------------------------------------------------------------------------
+
+  function summaryTable(data, period) {
+    const captionId = uid('summary-caption');
+    const caption = el('caption', { id: captionId },
+      period === 'quarter' ? 'Summary by quarter' : 'Summary by month');
+    const head = el('tr', null, (data.headers || []).map((h) => el('th', { scope: 'col' }, h)));
+    const body = el('tbody', null, (data.rows || []).map((row) => el('tr', null, row.map((cell, index) => {
+      const isObject = cell !== null && typeof cell === 'object';
+      const text = isObject ? String(cell.text === null || cell.text === undefined ? '' : cell.text)
+        : String(cell === null || cell === undefined ? '' : cell);
+      const withheld = isObject && Boolean(cell.withheld);
+      const attrs = index === 0 ? { scope: 'row' } : {};
+      if (withheld) attrs.class = 'withheld';
+      const content = withheld
+        ? [el('span', { class: 'withheld__text' }, text),
+          isObject && cell.reason ? el('span', { class: 'withheld__reason' }, cell.reason) : null]
+        : [text];
+      return el(index === 0 ? 'th' : 'td', attrs, content);
+    }))));
+    const table = el('table', { class: 'table' }, caption, el('thead', null, head), body);
+    // A wide table scrolls on its own (keyboard too), so the page never scrolls sideways.
+    return el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table);
+  }
+
+  function summarySection() {
+    const slot = errorSlot();
+    const total = el('p', { class: 'total' }, 'Loading the summary.');
+    const teams = el('div', { class: 'team-counts' });
+    const periods = radioGroup({
+      legend: 'Show periods', name: 'overview-period', idPrefix: 'overview-period', inline: true,
+      options: [{ value: 'month', label: 'By month' }, { value: 'quarter', label: 'By quarter' }],
+      checked: state.overviewPeriod,
+    });
+    const tableBox = el('div', { class: 'table-box' });
+    const section = staffSection('summary', 'Summary', slot, total, teams, periods, tableBox);
+    let request = 0;
+    let token = 0;
+
+    async function load(screenToken) {
+      if (screenToken) token = screenToken;
+      request += 1;
+      const mine = request;
+      const period = state.overviewPeriod;
+      tableBox.setAttribute('aria-busy', 'true');
+      let data;
+      try {
+        data = await call('staff_overview', { period });
+      } catch (error) {
+        if (token !== state.screen || mine !== request) return;
+        if (handleLocked(error)) return;
+        tableBox.removeAttribute('aria-busy');
+        showErrors(section, slot, [{ target: null, message: error.message }], { focus: false });
+        return;
+      }
+      if (token !== state.screen || mine !== request) return;
+      tableBox.removeAttribute('aria-busy');
+      clearErrors(section, slot);
+      const n = Number(data.total_responses) || 0;
+      total.textContent = plural(n, 'response', 'responses') + ' stored on this device.';
+      const teamList = data.teams || [];
+      teams.replaceChildren(...(teamList.length ? [
+        el('h3', { class: 'small-heading' }, 'Responses by team'),
+        el('ul', { class: 'plain-list' }, teamList.map((t) => el('li', null,
+          t.team + ': ' + plural(Number(t.responses) || 0, 'response', 'responses')))),
+      ] : []));
+      const parts = [
+        (data.rows || []).length ? summaryTable(data, period) : el('p', null, 'There is nothing to show yet.'),
+      ];
+      if (data.note) parts.push(el('p', { class: 'note' }, data.note));
+      tableBox.replaceChildren(...parts);
+    }
+
+    periods.addEventListener('change', () => {
+      state.overviewPeriod = checkedValue(periods, 'overview-period') || 'month';
+      load();
+    });
+    return { section, load };
+  }
+
+  // Comments ------------------------------------------------------------------------------
+
+  function commentsSection() {
+    const slot = errorSlot();
+    const box = el('div', { class: 'comments-box' }, el('p', null, 'Loading the comments.'));
+    const section = staffSection('comments', 'Comments', slot,
+      el('p', { class: 'note' }, 'Comments stay on this device. They are never exported.'), box);
+
+    async function load(token) {
+      let comments;
+      try {
+        comments = await call('staff_comments');
+      } catch (error) {
+        if (token !== state.screen) return;
+        if (handleLocked(error)) return;
+        box.replaceChildren();
+        showErrors(section, slot, [{ target: null, message: error.message }], { focus: false });
+        return;
+      }
+      if (token !== state.screen) return;
+      if (!Array.isArray(comments) || comments.length === 0) {
+        box.replaceChildren(el('p', null, 'No comments yet.'));
+        return;
+      }
+      box.replaceChildren(el('ul', { class: 'comments' }, comments.map((c) => el('li', { class: 'comment' },
+        el('p', { class: 'comment__meta' }, String(c.team || '') + ', ' + monthName(c.month)),
+        el('p', { class: 'comment__text' }, String(c.comment || ''))))));
+    }
+    return { section, load };
+  }
+
+  // Export --------------------------------------------------------------------------------
+
+  function exportSection() {
+    const slot = errorSlot();
+    const month = previousMonth();
+    const period = radioGroup({
+      legend: 'Period', name: 'export-period', idPrefix: 'export-period', inline: true, checked: 'month',
+      options: [{ value: 'month', label: 'Months' }, { value: 'quarter', label: 'Quarters' }],
+    });
+    const from = textField('export-from', 'From (YYYY-MM)', { value: month, className: 'input--month' });
+    const to = textField('export-to', 'To (YYYY-MM)', { value: month, className: 'input--month' });
+    const by = radioGroup({
+      legend: 'Breakdown', name: 'export-by', idPrefix: 'export-by', checked: 'none',
+      options: [
+        { value: 'none', label: 'None' },
+        { value: 'session_type', label: 'Session type' },
+        { value: 'role', label: 'Practitioner role' },
+        { value: 'choice', label: 'Attending by choice' },
+      ],
+    });
+    const format = radioGroup({
+      legend: 'Format', name: 'export-format', idPrefix: 'export-format', checked: 'csv',
+      options: [
+        { value: 'csv', label: 'CSV spreadsheet' },
+        { value: 'json', label: 'JSON data' },
+        { value: 'html', label: 'Printable report (HTML)' },
+      ],
+    });
+    const save = button('Save export\u2026', { primary: true, type: 'submit' });
+    const result = el('p', { class: 'result', hidden: true });
+    const form = el('form', { novalidate: true, autocomplete: 'off' },
+      slot, period, el('div', { class: 'field-row' }, from.wrap, to.wrap), by, format, actions(save), result);
+    const fieldTargets = {
+      period: period.querySelector('input'),
+      from: from.input,
+      to: to.input,
+      by: by.querySelector('input'),
+      format: format.querySelector('input'),
+    };
+    const section = staffSection('export', 'Export',
+      el('p', { class: 'note' }, 'Exports hold only rounded counts and statistics for groups of 10 or more people. '
+        + 'They hold no comments, and no dates finer than the period you choose.'),
+      form);
+
+    function showResult(text) {
+      result.textContent = text;
+      result.hidden = false;
+      announce(text);
+    }
+
+    let busy = false;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      result.hidden = true;
+      const request = {
+        period: checkedValue(period, 'export-period') || 'month',
+        from: from.input.value.trim(),
+        to: to.input.value.trim(),
+        by: checkedValue(by, 'export-by') || 'none',
+        format: checkedValue(format, 'export-format') || 'csv',
+      };
+      const valid = /^\d{4}-(0[1-9]|1[0-2])$/;
+      const errors = [];
+      if (!valid.test(request.from)) {
+        errors.push({ target: from.input, message: 'Enter the first month as YYYY-MM, for example ' + month });
+      }
+      if (!valid.test(request.to)) {
+        errors.push({ target: to.input, message: 'Enter the last month as YYYY-MM, for example ' + month });
+      }
+      if (!errors.length && request.from > request.to) {
+        errors.push({ target: to.input, message: 'The last month must be the same as the first month or after it' });
+      }
+      if (errors.length) {
+        showErrors(form, slot, errors);
+        return;
+      }
+      clearErrors(form, slot);
+      busy = true;
+      save.disabled = true;
+      let answer;
+      try {
+        answer = await call('export_file', { request });
+      } catch (error) {
+        busy = false;
+        save.disabled = false;
+        if (handleLocked(error)) return;
+        showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
+        return;
+      }
+      busy = false;
+      save.disabled = false;
+      if (answer && answer.saved) {
+        const groups = Number(answer.groups) || 0;
+        const withheld = Number(answer.withheld) || 0;
+        showResult('Export saved to ' + String(answer.path || '') + '. '
+          + plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values') + ' withheld.');
+      } else {
+        showResult('Export cancelled.');
+      }
+    });
+    return { section };
+  }
+
+  // Settings ------------------------------------------------------------------------------
+
+  function settingsSection() {
+    const slot = errorSlot();
+    const context = state.context || { teams: [], session_types: [], roles: [], defaults: {} };
+    const names = (list) => (list || []).map((x) => x.name);
+    const lists = listFields('settings', {
+      teams: names(context.teams),
+      session_types: names(context.session_types),
+      roles: names(context.roles),
+    }, false);
+
+    const defaults = context.defaults || {};
+    const nameOf = (list, id) => {
+      const found = findById(list, id);
+      return found ? found.name : '';
+    };
+    const asOptions = (values) => values.map((v) => ({ value: v, text: v }));
+    const defaultTeam = selectField('settings-default-team', 'Default team',
+      asOptions(names(context.teams)), nameOf(context.teams, defaults.team), 'No default');
+    const defaultSessionType = selectField('settings-default-session-type', 'Default session type',
+      asOptions(names(context.session_types)), nameOf(context.session_types, defaults.session_type), 'No default');
+    const defaultRole = selectField('settings-default-role', 'Default practitioner role',
+      asOptions(names(context.roles)), nameOf(context.roles, defaults.role), 'No default');
+
+    // Keep each default's choices in step with its list while staff edit it.
+    const pairs = [
+      [lists.teams.input, defaultTeam.select],
+      [lists.sessionTypes.input, defaultSessionType.select],
+      [lists.roles.input, defaultRole.select],
+    ];
+    for (const [textarea, select] of pairs) {
+      textarea.addEventListener('input', () => {
+        fillSelect(select, asOptions(lines(textarea.value)), select.value, 'No default');
+      });
+    }
+
+    const save = button('Save settings', { primary: true, type: 'submit' });
+    const result = el('p', { class: 'result', hidden: true });
+    const form = el('form', { novalidate: true, autocomplete: 'off' },
+      slot,
+      el('p', { class: 'note' }, 'Removing a name from a list hides it for new responses. Past responses keep it.'),
+      lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap,
+      defaultTeam.wrap, defaultSessionType.wrap, defaultRole.wrap,
+      actions(save), result);
+    const fieldTargets = {
+      teams: lists.teams.input,
+      session_types: lists.sessionTypes.input,
+      roles: lists.roles.input,
+      defaults: defaultTeam.select,
+      team: defaultTeam.select,
+      default_team: defaultTeam.select,
+      'defaults.team': defaultTeam.select,
+      session_type: defaultSessionType.select,
+      default_session_type: defaultSessionType.select,
+      'defaults.session_type': defaultSessionType.select,
+      role: defaultRole.select,
+      default_role: defaultRole.select,
+      'defaults.role': defaultRole.select,
+    };
+    const section = staffSection('settings', 'Settings', form);
+
+    let busy = false;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      result.hidden = true;
+      const checked = validateLists(lists);
+      if (checked.errors.length) {
+        showErrors(form, slot, checked.errors);
+        return;
+      }
+      const settings = {
+        ...checked.lists,
+        defaults: {
+          team: defaultTeam.select.value || null,
+          session_type: defaultSessionType.select.value || null,
+          role: defaultRole.select.value || null,
+        },
+      };
+      clearErrors(form, slot);
+      busy = true;
+      save.disabled = true;
+      let newContext;
+      try {
+        newContext = await call('update_settings', { settings });
+      } catch (error) {
+        busy = false;
+        save.disabled = false;
+        if (handleLocked(error)) return;
+        showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
+        return;
+      }
+      busy = false;
+      save.disabled = false;
+      if (newContext && typeof newContext === 'object') {
+        state.context = newContext;
+        const d = newContext.defaults || {};
+        lists.teams.input.value = names(newContext.teams).join('\n');
+        lists.sessionTypes.input.value = names(newContext.session_types).join('\n');
+        lists.roles.input.value = names(newContext.roles).join('\n');
+        fillSelect(defaultTeam.select, asOptions(names(newContext.teams)),
+          nameOf(newContext.teams, d.team), 'No default');
+        fillSelect(defaultSessionType.select, asOptions(names(newContext.session_types)),
+          nameOf(newContext.session_types, d.session_type), 'No default');
+        fillSelect(defaultRole.select, asOptions(names(newContext.roles)),
+          nameOf(newContext.roles, d.role), 'No default');
+      }
+      result.textContent = 'Settings saved.';
+      result.hidden = false;
+      announce('Settings saved.');
+    });
+    return { section };
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  function start() {
+    screenEl = document.getElementById('screen');
+    statusEl = document.getElementById('status');
+    document.addEventListener('keydown', onKeyDown);
+    loadAppState();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
