@@ -14,7 +14,8 @@ use crate::summary::Breakdown;
 #[derive(Parser)]
 #[command(name = "psi-feedback", version, about = "Session feedback on the Power, Safety, Identity model. With no command, opens the window.")]
 struct Cli {
-    /// The database file [default: psi-feedback.sqlite3 in the app data directory]
+    /// The database file [default: psi-feedback.sqlite3 in the app data directory,
+    /// the same place Tauri's app_data_dir() gives: $XDG_DATA_HOME/org.psifeedback.app]
     #[arg(long, global = true, env = "PSI_FEEDBACK_DB", value_name = "PATH")]
     db: Option<PathBuf>,
     #[command(subcommand)]
@@ -97,7 +98,7 @@ fn describe(e: &AppError, context: &str) -> String {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => crate::shell::run(cli.db),
+        None => db_path(cli.db).and_then(|p| crate::shell::run(&p)),
         Some(command) => run(command, cli.db),
     };
     match result {

@@ -1,9 +1,9 @@
 //! The Tauri shell: the only module that knows about Tauri. Each command forwards the
 //! UI's payload to [`crate::app::App`] and returns its result or error.
 
-use std::path::PathBuf;
+use std::path::Path;
 
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::app::{App, AppStateView, Overview, Saved};
@@ -104,25 +104,19 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     ])
 }
 
-/// The app with its state, on any runtime. `db` is the database file; `None` means the
-/// app data directory.
-pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, db: Option<PathBuf>) -> tauri::Result<tauri::App<R>> {
+/// The app with its state, on any runtime. The store is opened before the window, so
+/// a database that cannot be opened is reported instead of showing a broken window.
+pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, db: &Path) -> Result<tauri::App<R>, String> {
+    let store = Store::open(db).map_err(|e| format!("cannot open the database {}: {e:?}", db.display()))?;
     self::builder(builder)
-        .setup(move |app| {
-            let path = match db {
-                Some(p) => p,
-                None => app.path().app_data_dir()?.join(crate::store::DB_FILE),
-            };
-            let store = Store::open(&path).map_err(|e| format!("cannot open the database {}: {e:?}", path.display()))?;
-            app.manage(App::new(store));
-            Ok(())
-        })
+        .manage(App::new(store))
         .build(tauri::generate_context!())
+        .map_err(|e| e.to_string())
 }
 
 /// Runs the window until it is closed.
-pub fn run(db: Option<PathBuf>) -> Result<(), String> {
-    let app = build_app(tauri::Builder::default(), db).map_err(|e| e.to_string())?;
+pub fn run(db: &Path) -> Result<(), String> {
+    let app = build_app(tauri::Builder::default(), db)?;
     app.run(|_, _| {});
     Ok(())
 }
