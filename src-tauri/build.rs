@@ -1,4 +1,6 @@
 fn main() {
+    // The UI is embedded in the binary: rebuild when it changes.
+    println!("cargo:rerun-if-changed=ui");
     // Each of our commands gets its own permission; the capability file grants exactly these.
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -1,1 +1,344 @@
+//! End to end: the real app in a real window (under Xvfb), driven through tauri-driver
+//! and WebKitWebDriver. Controls are found by their visible labels and roles, as a
+//! person or a screen reader finds them. Needs a display, `tauri-driver` and
+//! `WebKitWebDriver` (the test script provides all three); build with `--features e2e`.
 
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use psi_feedback::store::{ContextList, Store, DB_FILE};
+use rusqlite::Connection;
+
+const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
+const PASSPHRASE: &str = "calm blue harbour";
+
+/// One app at a time: each test has its own tauri-driver and data directory.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(data_home: &Path) -> Driver {
+        let port = free_port();
+        let program = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".to_string());
+        let child = Command::new(&program)
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .env("XDG_DATA_HOME", data_home)
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program} (install it with `cargo install tauri-driver --locked`): {e}"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops the app it started.
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    // Two consecutive free ports: tauri-driver uses port and port + 1.
+    loop {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let p = l.local_addr().unwrap().port();
+        if p < 65000 && std::net::TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+struct Session {
+    client: Client,
+    _driver: Driver,
+    data_home: tempfile::TempDir,
+}
+
+impl Session {
+    async fn start(data_home: tempfile::TempDir) -> Session {
+        let driver = Driver::start(data_home.path());
+        let mut caps = serde_json::Map::new();
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": BIN }));
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a WebDriver session with the app");
+        Session { client, _driver: driver, data_home }
+    }
+
+    fn db(&self) -> PathBuf {
+        db_in(self.data_home.path())
+    }
+
+    async fn end(self) {
+        let _ = self.client.close().await;
+    }
+
+    async fn wait_for(&self, xpath: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(xpath))
+            .await
+            .unwrap_or_else(|e| panic!("nothing matches {xpath}: {e}"))
+    }
+
+    /// The page's main heading, once it says `text`.
+    async fn heading(&self, text: &str) {
+        self.wait_for(&format!("//h1[normalize-space()={}]", lit(text))).await;
+    }
+
+    async fn button(&self, name: &str) {
+        self.wait_for(&format!("//button[normalize-space()={}]", lit(name))).await.click().await.unwrap();
+    }
+
+    /// The control a `<label>` with this text is for.
+    async fn labelled(&self, label: &str) -> Element {
+        let l = self.wait_for(&format!("//label[normalize-space()={}]", lit(label))).await;
+        let id = l.attr("for").await.unwrap().expect("the label names its control");
+        self.client.find(Locator::Id(&id)).await.unwrap()
+    }
+
+    async fn fill(&self, label: &str, text: &str) {
+        let field = self.labelled(label).await;
+        field.clear().await.unwrap();
+        // A new line is typed with the Enter key (WebDriver's U+E007).
+        field.send_keys(&text.replace('\n', "\u{E007}")).await.unwrap();
+    }
+
+    /// Clicks the label of a choice inside the group whose legend is `question`.
+    async fn answer(&self, question: &str, answer: &str) {
+        let xpath = format!("//fieldset[legend[normalize-space()={}]]//label[normalize-space()={}]", lit(question), lit(answer));
+        self.wait_for(&xpath).await.click().await.unwrap();
+    }
+
+    async fn text(&self) -> String {
+        self.client.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+    }
+}
+
+fn db_in(data_home: &Path) -> PathBuf {
+    data_home.join(psi_feedback::IDENTIFIER).join(DB_FILE)
+}
+
+/// An XPath string literal (our labels contain apostrophes, not double quotes).
+fn lit(s: &str) -> String {
+    assert!(!s.contains('"'));
+    format!("\"{s}\"")
+}
+
+/// A data directory whose database is already set up, optionally with demo data.
+fn configured_home(demo_responses: u64) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&db_in(home.path())).unwrap();
+    store
+        .configure(
+            &psi_feedback::auth::hash(PASSPHRASE).unwrap(),
+            &[
+                (ContextList::Teams, vec!["North team".into(), "South team".into()]),
+                (ContextList::SessionTypes, vec!["Individual".into(), "Group".into()]),
+                (ContextList::Roles, vec!["Mental health nurse".into(), "Psychologist".into()]),
+            ],
+        )
+        .unwrap();
+    if demo_responses > 0 {
+        let opts = psi_feedback::demo::Options {
+            responses: demo_responses,
+            teams: 3,
+            months: 6,
+            seed: 7,
+            last_month: psi_feedback::period::Month::current().prev(),
+        };
+        psi_feedback::demo::generate(&mut store, &opts).unwrap();
+    }
+    home
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+}
+
+#[test]
+fn first_run_setup_then_a_questionnaire_completed_by_clicking_labels() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(tempfile::tempdir().unwrap()).await;
+        s.heading("Set up this device").await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.fill("Type the passphrase again", PASSPHRASE).await;
+        s.fill("Teams (one per line)", "North team\nSouth team").await;
+        s.button("Save and continue").await;
+
+        s.heading("Before you hand over the device").await;
+        s.answer("Team", "South team").await;
+        s.answer("Session type", "Group").await;
+        s.answer("Practitioner role", "Psychologist").await;
+        s.button("Start the questionnaire").await;
+
+        s.heading("Your feedback about today's session").await;
+        assert!(s.text().await.contains("You can skip any question."));
+        s.button("Start").await;
+
+        s.heading("About today's session").await;
+        let radios = s.client.find_all(Locator::Css("input[type=radio]")).await.unwrap();
+        assert!(radios.len() > 60, "every question has its options: {}", radios.len());
+        for r in &radios {
+            assert!(!r.is_selected().await.unwrap(), "nothing is pre-selected");
+        }
+        let q = psi_feedback::questionnaire::questionnaire();
+        let mut expected = Vec::new();
+        for section in &q.sections {
+            for item in &section.items {
+                if item.id == "together_way" {
+                    continue; // skipped on purpose
+                }
+                let (label, code) = match item.id {
+                    "identity_respect" => (q.decline_label, 0),
+                    _ => (item.options[item.options.len() / 2].label, item.options[item.options.len() / 2].code),
+                };
+                s.answer(item.text, label).await;
+                expected.push((item.id, code));
+            }
+        }
+        s.fill(q.comment_prompt, "The room was too cold").await;
+        s.button("Send my answers").await;
+
+        s.heading("Thank you").await;
+        let left = s.client.find_all(Locator::Css("input[type=radio], textarea")).await.unwrap();
+        assert!(left.is_empty(), "no trace of the answers is left in the page");
+        assert!(!s.text().await.contains("too cold"));
+
+        // Stored, durably, with the context chosen at hand-over.
+        let c = Connection::open(s.db()).unwrap();
+        let (team, n, comment): (String, i64, String) = c
+            .query_row(
+                "SELECT t.name, count(*), r.comment FROM responses r JOIN teams t ON t.id = r.team_id",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((team.as_str(), n, comment.as_str()), ("South team", 1, "The room was too cold"));
+        for (id, code) in &expected {
+            let stored: i64 = c.query_row(&format!("SELECT {id} FROM responses"), [], |r| r.get(0)).unwrap();
+            assert_eq!(stored, i64::from(*code), "{id}");
+        }
+        let skipped: Option<i64> = c.query_row("SELECT together_way FROM responses", [], |r| r.get(0)).unwrap();
+        assert_eq!(skipped, None);
+
+        // The next person starts with a clean form.
+        s.button("Finish").await;
+        s.heading("Before you hand over the device").await;
+        s.answer("Team", "North team").await;
+        s.answer("Session type", "Individual").await;
+        s.answer("Practitioner role", "Psychologist").await;
+        s.button("Start the questionnaire").await;
+        s.button("Start").await;
+        s.heading("About today's session").await;
+        for r in s.client.find_all(Locator::Css("input[type=radio]")).await.unwrap() {
+            assert!(!r.is_selected().await.unwrap(), "the last person's answers are gone");
+        }
+        let comment = s.labelled(q.comment_prompt).await;
+        assert_eq!(comment.prop("value").await.unwrap().as_deref(), Some(""));
+        s.end().await;
+    });
+}
+
+#[test]
+fn staff_unlock_summary_and_export_through_the_save_dialog() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(configured_home(3000)).await;
+        s.heading("Before you hand over the device").await;
+        s.button("Staff area").await;
+        s.heading("Staff area").await;
+        s.fill("Staff passphrase", "not the passphrase").await;
+        s.button("Unlock").await;
+        s.wait_for("//*[contains(normalize-space(), 'That passphrase is not right')]").await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.button("Unlock").await;
+        s.button("Lock staff area").await; // present only when unlocked; locks again
+        s.heading("Before you hand over the device").await;
+        s.button("Staff area").await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.button("Unlock").await;
+
+        s.wait_for("//*[contains(normalize-space(), '3000 responses stored on this device')]").await;
+        let table = s.wait_for("//table[.//th[normalize-space()='Team']]").await;
+        let table_text = table.text().await.unwrap();
+        assert!(table_text.contains("Community team North"), "{table_text}");
+        // Comments are readable here (and never exported).
+        let demo_comments = ["I felt listened to today.", "I wish we had more time.", "Thank you for being patient with me."];
+        let page = s.text().await;
+        assert!(demo_comments.iter().any(|c| page.contains(c)), "comments are shown to staff");
+
+        // Export the last three months as JSON through the native save dialog.
+        let now = psi_feedback::period::Month::current();
+        let (from, to) = (now.prev().prev().prev(), now.prev());
+        s.fill("From (YYYY-MM)", &from.to_string()).await;
+        s.fill("To (YYYY-MM)", &to.to_string()).await;
+        s.answer("Format", "JSON data").await;
+        s.answer("Breakdown", "Session type").await;
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = out_dir.path().join("summary.json");
+        s.button("Save export\u{2026}").await;
+        type_into_save_dialog(&out);
+        s.wait_for("//*[contains(normalize-space(), 'Export saved to')]").await;
+
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("the export was written")).unwrap();
+        assert_eq!(json["breakdown"], "session_type");
+        assert_eq!(json["periods"].as_array().unwrap().len(), 3);
+        let text = json.to_string();
+        for c in demo_comments {
+            assert!(!text.contains(c), "no comment in the export");
+        }
+        assert!(!text.contains("T0") && !text.contains(":00"), "no timestamps");
+        for row in json["rows"].as_array().unwrap() {
+            if row["statistic"] == "count" || row["statistic"] == "answered" {
+                if let Some(n) = row["value"].as_u64() {
+                    assert!(n == 0 || n >= 10, "count {n} published");
+                }
+            }
+        }
+        s.end().await;
+    });
+}
+
+/// Types the file's path into the GTK save dialog and confirms, as a person would.
+fn type_into_save_dialog(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let window = loop {
+        let o = Command::new("xdotool").args(["search", "--name", "Save the anonymised summary"]).output().expect("xdotool runs");
+        if let Some(id) = String::from_utf8_lossy(&o.stdout).lines().next() {
+            break id.to_string();
+        }
+        assert!(Instant::now() < deadline, "the save dialog did not open");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    std::thread::sleep(Duration::from_millis(500)); // let the dialog take focus
+    let xdo = |args: &[&str]| {
+        let ok = Command::new("xdotool").args(args).status().unwrap().success();
+        assert!(ok, "xdotool {args:?}");
+    };
+    xdo(&["windowfocus", "--sync", &window]);
+    // The name field has focus with the suggested name selected: replace it with a full path.
+    xdo(&["key", "--window", &window, "ctrl+a"]);
+    xdo(&["type", "--window", &window, "--delay", "5", &path.display().to_string()]);
+    xdo(&["key", "--window", &window, "Return"]);
+}

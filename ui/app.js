@@ -495,9 +495,11 @@
     const defaults = context.defaults || {};
     const slot = errorSlot();
 
+    // Radio groups rather than drop-downs: every choice visible, one tap, large targets.
     function choice(id, label, list, selected) {
-      const hasDefault = findById(list, selected) !== null;
-      return selectField(id, label, byName(list), selected, hasDefault ? null : 'Choose...');
+      const options = (list || []).map((x) => ({ value: x.id, label: x.name }));
+      const group = radioGroup({ legend: label, name: id, idPrefix: id, options, checked: selected });
+      return { wrap: group, group, value: () => checkedValue(group, id), first: () => group.querySelector('input') };
     }
     const team = choice('handover-team', 'Team', context.teams, defaults.team);
     const sessionType = choice('handover-session-type', 'Session type', context.session_types, defaults.session_type);
@@ -518,14 +520,14 @@
       event.preventDefault();
       if (starting) return;
       const chosen = {
-        team: findById(context.teams, team.select.value),
-        session_type: findById(context.session_types, sessionType.select.value),
-        role: findById(context.roles, role.select.value),
+        team: findById(context.teams, team.value()),
+        session_type: findById(context.session_types, sessionType.value()),
+        role: findById(context.roles, role.value()),
       };
       const errors = [];
-      if (!chosen.team) errors.push({ target: team.select, message: 'Choose a team' });
-      if (!chosen.session_type) errors.push({ target: sessionType.select, message: 'Choose a session type' });
-      if (!chosen.role) errors.push({ target: role.select, message: 'Choose a practitioner role' });
+      if (!chosen.team) errors.push({ target: team.first(), message: 'Choose a team' });
+      if (!chosen.session_type) errors.push({ target: sessionType.first(), message: 'Choose a session type' });
+      if (!chosen.role) errors.push({ target: role.first(), message: 'Choose a practitioner role' });
       if (errors.length) {
         showErrors(form, slot, errors);
         return;
