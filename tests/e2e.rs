@@ -105,8 +105,17 @@ impl Session {
         self.wait_for(&format!("//h1[normalize-space()={}]", lit(text))).await;
     }
 
+    /// Clicks an element as a person would, once it is scrolled to the middle of the
+    /// window (WebKitWebDriver can miss elements it has to scroll a long way to).
+    async fn click(&self, element: Element) {
+        let arg = serde_json::to_value(&element).unwrap();
+        self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await.unwrap();
+        element.click().await.unwrap();
+    }
+
     async fn button(&self, name: &str) {
-        self.wait_for(&format!("//button[normalize-space()={}]", lit(name))).await.click().await.unwrap();
+        let b = self.wait_for(&format!("//button[normalize-space()={}]", lit(name))).await;
+        self.click(b).await;
     }
 
     /// The control a `<label>` with this text is for.
@@ -126,7 +135,8 @@ impl Session {
     /// Clicks the label of a choice inside the group whose legend is `question`.
     async fn answer(&self, question: &str, answer: &str) {
         let xpath = format!("//fieldset[legend[normalize-space()={}]]//label[normalize-space()={}]", lit(question), lit(answer));
-        self.wait_for(&xpath).await.click().await.unwrap();
+        let label = self.wait_for(&xpath).await;
+        self.click(label).await;
     }
 
     async fn text(&self) -> String {
