@@ -86,11 +86,16 @@ pub struct Overview {
 
 impl App {
     pub fn new(store: Store) -> App {
-        App { store: Mutex::new(store), staff_unlocked: AtomicBool::new(false) }
+        App {
+            store: Mutex::new(store),
+            staff_unlocked: AtomicBool::new(false),
+        }
     }
 
     fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
-        self.store.lock().map_err(|_| AppError::Storage("the store lock was poisoned".into()))
+        self.store
+            .lock()
+            .map_err(|_| AppError::Storage("the store lock was poisoned".into()))
     }
 
     fn require_staff(&self) -> Result<(), AppError> {
@@ -114,9 +119,18 @@ impl App {
     pub fn setup(&self, payload: serde_json::Value) -> Result<(), AppError> {
         let p: SetupPayload = validate::parse(payload, "setup")?;
         let lists = [
-            (ContextList::Teams, validate::names(ContextList::Teams, &p.teams)?),
-            (ContextList::SessionTypes, validate::names(ContextList::SessionTypes, &p.session_types)?),
-            (ContextList::Roles, validate::names(ContextList::Roles, &p.roles)?),
+            (
+                ContextList::Teams,
+                validate::names(ContextList::Teams, &p.teams)?,
+            ),
+            (
+                ContextList::SessionTypes,
+                validate::names(ContextList::SessionTypes, &p.session_types)?,
+            ),
+            (
+                ContextList::Roles,
+                validate::names(ContextList::Roles, &p.roles)?,
+            ),
         ];
         let mut store = self.store()?;
         if store.is_configured()? {
@@ -139,7 +153,10 @@ impl App {
     }
 
     pub fn unlock(&self, passphrase: &str) -> Result<(), AppError> {
-        let hash = self.store()?.passphrase_hash()?.ok_or(AppError::NotConfigured)?;
+        let hash = self
+            .store()?
+            .passphrase_hash()?
+            .ok_or(AppError::NotConfigured)?;
         if auth::verify(passphrase, &hash) {
             self.staff_unlocked.store(true, Ordering::SeqCst);
             Ok(())
@@ -156,9 +173,18 @@ impl App {
         self.require_staff()?;
         let p: SettingsPayload = validate::parse(payload, "settings")?;
         let lists = [
-            (ContextList::Teams, validate::names(ContextList::Teams, &p.teams)?),
-            (ContextList::SessionTypes, validate::names(ContextList::SessionTypes, &p.session_types)?),
-            (ContextList::Roles, validate::names(ContextList::Roles, &p.roles)?),
+            (
+                ContextList::Teams,
+                validate::names(ContextList::Teams, &p.teams)?,
+            ),
+            (
+                ContextList::SessionTypes,
+                validate::names(ContextList::SessionTypes, &p.session_types)?,
+            ),
+            (
+                ContextList::Roles,
+                validate::names(ContextList::Roles, &p.roles)?,
+            ),
         ];
         let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let defaults = [
@@ -180,8 +206,12 @@ impl App {
     /// team and period, for every period that has responses.
     pub fn overview(&self, period: &str) -> Result<Overview, AppError> {
         self.require_staff()?;
-        let kind = PeriodKind::parse(period)
-            .ok_or_else(|| AppError::invalid(Some("period".to_string()), "Please choose months or quarters."))?;
+        let kind = PeriodKind::parse(period).ok_or_else(|| {
+            AppError::invalid(
+                Some("period".to_string()),
+                "Please choose months or quarters.",
+            )
+        })?;
         let store = self.store()?;
         let now = Month::current();
         let total_responses = store.response_count()?;
@@ -207,8 +237,16 @@ impl App {
             };
             for g in &release.groups {
                 let mut row = vec![
-                    Cell { text: g.key.team.clone(), withheld: false, reason: None },
-                    Cell { text: g.key.period.to_string(), withheld: false, reason: None },
+                    Cell {
+                        text: g.key.team.clone(),
+                        withheld: false,
+                        reason: None,
+                    },
+                    Cell {
+                        text: g.key.period.to_string(),
+                        withheld: false,
+                        reason: None,
+                    },
                     cell(g.responses),
                 ];
                 for id in ["power", "safety", "identity", "overall", "rupture"] {
@@ -216,7 +254,13 @@ impl App {
                         .measures
                         .iter()
                         .find(|m| m.measure.id == id)
-                        .map(|m| if id == "rupture" { m.share } else { m.mean.unwrap_or(m.share) })
+                        .map(|m| {
+                            if id == "rupture" {
+                                m.share
+                            } else {
+                                m.mean.unwrap_or(m.share)
+                            }
+                        })
                         .unwrap_or(g.responses);
                     row.push(cell(v));
                 }

@@ -1,6 +1,8 @@
 //! The staff passphrase, kept only as an argon2id hash (PHC string with its own salt).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 use crate::error::AppError;
@@ -40,7 +42,11 @@ pub fn verify(passphrase: &str, phc: &str) -> bool {
         return false;
     }
     PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(passphrase.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(passphrase.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

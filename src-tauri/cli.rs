@@ -12,7 +12,11 @@ use crate::store::Store;
 use crate::summary::Breakdown;
 
 #[derive(Parser)]
-#[command(name = "psi-feedback", version, about = "Session feedback on the Power, Safety, Identity model. With no command, opens the window.")]
+#[command(
+    name = "psi-feedback",
+    version,
+    about = "Session feedback on the Power, Safety, Identity model. With no command, opens the window."
+)]
 struct Cli {
     /// The database file [default: psi-feedback.sqlite3 in the app data directory,
     /// the same place Tauri's app_data_dir() gives: $XDG_DATA_HOME/org.psifeedback.app]
@@ -113,21 +117,40 @@ pub fn main() -> i32 {
 fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
     let now = Month::current();
     match command {
-        Command::Demo { responses, teams, months, seed, last_month } => {
+        Command::Demo {
+            responses,
+            teams,
+            months,
+            seed,
+            last_month,
+        } => {
             let last_month = match last_month {
-                Some(m) => Month::parse(&m).ok_or_else(|| format!("--last-month {m:?} is not YYYY-MM"))?,
+                Some(m) => {
+                    Month::parse(&m).ok_or_else(|| format!("--last-month {m:?} is not YYYY-MM"))?
+                }
                 None => now.prev(),
             };
             let mut store = open(db)?;
             let started = std::time::Instant::now();
-            let opts = crate::demo::Options { responses, teams, months, seed, last_month };
-            let n = crate::demo::generate(&mut store, &opts).map_err(|e| describe(&e, "demo data failed"))?;
-            println!("Added {n} synthetic responses in {:.1} s.", started.elapsed().as_secs_f64());
+            let opts = crate::demo::Options {
+                responses,
+                teams,
+                months,
+                seed,
+                last_month,
+            };
+            let n = crate::demo::generate(&mut store, &opts)
+                .map_err(|e| describe(&e, "demo data failed"))?;
+            println!(
+                "Added {n} synthetic responses in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::Import { file } => {
             let mut store = open(db)?;
-            let input = std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let input = std::fs::File::open(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             match import::import(&mut store, input, now) {
                 Ok(n) => {
                     println!("Imported {n} responses from {}.", file.display());
@@ -137,12 +160,23 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                     for p in &problems {
                         eprintln!("{}: {p}", file.display());
                     }
-                    Err(format!("nothing was imported: {} problem(s) in {}", problems.len(), file.display()))
+                    Err(format!(
+                        "nothing was imported: {} problem(s) in {}",
+                        problems.len(),
+                        file.display()
+                    ))
                 }
                 Err(ImportError::Failed(e)) => Err(describe(&e, "nothing was imported")),
             }
         }
-        Command::Export { period, from, to, by, format, out } => {
+        Command::Export {
+            period,
+            from,
+            to,
+            by,
+            format,
+            out,
+        } => {
             let store = open(db)?;
             let request = Request {
                 period: match period {
@@ -163,7 +197,8 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                     FormatArg::Html => Format::Html,
                 },
             };
-            let built = export::build(&store, &request, now).map_err(|e| describe(&e, "export failed"))?;
+            let built =
+                export::build(&store, &request, now).map_err(|e| describe(&e, "export failed"))?;
             export::write_file(&out, &built.bytes).map_err(|e| describe(&e, "export failed"))?;
             println!(
                 "Saved {} ({} groups, {} values withheld).",

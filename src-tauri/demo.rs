@@ -61,11 +61,23 @@ fn team_names(n: usize) -> Vec<String> {
 
 pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
     if opts.teams == 0 || opts.months == 0 {
-        return Err(AppError::invalid(None, "At least one team and one month are needed."));
+        return Err(AppError::invalid(
+            None,
+            "At least one team and one month are needed.",
+        ));
     }
     let teams = store.ensure_names(ContextList::Teams, &team_names(opts.teams))?;
-    let types = store.ensure_names(ContextList::SessionTypes, &SESSION_TYPES.iter().map(|s| s.to_string()).collect::<Vec<_>>())?;
-    let roles = store.ensure_names(ContextList::Roles, &ROLES.iter().map(|s| s.to_string()).collect::<Vec<_>>())?;
+    let types = store.ensure_names(
+        ContextList::SessionTypes,
+        &SESSION_TYPES
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    )?;
+    let roles = store.ensure_names(
+        ContextList::Roles,
+        &ROLES.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+    )?;
     let mut rng = SmallRng::seed_from_u64(opts.seed);
 
     // Teams differ in size (weights 1..=4) and in how their sessions feel.
@@ -74,7 +86,9 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
     let quality: Vec<f64> = teams.iter().map(|_| rng.gen_range(-0.5..0.5)).collect();
     let first = (0..opts.months - 1).fold(opts.last_month, |m, _| m.prev());
 
-    let months: Vec<Month> = std::iter::successors(Some(first), |m| Some(m.next())).take(opts.months as usize).collect();
+    let months: Vec<Month> = std::iter::successors(Some(first), |m| Some(m.next()))
+        .take(opts.months as usize)
+        .collect();
     let n = opts.responses;
     let rows = (0..n).map(move |_| {
         let mut pick = rng.gen_range(0..total_size);
@@ -124,7 +138,8 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
             };
         }
         answers[questionnaire::choice_index()] = choice;
-        let comment = (rng.gen_range(0..100) < 3).then(|| COMMENTS[rng.gen_range(0..COMMENTS.len())].to_string());
+        let comment = (rng.gen_range(0..100) < 3)
+            .then(|| COMMENTS[rng.gen_range(0..COMMENTS.len())].to_string());
         NewResponse {
             questionnaire_version: questionnaire::VERSION,
             session_month: month,

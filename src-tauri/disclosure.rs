@@ -85,7 +85,12 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 4] = [Reason::GroupBelowFloor, Reason::SmallCount, Reason::SmallBase, Reason::RevealsSmallCount];
+    pub const ALL: [Reason; 4] = [
+        Reason::GroupBelowFloor,
+        Reason::SmallCount,
+        Reason::SmallBase,
+        Reason::RevealsSmallCount,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -102,10 +107,19 @@ impl Reason {
                 "fewer than {} responses in this group, so nothing else about it is shown (rule 3)",
                 rules.group_floor
             ),
-            Reason::SmallCount => format!("a count from 1 to {} could identify someone (rule 4)", rules.small_count_max),
-            Reason::SmallBase => format!("fewer than {} answers, too few for an average or a percentage (rule 5)", rules.derived_min_n),
+            Reason::SmallCount => format!(
+                "a count from 1 to {} could identify someone (rule 4)",
+                rules.small_count_max
+            ),
+            Reason::SmallBase => format!(
+                "fewer than {} answers, too few for an average or a percentage (rule 5)",
+                rules.derived_min_n
+            ),
             Reason::RevealsSmallCount => {
-                format!("this percentage would give away a count from 1 to {} (rule 5)", rules.small_count_max)
+                format!(
+                    "this percentage would give away a count from 1 to {} (rule 5)",
+                    rules.small_count_max
+                )
             }
         }
     }
@@ -238,10 +252,22 @@ pub fn protect(scope: Scope, groups: Vec<(GroupKey, Tally)>, rules: &Rules) -> R
         .into_iter()
         .map(|(key, tally)| {
             if tally.responses < rules.group_floor {
-                return GroupRelease { key, responses: Value::Withheld(Reason::GroupBelowFloor), measures: Vec::new() };
+                return GroupRelease {
+                    key,
+                    responses: Value::Withheld(Reason::GroupBelowFloor),
+                    measures: Vec::new(),
+                };
             }
-            let measures = all.iter().zip(&tally.counts).map(|(m, counts)| protect_measure(*m, counts, rules)).collect();
-            GroupRelease { key, responses: count(tally.responses, rules), measures }
+            let measures = all
+                .iter()
+                .zip(&tally.counts)
+                .map(|(m, counts)| protect_measure(*m, counts, rules))
+                .collect();
+            GroupRelease {
+                key,
+                responses: count(tally.responses, rules),
+                measures,
+            }
         })
         .collect();
     Release {
@@ -272,24 +298,38 @@ fn round_to(n: u64, base: u64) -> u64 {
 fn protect_measure(measure: Measure, counts: &[u64; 6], rules: &Rules) -> MeasureValues {
     let codes = || measure.options.iter().map(|o| usize::from(o.code));
     let n: u64 = codes().map(|c| counts[c]).sum();
-    let options: Vec<OptionValue> =
-        measure.options.iter().map(|o| OptionValue { option: o, count: count(counts[usize::from(o.code)], rules) }).collect();
+    let options: Vec<OptionValue> = measure
+        .options
+        .iter()
+        .map(|o| OptionValue {
+            option: o,
+            count: count(counts[usize::from(o.code)], rules),
+        })
+        .collect();
     let enough = n >= rules.derived_min_n;
     let (mean, sd) = match measure.kind {
         Kind::Choice => (None, None),
-        Kind::Scale if !enough => (Some(Value::Withheld(Reason::SmallBase)), Some(Value::Withheld(Reason::SmallBase))),
+        Kind::Scale if !enough => (
+            Some(Value::Withheld(Reason::SmallBase)),
+            Some(Value::Withheld(Reason::SmallBase)),
+        ),
         Kind::Scale => {
             let sum: u64 = codes().map(|c| counts[c] * c as u64).sum();
             let sum_sq: u64 = codes().map(|c| counts[c] * (c * c) as u64).sum();
             // Mean in tenths, rounded half up, in exact integers: (20 * sum + n) / (2 * n).
             let mean = (20 * sum + n) / (2 * n);
             // Sample standard deviation (n - 1).
-            let var = (n as f64 * sum_sq as f64 - (sum as f64).powi(2)) / (n as f64 * (n as f64 - 1.0));
+            let var =
+                (n as f64 * sum_sq as f64 - (sum as f64).powi(2)) / (n as f64 * (n as f64 - 1.0));
             let sd = (var.max(0.0).sqrt() * 10.0).round() as u64;
             (Some(Value::Tenths(mean)), Some(Value::Tenths(sd)))
         }
     };
-    let share_true: u64 = measure.share_codes.iter().map(|c| counts[usize::from(*c)]).sum();
+    let share_true: u64 = measure
+        .share_codes
+        .iter()
+        .map(|c| counts[usize::from(*c)])
+        .sum();
     let share = if !enough {
         Value::Withheld(Reason::SmallBase)
     } else {
@@ -298,7 +338,14 @@ fn protect_measure(measure: Measure, counts: &[u64; 6], rules: &Rules) -> Measur
             _ => Value::Withheld(Reason::RevealsSmallCount),
         }
     };
-    MeasureValues { measure, answered: count(n, rules), options, mean, sd, share }
+    MeasureValues {
+        measure,
+        answered: count(n, rules),
+        options,
+        mean,
+        sd,
+        share,
+    }
 }
 
 /// A percentage from rounded counts, whole, top- and bottom-coded.
@@ -328,7 +375,11 @@ mod tests {
     }
 
     fn key() -> GroupKey {
-        GroupKey { team: "North".into(), period: Period::Month(Month::parse("2026-01").unwrap()), breakdown_value: None }
+        GroupKey {
+            team: "North".into(),
+            period: Period::Month(Month::parse("2026-01").unwrap()),
+            breakdown_value: None,
+        }
     }
 
     fn tally(responses: u64, power_say: [u64; 6]) -> Tally {
@@ -352,7 +403,11 @@ mod tests {
 
     #[test]
     fn group_below_floor_publishes_nothing_else() {
-        let release = protect(scope(), vec![(key(), tally(9, [0, 0, 0, 0, 4, 5]))], &Rules::default());
+        let release = protect(
+            scope(),
+            vec![(key(), tally(9, [0, 0, 0, 0, 4, 5]))],
+            &Rules::default(),
+        );
         let g = &release.groups[0];
         assert_eq!(g.responses, Value::Withheld(Reason::GroupBelowFloor));
         assert!(g.measures.is_empty());
@@ -361,25 +416,48 @@ mod tests {
     #[test]
     fn a_published_group_rounds_withholds_and_derives_from_enough_answers() {
         // power_say: 3 x "3", 9 x "4", 11 x "5" = 23 answers.
-        let release = protect(scope(), vec![(key(), tally(23, [0, 0, 0, 3, 9, 11]))], &Rules::default());
+        let release = protect(
+            scope(),
+            vec![(key(), tally(23, [0, 0, 0, 3, 9, 11]))],
+            &Rules::default(),
+        );
         let g = &release.groups[0];
         assert_eq!(g.responses, Value::Count(25));
-        let m = g.measures.iter().find(|m| m.measure.id == "power_say").unwrap();
+        let m = g
+            .measures
+            .iter()
+            .find(|m| m.measure.id == "power_say")
+            .unwrap();
         assert_eq!(m.answered, Value::Count(25));
         let counts: Vec<Value> = m.options.iter().map(|o| o.count).collect();
         assert_eq!(
             counts,
-            [Value::Count(0), Value::Count(0), Value::Withheld(Reason::SmallCount), Value::Count(10), Value::Count(10)]
+            [
+                Value::Count(0),
+                Value::Count(0),
+                Value::Withheld(Reason::SmallCount),
+                Value::Count(10),
+                Value::Count(10)
+            ]
         );
         // Mean (9 + 36 + 55) / 23 = 4.347 -> 4.3; SD sqrt(((9*1+... ))) computed exactly below.
         assert_eq!(m.mean, Some(Value::Tenths(43)));
         let mean = 100.0 / 23.0;
-        let ss = 3.0 * (3.0f64 - mean).powi(2) + 9.0 * (4.0f64 - mean).powi(2) + 11.0 * (5.0f64 - mean).powi(2);
-        assert_eq!(m.sd, Some(Value::Tenths(((ss / 22.0).sqrt() * 10.0).round() as u64)));
+        let ss = 3.0 * (3.0f64 - mean).powi(2)
+            + 9.0 * (4.0f64 - mean).powi(2)
+            + 11.0 * (5.0f64 - mean).powi(2);
+        assert_eq!(
+            m.sd,
+            Some(Value::Tenths(((ss / 22.0).sqrt() * 10.0).round() as u64))
+        );
         // Share positive: true 20 -> rounded 20, over rounded 25 = 80%.
         assert_eq!(m.share, Value::Percent(80));
         // An unanswered measure in a published group: zeros, and too few for a mean.
-        let other = g.measures.iter().find(|m| m.measure.id == "overall").unwrap();
+        let other = g
+            .measures
+            .iter()
+            .find(|m| m.measure.id == "overall")
+            .unwrap();
         assert_eq!(other.answered, Value::Count(0));
         assert_eq!(other.mean, Some(Value::Withheld(Reason::SmallBase)));
         assert_eq!(other.share, Value::Withheld(Reason::SmallBase));
@@ -392,17 +470,31 @@ mod tests {
         let m = &all_positive.groups[0].measures[3];
         assert_eq!(m.share, Value::PercentAtLeast(95));
         let none_positive = protect(scope(), vec![(key(), tally(40, [0, 40, 0, 0, 0, 0]))], &r);
-        assert_eq!(none_positive.groups[0].measures[3].share, Value::PercentAtMost(5));
+        assert_eq!(
+            none_positive.groups[0].measures[3].share,
+            Value::PercentAtMost(5)
+        );
         let few_positive = protect(scope(), vec![(key(), tally(40, [0, 35, 0, 0, 0, 5]))], &r);
-        assert_eq!(few_positive.groups[0].measures[3].share, Value::Withheld(Reason::RevealsSmallCount));
+        assert_eq!(
+            few_positive.groups[0].measures[3].share,
+            Value::Withheld(Reason::RevealsSmallCount)
+        );
     }
 
     #[test]
     fn few_answers_in_a_big_group_withhold_mean_and_sd() {
-        let release = protect(scope(), vec![(key(), tally(30, [0, 0, 0, 0, 4, 5]))], &Rules::default());
+        let release = protect(
+            scope(),
+            vec![(key(), tally(30, [0, 0, 0, 0, 4, 5]))],
+            &Rules::default(),
+        );
         let m = &release.groups[0].measures[3];
         assert_eq!(m.answered, Value::Count(10), "9 answers round to 10");
-        assert_eq!(m.mean, Some(Value::Withheld(Reason::SmallBase)), "but the true n is 9");
+        assert_eq!(
+            m.mean,
+            Some(Value::Withheld(Reason::SmallBase)),
+            "but the true n is 9"
+        );
         assert_eq!(m.share, Value::Withheld(Reason::SmallBase));
     }
 
@@ -410,7 +502,13 @@ mod tests {
     fn every_rule_and_reason_is_in_plain_words() {
         let r = Rules::default();
         let words = r.plain_words().join(" ");
-        for needle in ["fewer than 10", "from 1 to 7", "nearest 5", "at least 10", "95% or more"] {
+        for needle in [
+            "fewer than 10",
+            "from 1 to 7",
+            "nearest 5",
+            "at least 10",
+            "95% or more",
+        ] {
             assert!(words.contains(needle), "{needle}");
         }
         for reason in Reason::ALL {

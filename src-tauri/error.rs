@@ -7,7 +7,10 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 pub enum AppError {
     /// Input that breaks a rule; `field` names the question or setting concerned.
     #[error("{message}")]
-    Invalid { field: Option<String>, message: String },
+    Invalid {
+        field: Option<String>,
+        message: String,
+    },
     #[error("The staff area is locked. Please unlock it with the staff passphrase.")]
     Locked,
     #[error("That passphrase is not right. Please try again.")]
@@ -25,7 +28,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: impl Into<Option<String>>, message: impl Into<String>) -> AppError {
-        AppError::Invalid { field: field.into(), message: message.into() }
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn kind(&self) -> &'static str {
@@ -78,7 +84,10 @@ mod tests {
 
     #[test]
     fn serializes_as_kind_message_field() {
-        let e = AppError::invalid(Some("power_say".to_string()), "That answer is not one of the choices.");
+        let e = AppError::invalid(
+            Some("power_say".to_string()),
+            "That answer is not one of the choices.",
+        );
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], "invalid");
         assert_eq!(v["field"], "power_say");

@@ -79,36 +79,72 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             reason: format!("the file is larger than {} MiB", MAX_BYTES / 1024 / 1024),
         }]));
     }
-    let data = data.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&data); // a spreadsheet's UTF-8 mark
+    let data = data
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&data); // a spreadsheet's UTF-8 mark
 
     let mut names: HashMap<ContextList, HashMap<String, i64>> = HashMap::new();
     for list in ContextList::ALL {
-        let by_name = store.all_names(list)?.into_iter().map(|(id, name)| (name.to_lowercase(), id)).collect();
+        let by_name = store
+            .all_names(list)?
+            .into_iter()
+            .map(|(id, name)| (name.to_lowercase(), id))
+            .collect();
         names.insert(list, by_name);
     }
 
-    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(data);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(data);
     let mut problems = Vec::new();
     let mut records = reader.byte_records();
     let expected = columns();
 
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(ImportError::Rejected(vec![Problem { line: 1, column: None, reason: e.to_string() }])),
-        None => return Err(ImportError::Rejected(vec![Problem { line: 1, column: None, reason: "the file is empty".into() }])),
+        Some(Err(e)) => {
+            return Err(ImportError::Rejected(vec![Problem {
+                line: 1,
+                column: None,
+                reason: e.to_string(),
+            }]))
+        }
+        None => {
+            return Err(ImportError::Rejected(vec![Problem {
+                line: 1,
+                column: None,
+                reason: "the file is empty".into(),
+            }]))
+        }
     };
-    let header: Vec<String> = header.iter().map(|h| String::from_utf8_lossy(h).trim().to_lowercase()).collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+        .collect();
     let mut index = HashMap::new();
     for (i, h) in header.iter().enumerate() {
         if !expected.contains(&h.as_str()) {
-            problems.push(Problem { line: 1, column: Some(h.clone()), reason: "unknown column".into() });
+            problems.push(Problem {
+                line: 1,
+                column: Some(h.clone()),
+                reason: "unknown column".into(),
+            });
         } else if index.insert(h.clone(), i).is_some() {
-            problems.push(Problem { line: 1, column: Some(h.clone()), reason: "this column appears twice".into() });
+            problems.push(Problem {
+                line: 1,
+                column: Some(h.clone()),
+                reason: "this column appears twice".into(),
+            });
         }
     }
     for c in &expected {
         if !index.contains_key(*c) {
-            problems.push(Problem { line: 1, column: Some(c.to_string()), reason: "missing column".into() });
+            problems.push(Problem {
+                line: 1,
+                column: Some(c.to_string()),
+                reason: "missing column".into(),
+            });
         }
     }
     if !problems.is_empty() {
@@ -121,7 +157,11 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(Problem { line, column: None, reason: format!("this row could not be read: {e}") });
+                problems.push(Problem {
+                    line,
+                    column: None,
+                    reason: format!("this row could not be read: {e}"),
+                });
                 continue;
             }
         };
@@ -130,7 +170,11 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             problems.push(Problem {
                 line,
                 column: None,
-                reason: format!("this row has {} fields; the header has {}", record.len(), header.len()),
+                reason: format!(
+                    "this row has {} fields; the header has {}",
+                    record.len(),
+                    header.len()
+                ),
             });
             continue;
         }
@@ -140,7 +184,11 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             match std::str::from_utf8(bytes) {
                 Ok(s) => Some(s.trim().to_string()),
                 Err(_) => {
-                    problems.push(Problem { line, column: Some(name.into()), reason: "not valid UTF-8 text: save the file as CSV UTF-8".into() });
+                    problems.push(Problem {
+                        line,
+                        column: Some(name.into()),
+                        reason: "not valid UTF-8 text: save the file as CSV UTF-8".into(),
+                    });
                     None
                 }
             }
@@ -153,7 +201,13 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         ];
         let answer_texts: Vec<Option<String>> = ITEMS.iter().map(|i| field(i.id)).collect();
         let comment_text = field(COMMENT_COLUMN);
-        let mut problem = |column: &str, reason: String| problems.push(Problem { line, column: Some(column.into()), reason });
+        let mut problem = |column: &str, reason: String| {
+            problems.push(Problem {
+                line,
+                column: Some(column.into()),
+                reason,
+            })
+        };
 
         let month = month_text.and_then(|t| match parse_month(&t) {
             Some(m) if m > now => {
@@ -162,7 +216,10 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             }
             Some(m) => Some(m),
             None => {
-                problem("month", format!("{t:?} is not a month: write YYYY-MM or YYYY-MM-DD"));
+                problem(
+                    "month",
+                    format!("{t:?} is not a month: write YYYY-MM or YYYY-MM-DD"),
+                );
                 None
             }
         });
@@ -171,8 +228,13 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             let Some(text) = text else { continue };
             match names[list].get(&text.to_lowercase()) {
                 Some(id) => *slot = *id,
-                None if text.is_empty() => problem(list.default_field(), format!("a {} is needed", list.noun())),
-                None => problem(list.default_field(), format!("{text:?} is not a {} in the settings", list.noun())),
+                None if text.is_empty() => {
+                    problem(list.default_field(), format!("a {} is needed", list.noun()))
+                }
+                None => problem(
+                    list.default_field(),
+                    format!("{text:?} is not a {} in the settings", list.noun()),
+                ),
             }
         }
         let mut answers: Answers = [None; ITEMS.len()];
@@ -207,7 +269,11 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         return Err(ImportError::Rejected(problems));
     }
     if out.is_empty() {
-        return Err(ImportError::Rejected(vec![Problem { line: 2, column: None, reason: "the file has no rows after the header".into() }]));
+        return Err(ImportError::Rejected(vec![Problem {
+            line: 2,
+            column: None,
+            reason: "the file has no rows after the header".into(),
+        }]));
     }
     Ok(out)
 }
@@ -248,7 +314,10 @@ fn parse_answer(item: &questionnaire::Item, text: &str) -> Result<Option<u8>, St
         Kind::Choice => item.options.iter().map(|o| o.id.to_string()).collect(),
     };
     let shown: String = text.chars().take(30).collect();
-    Err(format!("{shown:?} is not an answer: use {}, 0 for \"rather not say\", or leave it empty", allowed.join(", ")))
+    Err(format!(
+        "{shown:?} is not an answer: use {}, 0 for \"rather not say\", or leave it empty",
+        allowed.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -266,7 +335,9 @@ mod tests {
         assert!(parse_answer(scale, "4.5").is_err());
         assert_eq!(parse_answer(rupture, "Not sure"), Ok(Some(2)));
         assert_eq!(parse_answer(rupture, "yes"), Ok(Some(3)));
-        assert!(parse_answer(rupture, "maybe").unwrap_err().contains("not_sure"));
+        assert!(parse_answer(rupture, "maybe")
+            .unwrap_err()
+            .contains("not_sure"));
     }
 
     #[test]

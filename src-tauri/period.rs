@@ -72,7 +72,12 @@ impl Quarter {
 
 impl fmt::Display for Quarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-Q{}", self.0.div_euclid(4), self.0.rem_euclid(4) + 1)
+        write!(
+            f,
+            "{:04}-Q{}",
+            self.0.div_euclid(4),
+            self.0.rem_euclid(4) + 1
+        )
     }
 }
 
@@ -159,11 +164,19 @@ pub enum RangeError {
 /// The whole periods from `from` to `to` (inclusive). Arbitrary ranges are refused:
 /// for quarters the range must start and end on quarter boundaries, and no period may
 /// lie wholly in the future (`now` is the current month).
-pub fn periods(kind: PeriodKind, from: &str, to: &str, now: Month) -> Result<Vec<Period>, RangeError> {
+pub fn periods(
+    kind: PeriodKind,
+    from: &str,
+    to: &str,
+    now: Month,
+) -> Result<Vec<Period>, RangeError> {
     let from_m = Month::parse(from).ok_or_else(|| RangeError::NotAMonth(from.to_string()))?;
     let to_m = Month::parse(to).ok_or_else(|| RangeError::NotAMonth(to.to_string()))?;
     if from_m > to_m {
-        return Err(RangeError::Backwards { from: from_m, to: to_m });
+        return Err(RangeError::Backwards {
+            from: from_m,
+            to: to_m,
+        });
     }
     if to_m > now {
         return Err(RangeError::Future(to_m));
@@ -205,7 +218,16 @@ mod tests {
         assert_eq!(m("2026-01").to_string(), "2026-01");
         assert_eq!(m("2026-12").next().to_string(), "2027-01");
         assert_eq!(m("2026-01").prev().to_string(), "2025-12");
-        for bad in ["2026-13", "2026-00", "2026-1", "26-01", "2026/01", "", "2026-01-05", "abcd-ef"] {
+        for bad in [
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "26-01",
+            "2026/01",
+            "",
+            "2026-01-05",
+            "abcd-ef",
+        ] {
             assert_eq!(Month::parse(bad), None, "{bad}");
         }
     }
@@ -222,20 +244,46 @@ mod tests {
     fn ranges_give_whole_periods() {
         let now = m("2026-11");
         let p = periods(PeriodKind::Month, "2026-01", "2026-03", now).unwrap();
-        assert_eq!(p.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["2026-01", "2026-02", "2026-03"]);
+        assert_eq!(
+            p.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            ["2026-01", "2026-02", "2026-03"]
+        );
         let q = periods(PeriodKind::Quarter, "2026-01", "2026-06", now).unwrap();
-        assert_eq!(q.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["2026-Q1", "2026-Q2"]);
+        assert_eq!(
+            q.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            ["2026-Q1", "2026-Q2"]
+        );
         // The quarter in progress may end at the current month.
-        assert_eq!(periods(PeriodKind::Quarter, "2026-10", "2026-11", now).unwrap().len(), 1);
+        assert_eq!(
+            periods(PeriodKind::Quarter, "2026-10", "2026-11", now)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 
     #[test]
     fn arbitrary_ranges_are_refused() {
         let now = m("2026-11");
-        assert_eq!(periods(PeriodKind::Quarter, "2026-02", "2026-06", now), Err(RangeError::QuarterStart(m("2026-02"))));
-        assert_eq!(periods(PeriodKind::Quarter, "2026-01", "2026-05", now), Err(RangeError::QuarterEnd(m("2026-05"))));
-        assert_eq!(periods(PeriodKind::Month, "2026-12", "2026-12", now), Err(RangeError::Future(m("2026-12"))));
-        assert!(matches!(periods(PeriodKind::Month, "2026-05", "2026-01", now), Err(RangeError::Backwards { .. })));
-        assert!(matches!(periods(PeriodKind::Month, "2026-5", "2026-06", now), Err(RangeError::NotAMonth(_))));
+        assert_eq!(
+            periods(PeriodKind::Quarter, "2026-02", "2026-06", now),
+            Err(RangeError::QuarterStart(m("2026-02")))
+        );
+        assert_eq!(
+            periods(PeriodKind::Quarter, "2026-01", "2026-05", now),
+            Err(RangeError::QuarterEnd(m("2026-05")))
+        );
+        assert_eq!(
+            periods(PeriodKind::Month, "2026-12", "2026-12", now),
+            Err(RangeError::Future(m("2026-12")))
+        );
+        assert!(matches!(
+            periods(PeriodKind::Month, "2026-05", "2026-01", now),
+            Err(RangeError::Backwards { .. })
+        ));
+        assert!(matches!(
+            periods(PeriodKind::Month, "2026-5", "2026-06", now),
+            Err(RangeError::NotAMonth(_))
+        ));
     }
 }

@@ -106,31 +106,95 @@ impl Item {
 }
 
 const AGREEMENT: &[AnswerOption] = &[
-    AnswerOption { code: 1, id: "not_at_all", label: "Not at all" },
-    AnswerOption { code: 2, id: "a_little", label: "A little" },
-    AnswerOption { code: 3, id: "partly", label: "Partly" },
-    AnswerOption { code: 4, id: "mostly", label: "Mostly" },
-    AnswerOption { code: 5, id: "completely", label: "Completely" },
+    AnswerOption {
+        code: 1,
+        id: "not_at_all",
+        label: "Not at all",
+    },
+    AnswerOption {
+        code: 2,
+        id: "a_little",
+        label: "A little",
+    },
+    AnswerOption {
+        code: 3,
+        id: "partly",
+        label: "Partly",
+    },
+    AnswerOption {
+        code: 4,
+        id: "mostly",
+        label: "Mostly",
+    },
+    AnswerOption {
+        code: 5,
+        id: "completely",
+        label: "Completely",
+    },
 ];
 
 const RATING: &[AnswerOption] = &[
-    AnswerOption { code: 1, id: "very_bad", label: "Very bad" },
-    AnswerOption { code: 2, id: "bad", label: "Bad" },
-    AnswerOption { code: 3, id: "ok", label: "OK" },
-    AnswerOption { code: 4, id: "good", label: "Good" },
-    AnswerOption { code: 5, id: "very_good", label: "Very good" },
+    AnswerOption {
+        code: 1,
+        id: "very_bad",
+        label: "Very bad",
+    },
+    AnswerOption {
+        code: 2,
+        id: "bad",
+        label: "Bad",
+    },
+    AnswerOption {
+        code: 3,
+        id: "ok",
+        label: "OK",
+    },
+    AnswerOption {
+        code: 4,
+        id: "good",
+        label: "Good",
+    },
+    AnswerOption {
+        code: 5,
+        id: "very_good",
+        label: "Very good",
+    },
 ];
 
 const RUPTURE: &[AnswerOption] = &[
-    AnswerOption { code: 1, id: "no", label: "No, it all felt right" },
-    AnswerOption { code: 2, id: "not_sure", label: "I'm not sure" },
-    AnswerOption { code: 3, id: "yes", label: "Yes, something did not feel right" },
+    AnswerOption {
+        code: 1,
+        id: "no",
+        label: "No, it all felt right",
+    },
+    AnswerOption {
+        code: 2,
+        id: "not_sure",
+        label: "I'm not sure",
+    },
+    AnswerOption {
+        code: 3,
+        id: "yes",
+        label: "Yes, something did not feel right",
+    },
 ];
 
 const CHOICE: &[AnswerOption] = &[
-    AnswerOption { code: 1, id: "yes", label: "Yes" },
-    AnswerOption { code: 2, id: "partly", label: "Partly" },
-    AnswerOption { code: 3, id: "no", label: "No" },
+    AnswerOption {
+        code: 1,
+        id: "yes",
+        label: "Yes",
+    },
+    AnswerOption {
+        code: 2,
+        id: "partly",
+        label: "Partly",
+    },
+    AnswerOption {
+        code: 3,
+        id: "no",
+        label: "No",
+    },
 ];
 
 const POSITIVE: &[u8] = &[4, 5];
@@ -150,18 +214,66 @@ const fn agreement(id: &'static str, section: Section, text: &'static str) -> It
 
 /// The items of this version, in the order they are asked.
 pub const ITEMS: &[Item] = &[
-    agreement("power_say", Section::Power, "I had a say in what we talked about and what we decided."),
-    agreement("power_expert", Section::Power, "I was treated as the expert on my own life."),
-    agreement("power_care", Section::Power, "It felt like care, not control."),
-    agreement("safety_honest", Section::Safety, "I felt safe to say what I really think, even to disagree."),
-    agreement("safety_listened", Section::Safety, "I was listened to and not judged."),
-    agreement("safety_trust", Section::Safety, "I felt I could trust the person I saw."),
-    agreement("identity_person", Section::Identity, "I was seen as a person, not just a diagnosis or a case."),
-    agreement("identity_strengths", Section::Identity, "They saw what I am good at, not just my problems."),
-    agreement("identity_respect", Section::Identity, "I was treated with respect."),
-    agreement("together_understood", Section::WorkingTogether, "I felt understood."),
-    agreement("together_goals", Section::WorkingTogether, "We agreed on what to work on."),
-    agreement("together_way", Section::WorkingTogether, "The way we worked made sense to me."),
+    agreement(
+        "power_say",
+        Section::Power,
+        "I had a say in what we talked about and what we decided.",
+    ),
+    agreement(
+        "power_expert",
+        Section::Power,
+        "I was treated as the expert on my own life.",
+    ),
+    agreement(
+        "power_care",
+        Section::Power,
+        "It felt like care, not control.",
+    ),
+    agreement(
+        "safety_honest",
+        Section::Safety,
+        "I felt safe to say what I really think, even to disagree.",
+    ),
+    agreement(
+        "safety_listened",
+        Section::Safety,
+        "I was listened to and not judged.",
+    ),
+    agreement(
+        "safety_trust",
+        Section::Safety,
+        "I felt I could trust the person I saw.",
+    ),
+    agreement(
+        "identity_person",
+        Section::Identity,
+        "I was seen as a person, not just a diagnosis or a case.",
+    ),
+    agreement(
+        "identity_strengths",
+        Section::Identity,
+        "They saw what I am good at, not just my problems.",
+    ),
+    agreement(
+        "identity_respect",
+        Section::Identity,
+        "I was treated with respect.",
+    ),
+    agreement(
+        "together_understood",
+        Section::WorkingTogether,
+        "I felt understood.",
+    ),
+    agreement(
+        "together_goals",
+        Section::WorkingTogether,
+        "We agreed on what to work on.",
+    ),
+    agreement(
+        "together_way",
+        Section::WorkingTogether,
+        "The way we worked made sense to me.",
+    ),
     Item {
         id: "rupture",
         section: Section::Rupture,
@@ -200,10 +312,12 @@ pub const INTRO: &[&str] = &[
     "You can skip any question. It takes about two minutes.",
 ];
 
-pub const COMMENT_PROMPT: &str = "Is there anything else you want to tell us? (You can leave this empty.)";
+pub const COMMENT_PROMPT: &str =
+    "Is there anything else you want to tell us? (You can leave this empty.)";
 pub const COMMENT_HINT: &str = "Please do not write your name or anyone else's name.";
 pub const DECLINE_LABEL: &str = "I'd rather not say";
-pub const THANKS: &str = "Thank you. Your answers have been saved. Please hand the device back to a member of staff.";
+pub const THANKS: &str =
+    "Thank you. Your answers have been saved. Please hand the device back to a member of staff.";
 
 pub fn item(id: &str) -> Option<&'static Item> {
     ITEMS.iter().find(|i| i.id == id)
@@ -293,14 +407,20 @@ mod tests {
         let ids: HashSet<_> = ITEMS.iter().map(|i| i.id).collect();
         assert_eq!(ids.len(), ITEMS.len());
         for id in ids {
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{id}"
+            );
         }
     }
 
     #[test]
     fn every_dimension_has_several_items() {
         for d in Section::DIMENSIONS {
-            assert!(ITEMS.iter().filter(|i| i.section == d).count() >= 3, "{d:?}");
+            assert!(
+                ITEMS.iter().filter(|i| i.section == d).count() >= 3,
+                "{d:?}"
+            );
         }
     }
 
@@ -321,7 +441,11 @@ mod tests {
 
     #[test]
     fn sentences_are_short() {
-        let texts = ITEMS.iter().map(|i| i.text).chain(INTRO.iter().copied()).chain([COMMENT_HINT, THANKS]);
+        let texts = ITEMS
+            .iter()
+            .map(|i| i.text)
+            .chain(INTRO.iter().copied())
+            .chain([COMMENT_HINT, THANKS]);
         for text in texts {
             for sentence in text.split(['.', '?']) {
                 assert!(sentence.split_whitespace().count() <= 14, "{sentence}");
@@ -335,9 +459,17 @@ mod tests {
         assert_eq!(dimension_score(Section::Power, &a), None);
         a[item_index("power_say").unwrap()] = Some(4);
         a[item_index("power_expert").unwrap()] = Some(5);
-        assert_eq!(dimension_score(Section::Power, &a), Some(5), "4.5 rounds up");
+        assert_eq!(
+            dimension_score(Section::Power, &a),
+            Some(5),
+            "4.5 rounds up"
+        );
         a[item_index("power_care").unwrap()] = Some(DECLINED);
-        assert_eq!(dimension_score(Section::Power, &a), Some(5), "declined is not an answer");
+        assert_eq!(
+            dimension_score(Section::Power, &a),
+            Some(5),
+            "declined is not an answer"
+        );
         a[item_index("power_care").unwrap()] = Some(1);
         assert_eq!(dimension_score(Section::Power, &a), Some(3), "10/3 = 3.33");
         assert_eq!(dimension_score(Section::Safety, &a), None);

@@ -82,32 +82,50 @@ async fn export_file<R: Runtime>(
         .add_filter(label, &[ext])
         .blocking_save_file();
     let Some(chosen) = chosen else {
-        return Ok(ExportResult { saved: false, path: None, groups: 0, withheld: 0 });
+        return Ok(ExportResult {
+            saved: false,
+            path: None,
+            groups: 0,
+            withheld: 0,
+        });
     };
-    let path = chosen.into_path().map_err(|e| AppError::Export(e.to_string()))?;
+    let path = chosen
+        .into_path()
+        .map_err(|e| AppError::Export(e.to_string()))?;
     export::write_file(&path, &built.bytes)?;
-    Ok(ExportResult { saved: true, path: Some(path.display().to_string()), groups: built.groups, withheld: built.withheld })
+    Ok(ExportResult {
+        saved: true,
+        path: Some(path.display().to_string()),
+        groups: built.groups,
+        withheld: built.withheld,
+    })
 }
 
 /// Registers the plugin and commands on any runtime, so tests can use the mock runtime.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
-        app_state,
-        setup,
-        submit_response,
-        unlock_staff,
-        lock_staff,
-        staff_overview,
-        staff_comments,
-        update_settings,
-        export_file
-    ])
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            app_state,
+            setup,
+            submit_response,
+            unlock_staff,
+            lock_staff,
+            staff_overview,
+            staff_comments,
+            update_settings,
+            export_file
+        ])
 }
 
 /// The app with its state, on any runtime. The store is opened before the window, so
 /// a database that cannot be opened is reported instead of showing a broken window.
-pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, db: &Path) -> Result<tauri::App<R>, String> {
-    let store = Store::open(db).map_err(|e| format!("cannot open the database {}: {e:?}", db.display()))?;
+pub fn build_app<R: Runtime>(
+    builder: tauri::Builder<R>,
+    db: &Path,
+) -> Result<tauri::App<R>, String> {
+    let store =
+        Store::open(db).map_err(|e| format!("cannot open the database {}: {e:?}", db.display()))?;
     self::builder(builder)
         .manage(App::new(store))
         .build(tauri::generate_context!())

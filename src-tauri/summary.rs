@@ -96,7 +96,10 @@ fn dimension_measure(section: Section, from: &Item) -> Measure {
 /// Every measure of a summary: the three dimension scores, then each item in order.
 pub fn measures() -> Vec<Measure> {
     let first = &ITEMS[0];
-    let mut out: Vec<Measure> = Section::DIMENSIONS.iter().map(|s| dimension_measure(*s, first)).collect();
+    let mut out: Vec<Measure> = Section::DIMENSIONS
+        .iter()
+        .map(|s| dimension_measure(*s, first))
+        .collect();
     out.extend(ITEMS.iter().enumerate().map(|(i, item)| Measure {
         id: item.id,
         label: item.text,
@@ -119,7 +122,10 @@ pub struct Tally {
 
 impl Tally {
     fn new(n_measures: usize) -> Tally {
-        Tally { responses: 0, counts: vec![[0; 6]; n_measures] }
+        Tally {
+            responses: 0,
+            counts: vec![[0; 6]; n_measures],
+        }
     }
 }
 
@@ -147,7 +153,12 @@ const NOT_ANSWERED: i64 = 0;
 
 impl Tallier {
     pub fn new(kind: PeriodKind, breakdown: Breakdown) -> Tallier {
-        Tallier { kind, breakdown, measures: measures(), groups: HashMap::new() }
+        Tallier {
+            kind,
+            breakdown,
+            measures: measures(),
+            groups: HashMap::new(),
+        }
     }
 
     pub fn add(&mut self, row: &ResponseRow) {
@@ -162,7 +173,10 @@ impl Tallier {
         };
         let period = Period::of(self.kind, row.month);
         let n = self.measures.len();
-        let tally = self.groups.entry((row.team, period, bval)).or_insert_with(|| Tally::new(n));
+        let tally = self
+            .groups
+            .entry((row.team, period, bval))
+            .or_insert_with(|| Tally::new(n));
         tally.responses += 1;
         for (m, counts) in self.measures.iter().zip(tally.counts.iter_mut()) {
             if let Some(v) = m.value(&row.answers) {
@@ -174,7 +188,11 @@ impl Tallier {
     /// The groups with names, in a stable order: team, period, breakdown value.
     pub fn finish(self, names: &Names) -> Vec<(GroupKey, Tally)> {
         let name = |list: ContextList, id: i64| -> String {
-            names.get(&list).and_then(|m| m.get(&id)).cloned().unwrap_or_else(|| format!("unknown {}", list.noun()))
+            names
+                .get(&list)
+                .and_then(|m| m.get(&id))
+                .cloned()
+                .unwrap_or_else(|| format!("unknown {}", list.noun()))
         };
         let choice_item = &ITEMS[questionnaire::choice_index()];
         let mut out: Vec<(GroupKey, Tally, u8)> = self
@@ -186,16 +204,32 @@ impl Tallier {
                     Breakdown::None => (None, 0),
                     Breakdown::SessionType => (Some(name(ContextList::SessionTypes, bval)), 0),
                     Breakdown::Role => (Some(name(ContextList::Roles, bval)), 0),
-                    Breakdown::Choice => match choice_item.option(bval as u8).filter(|_| bval != NOT_ANSWERED) {
+                    Breakdown::Choice => match choice_item
+                        .option(bval as u8)
+                        .filter(|_| bval != NOT_ANSWERED)
+                    {
                         Some(o) => (Some(o.id.to_string()), o.code),
                         None => (Some("not_answered".to_string()), u8::MAX),
                     },
                 };
-                (GroupKey { team: name(ContextList::Teams, team), period, breakdown_value: value }, tally, order)
+                (
+                    GroupKey {
+                        team: name(ContextList::Teams, team),
+                        period,
+                        breakdown_value: value,
+                    },
+                    tally,
+                    order,
+                )
             })
             .collect();
         out.sort_by(|a, b| {
-            (&a.0.team, a.0.period, a.2, &a.0.breakdown_value).cmp(&(&b.0.team, b.0.period, b.2, &b.0.breakdown_value))
+            (&a.0.team, a.0.period, a.2, &a.0.breakdown_value).cmp(&(
+                &b.0.team,
+                b.0.period,
+                b.2,
+                &b.0.breakdown_value,
+            ))
         });
         out.into_iter().map(|(k, t, _)| (k, t)).collect()
     }
@@ -211,13 +245,25 @@ mod tests {
         for (id, v) in set {
             answers[questionnaire::item_index(id).unwrap()] = Some(*v);
         }
-        ResponseRow { team, session_type: 1, role: 1, month: Month::parse(month).unwrap(), answers }
+        ResponseRow {
+            team,
+            session_type: 1,
+            role: 1,
+            month: Month::parse(month).unwrap(),
+            answers,
+        }
     }
 
     fn names() -> Names {
         let mut n = Names::new();
-        n.insert(ContextList::Teams, [(1, "North".to_string()), (2, "South".to_string())].into());
-        n.insert(ContextList::SessionTypes, [(1, "Individual".to_string())].into());
+        n.insert(
+            ContextList::Teams,
+            [(1, "North".to_string()), (2, "South".to_string())].into(),
+        );
+        n.insert(
+            ContextList::SessionTypes,
+            [(1, "Individual".to_string())].into(),
+        );
         n.insert(ContextList::Roles, [(1, "Nurse".to_string())].into());
         n
     }
@@ -230,7 +276,10 @@ mod tests {
     fn measures_are_dimensions_then_items() {
         let m = measures();
         assert_eq!(m.len(), 3 + ITEMS.len());
-        assert_eq!(m.iter().map(|m| m.id).take(4).collect::<Vec<_>>(), ["power", "safety", "identity", "power_say"]);
+        assert_eq!(
+            m.iter().map(|m| m.id).take(4).collect::<Vec<_>>(),
+            ["power", "safety", "identity", "power_say"]
+        );
     }
 
     #[test]
@@ -242,9 +291,20 @@ mod tests {
         let groups = t.finish(&names());
         assert_eq!(groups.len(), 2);
         let (k, tally) = &groups[0];
-        assert_eq!((k.team.as_str(), k.period.to_string().as_str(), &k.breakdown_value), ("North", "2026-Q1", &None));
+        assert_eq!(
+            (
+                k.team.as_str(),
+                k.period.to_string().as_str(),
+                &k.breakdown_value
+            ),
+            ("North", "2026-Q1", &None)
+        );
         assert_eq!(tally.responses, 2);
-        assert_eq!(tally.counts[index_of("power_say")], [0, 0, 0, 0, 0, 1], "the declined answer is not counted");
+        assert_eq!(
+            tally.counts[index_of("power_say")],
+            [0, 0, 0, 0, 0, 1],
+            "the declined answer is not counted"
+        );
         assert_eq!(tally.counts[index_of("power_expert")], [0, 0, 1, 0, 1, 0]);
         // Dimension: first response (5+4)/2 = 4.5 -> 5; second only power_expert = 2.
         assert_eq!(tally.counts[index_of("power")], [0, 0, 1, 0, 0, 1]);
@@ -258,10 +318,19 @@ mod tests {
             t.add(&row(1, "2026-01", &[("attending_choice", c)]));
         }
         t.add(&row(1, "2026-01", &[]));
-        let values: Vec<_> = t.finish(&names()).into_iter().map(|(k, t)| (k.breakdown_value.unwrap(), t.responses)).collect();
+        let values: Vec<_> = t
+            .finish(&names())
+            .into_iter()
+            .map(|(k, t)| (k.breakdown_value.unwrap(), t.responses))
+            .collect();
         assert_eq!(
             values,
-            [("yes".into(), 1), ("partly".into(), 1), ("no".into(), 1), ("not_answered".into(), 2)]
+            [
+                ("yes".into(), 1),
+                ("partly".into(), 1),
+                ("no".into(), 1),
+                ("not_answered".into(), 2)
+            ]
         );
     }
 }

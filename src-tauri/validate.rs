@@ -25,12 +25,20 @@ pub struct ResponsePayload {
 }
 
 /// Turns untrusted JSON into a payload, with a plain error for the wrong shape or types.
-pub fn parse<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, AppError> {
-    serde_json::from_value(value).map_err(|e| AppError::invalid(None, format!("The {what} could not be read: {e}.")))
+pub fn parse<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+    what: &str,
+) -> Result<T, AppError> {
+    serde_json::from_value(value)
+        .map_err(|e| AppError::invalid(None, format!("The {what} could not be read: {e}.")))
 }
 
 /// Checks a response against the questionnaire and the store's lists.
-pub fn response(payload: ResponsePayload, store: &Store, month: Month) -> Result<NewResponse, AppError> {
+pub fn response(
+    payload: ResponsePayload,
+    store: &Store,
+    month: Month,
+) -> Result<NewResponse, AppError> {
     let check = |list: ContextList, id: i64| -> Result<i64, AppError> {
         if store.is_active(list, id)? {
             Ok(id)
@@ -63,7 +71,10 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
     for (id, &code) in given {
         let Some(index) = questionnaire::item_index(id) else {
             let shown: String = id.chars().take(40).collect();
-            return Err(AppError::invalid(None, format!("There is no question called \"{shown}\".")));
+            return Err(AppError::invalid(
+                None,
+                format!("There is no question called \"{shown}\"."),
+            ));
         };
         let item = &ITEMS[index];
         match u8::try_from(code) {
@@ -89,11 +100,19 @@ pub fn comment(given: Option<String>) -> Result<Option<String>, AppError> {
     if text.chars().count() > COMMENT_MAX_CHARS {
         return Err(AppError::invalid(
             Some("comment".to_string()),
-            format!("The comment is too long. Please keep it under {COMMENT_MAX_CHARS} characters."),
+            format!(
+                "The comment is too long. Please keep it under {COMMENT_MAX_CHARS} characters."
+            ),
         ));
     }
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(AppError::invalid(Some("comment".to_string()), "The comment has characters that cannot be stored."));
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(AppError::invalid(
+            Some("comment".to_string()),
+            "The comment has characters that cannot be stored.",
+        ));
     }
     Ok(Some(text.to_string()))
 }
@@ -115,19 +134,31 @@ pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppErro
         if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
             return Err(AppError::invalid(
                 field(),
-                format!("Each {} name must be one line of at most {NAME_MAX_CHARS} characters.", list.noun()),
+                format!(
+                    "Each {} name must be one line of at most {NAME_MAX_CHARS} characters.",
+                    list.noun()
+                ),
             ));
         }
         if !seen.insert(name.to_lowercase()) {
-            return Err(AppError::invalid(field(), format!("The {} \"{name}\" is listed twice.", list.noun())));
+            return Err(AppError::invalid(
+                field(),
+                format!("The {} \"{name}\" is listed twice.", list.noun()),
+            ));
         }
         out.push(name.to_string());
     }
     if out.is_empty() {
-        return Err(AppError::invalid(field(), format!("Please give at least one {}.", list.noun())));
+        return Err(AppError::invalid(
+            field(),
+            format!("Please give at least one {}.", list.noun()),
+        ));
     }
     if out.len() > LIST_MAX {
-        return Err(AppError::invalid(field(), format!("Please give at most {LIST_MAX} of each list.")));
+        return Err(AppError::invalid(
+            field(),
+            format!("Please give at most {LIST_MAX} of each list."),
+        ));
     }
     Ok(out)
 }
@@ -142,7 +173,12 @@ mod tests {
 
     #[test]
     fn answers_accept_options_and_declined_and_skips() {
-        let a = answers(&map(&[("power_say", 5), ("rupture", 0), ("attending_choice", 3)])).unwrap();
+        let a = answers(&map(&[
+            ("power_say", 5),
+            ("rupture", 0),
+            ("attending_choice", 3),
+        ]))
+        .unwrap();
         assert_eq!(a[questionnaire::item_index("power_say").unwrap()], Some(5));
         assert_eq!(a[questionnaire::item_index("rupture").unwrap()], Some(0));
         assert_eq!(a[questionnaire::item_index("safety_trust").unwrap()], None);
@@ -150,10 +186,22 @@ mod tests {
 
     #[test]
     fn answers_refuse_unknown_items_and_out_of_range_codes_naming_the_item() {
-        assert_eq!(answers(&map(&[("power_say", 6)])).unwrap_err().field(), Some("power_say"));
-        assert_eq!(answers(&map(&[("rupture", 4)])).unwrap_err().field(), Some("rupture"));
-        assert_eq!(answers(&map(&[("overall", -1)])).unwrap_err().field(), Some("overall"));
-        assert_eq!(answers(&map(&[("overall", i64::MAX)])).unwrap_err().field(), Some("overall"));
+        assert_eq!(
+            answers(&map(&[("power_say", 6)])).unwrap_err().field(),
+            Some("power_say")
+        );
+        assert_eq!(
+            answers(&map(&[("rupture", 4)])).unwrap_err().field(),
+            Some("rupture")
+        );
+        assert_eq!(
+            answers(&map(&[("overall", -1)])).unwrap_err().field(),
+            Some("overall")
+        );
+        assert_eq!(
+            answers(&map(&[("overall", i64::MAX)])).unwrap_err().field(),
+            Some("overall")
+        );
         let e = answers(&map(&[("favourite_colour", 1)])).unwrap_err();
         assert!(e.to_string().contains("favourite_colour"));
     }
@@ -162,9 +210,17 @@ mod tests {
     fn comments_are_trimmed_and_limited() {
         assert_eq!(comment(None).unwrap(), None);
         assert_eq!(comment(Some("   ".into())).unwrap(), None);
-        assert_eq!(comment(Some(" thanks \n".into())).unwrap().as_deref(), Some("thanks"));
+        assert_eq!(
+            comment(Some(" thanks \n".into())).unwrap().as_deref(),
+            Some("thanks")
+        );
         assert!(comment(Some("x".repeat(COMMENT_MAX_CHARS))).is_ok());
-        assert_eq!(comment(Some("x".repeat(COMMENT_MAX_CHARS + 1))).unwrap_err().field(), Some("comment"));
+        assert_eq!(
+            comment(Some("x".repeat(COMMENT_MAX_CHARS + 1)))
+                .unwrap_err()
+                .field(),
+            Some("comment")
+        );
         assert!(comment(Some("a\0b".into())).is_err());
     }
 
@@ -173,7 +229,10 @@ mod tests {
         let l = ContextList::Teams;
         let ok = names(l, &[" North ".into(), "".into(), "South".into()]).unwrap();
         assert_eq!(ok, ["North", "South"]);
-        assert_eq!(names(l, &["A".into(), "a".into()]).unwrap_err().field(), Some("teams"));
+        assert_eq!(
+            names(l, &["A".into(), "a".into()]).unwrap_err().field(),
+            Some("teams")
+        );
         assert!(names(l, &[]).is_err());
         assert!(names(l, &["x".repeat(NAME_MAX_CHARS + 1)]).is_err());
         assert!(names(l, &["two\nlines".into()]).is_err());
@@ -185,6 +244,9 @@ mod tests {
         let e = parse::<ResponsePayload>(v, "answers").unwrap_err();
         assert_eq!(e.kind(), "invalid");
         let v = serde_json::json!({"team": 1, "session_type": 1, "role": 1, "name": "Sam"});
-        assert!(parse::<ResponsePayload>(v, "answers").is_err(), "unknown fields are refused");
+        assert!(
+            parse::<ResponsePayload>(v, "answers").is_err(),
+            "unknown fields are refused"
+        );
     }
 }

@@ -10,7 +10,12 @@ use rusqlite::Connection;
 const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
 
 fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).arg("--db").arg(db).args(args).output().expect("the binary runs")
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -30,8 +35,14 @@ fn configured_db(dir: &Path) -> PathBuf {
             "$argon2id$not-used-here",
             &[
                 (ContextList::Teams, vec!["North".into(), "South".into()]),
-                (ContextList::SessionTypes, vec!["Individual".into(), "Group".into()]),
-                (ContextList::Roles, vec!["Nurse".into(), "Psychologist".into()]),
+                (
+                    ContextList::SessionTypes,
+                    vec!["Individual".into(), "Group".into()],
+                ),
+                (
+                    ContextList::Roles,
+                    vec!["Nurse".into(), "Psychologist".into()],
+                ),
             ],
         )
         .unwrap();
@@ -39,7 +50,10 @@ fn configured_db(dir: &Path) -> PathBuf {
 }
 
 fn count(db: &Path) -> i64 {
-    Connection::open(db).unwrap().query_row("SELECT count(*) FROM responses", [], |r| r.get(0)).unwrap()
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+        .unwrap()
 }
 
 fn header() -> String {
@@ -48,9 +62,20 @@ fn header() -> String {
 
 /// One import row: month, team, session type, role, then answers by item id, then comment.
 fn row(month: &str, team: &str, answers: &[(&str, &str)], comment: &str) -> String {
-    let mut cells = vec![month.to_string(), team.to_string(), "Individual".into(), "Nurse".into()];
+    let mut cells = vec![
+        month.to_string(),
+        team.to_string(),
+        "Individual".into(),
+        "Nurse".into(),
+    ];
     for item in psi_feedback::questionnaire::ITEMS {
-        cells.push(answers.iter().find(|(id, _)| *id == item.id).map(|(_, v)| v.to_string()).unwrap_or_default());
+        cells.push(
+            answers
+                .iter()
+                .find(|(id, _)| *id == item.id)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default(),
+        );
     }
     cells.push(comment.to_string());
     cells.join(",")
@@ -61,9 +86,20 @@ fn row(month: &str, team: &str, answers: &[(&str, &str)], comment: &str) -> Stri
 fn known_csv() -> String {
     let mut lines = vec![header()];
     for i in 0..23 {
-        let power = if i < 3 { "3" } else if i < 12 { "4" } else { "5" };
+        let power = if i < 3 {
+            "3"
+        } else if i < 12 {
+            "4"
+        } else {
+            "5"
+        };
         let rupture = if i < 3 { "yes" } else { "no" };
-        lines.push(row("2026-01", "North", &[("power_say", power), ("rupture", rupture)], "Alice Smith 07700 900123"));
+        lines.push(row(
+            "2026-01",
+            "North",
+            &[("power_say", power), ("rupture", rupture)],
+            "Alice Smith 07700 900123",
+        ));
     }
     for _ in 0..5 {
         lines.push(row("2026-01-15", "South", &[("power_say", "1")], ""));
@@ -76,14 +112,33 @@ fn a_new_database_is_created_and_migrated_by_any_command() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("deep").join("new.sqlite3");
     let out = dir.path().join("empty.csv");
-    let o = run(&db, &["export", "--period", "month", "--from", "2026-01", "--to", "2026-01", "--out", out.to_str().unwrap()]);
+    let o = run(
+        &db,
+        &[
+            "export",
+            "--period",
+            "month",
+            "--from",
+            "2026-01",
+            "--to",
+            "2026-01",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let c = Connection::open(&db).unwrap();
-    let version: i64 = c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let version: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
     assert_eq!(version, 1);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("# PSI Feedback summary"));
-    assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 1, "only the header: {text}");
+    assert_eq!(
+        text.lines().filter(|l| !l.starts_with('#')).count(),
+        1,
+        "only the header: {text}"
+    );
 }
 
 #[test]
@@ -127,14 +182,21 @@ fn import_is_all_or_nothing_and_names_every_bad_row() {
     ] {
         assert!(err.contains(needle), "{needle:?} missing from:\n{err}");
     }
-    assert!(!err.contains("line 2,") && !err.contains("line 6,"), "good rows are not blamed:\n{err}");
+    assert!(
+        !err.contains("line 2,") && !err.contains("line 6,"),
+        "good rows are not blamed:\n{err}"
+    );
     assert_eq!(count(&db), 0, "nothing was stored");
 
     // Wrong columns are refused before any row is read.
     std::fs::write(&file, "month,team,colour\n2026-01,North,blue\n").unwrap();
     let o = run(&db, &["import", file.to_str().unwrap()]);
     let err = stderr(&o);
-    assert!(err.contains("column colour: unknown column") && err.contains("column power_say: missing column"), "{err}");
+    assert!(
+        err.contains("column colour: unknown column")
+            && err.contains("column power_say: missing column"),
+        "{err}"
+    );
     // Bad bytes and ragged rows.
     let mut bytes = format!("{}\n", header()).into_bytes();
     bytes.extend_from_slice(row("2026-01", "North", &[], "caf\u{e9}").as_bytes());
@@ -145,7 +207,10 @@ fn import_is_all_or_nothing_and_names_every_bad_row() {
     std::fs::write(&file, &bytes).unwrap();
     let err = stderr(&run(&db, &["import", file.to_str().unwrap()]));
     assert!(err.contains("line 3: this row has 2 fields"), "{err}");
-    assert!(err.contains("line 4, column comment: not valid UTF-8"), "{err}");
+    assert!(
+        err.contains("line 4, column comment: not valid UTF-8"),
+        "{err}"
+    );
     assert_eq!(count(&db), 0);
 
     // The same file without its bad rows goes in whole.
@@ -168,15 +233,36 @@ fn export(db: &Path, dir: &Path, args: &[&str], name: &str) -> String {
 
 /// The CSV's data rows as maps from column to value.
 fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
     let headers = r.headers().unwrap().clone();
-    r.records().map(|rec| headers.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()).collect()
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }
 
-fn cell<'a>(rows: &'a [std::collections::HashMap<String, String>], team: &str, measure: &str, statistic: &str, option: &str) -> (&'a str, &'a str) {
+fn cell<'a>(
+    rows: &'a [std::collections::HashMap<String, String>],
+    team: &str,
+    measure: &str,
+    statistic: &str,
+    option: &str,
+) -> (&'a str, &'a str) {
     let r = rows
         .iter()
-        .find(|r| r["team"] == team && r["measure"] == measure && r["statistic"] == statistic && r["option"] == option)
+        .find(|r| {
+            r["team"] == team
+                && r["measure"] == measure
+                && r["statistic"] == statistic
+                && r["option"] == option
+        })
         .unwrap_or_else(|| panic!("no row {team} {measure} {statistic} {option}"));
     (r["value"].as_str(), r["withheld_reason"].as_str())
 }
@@ -187,25 +273,49 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     let db = configured_db(dir.path());
     let file = dir.path().join("paper.csv");
     std::fs::write(&file, known_csv()).unwrap();
-    assert!(run(&db, &["import", file.to_str().unwrap()]).status.success());
+    assert!(run(&db, &["import", file.to_str().unwrap()])
+        .status
+        .success());
 
-    let text = export(&db, dir.path(), &["--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "csv"], "k.csv");
+    let text = export(
+        &db,
+        dir.path(),
+        &[
+            "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "csv",
+        ],
+        "k.csv",
+    );
     let rows = csv_rows(&text);
     assert_eq!(cell(&rows, "North", "responses", "count", ""), ("25", ""));
-    assert_eq!(cell(&rows, "North", "power_say", "answered", ""), ("25", ""));
-    assert_eq!(cell(&rows, "North", "power_say", "count", "not_at_all"), ("0", ""));
+    assert_eq!(
+        cell(&rows, "North", "power_say", "answered", ""),
+        ("25", "")
+    );
+    assert_eq!(
+        cell(&rows, "North", "power_say", "count", "not_at_all"),
+        ("0", "")
+    );
     let (v, why) = cell(&rows, "North", "power_say", "count", "partly");
     assert_eq!(v, "withheld");
     assert!(why.contains("from 1 to 7"), "{why}");
-    assert_eq!(cell(&rows, "North", "power_say", "count", "mostly"), ("10", ""));
-    assert_eq!(cell(&rows, "North", "power_say", "count", "completely"), ("10", ""));
+    assert_eq!(
+        cell(&rows, "North", "power_say", "count", "mostly"),
+        ("10", "")
+    );
+    assert_eq!(
+        cell(&rows, "North", "power_say", "count", "completely"),
+        ("10", "")
+    );
     assert_eq!(cell(&rows, "North", "power_say", "mean", ""), ("4.3", ""));
     assert_eq!(cell(&rows, "North", "power_say", "sd", ""), ("0.7", ""));
     assert_eq!(cell(&rows, "North", "power_say", "percent", ""), ("80", ""));
     // The power score is the same as its only answered item.
     assert_eq!(cell(&rows, "North", "power", "mean", ""), ("4.3", ""));
     // Rupture: 3 "yes" is withheld, and so is the percentage that would give it away.
-    assert_eq!(cell(&rows, "North", "rupture", "count", "yes").0, "withheld");
+    assert_eq!(
+        cell(&rows, "North", "rupture", "count", "yes").0,
+        "withheld"
+    );
     assert_eq!(cell(&rows, "North", "rupture", "count", "no"), ("20", ""));
     assert_eq!(cell(&rows, "North", "rupture", "percent", "").0, "withheld");
     // Nobody answered "overall": zeros, and no mean from no answers.
@@ -217,17 +327,36 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     assert_eq!(south[0]["value"], "withheld");
     assert!(south[0]["withheld_reason"].contains("fewer than 10 responses"));
     // Rules stated in the note lines.
-    assert!(text.lines().take_while(|l| l.starts_with('#')).any(|l| l.contains("rounded to the nearest 5")));
+    assert!(text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .any(|l| l.contains("rounded to the nearest 5")));
     // Every row of North: one statistic per row, each measure the same shape.
     let measures = psi_feedback::summary::measures();
-    let per_measure: usize = measures.iter().map(|m| 1 + m.options.len() + if m.kind == psi_feedback::questionnaire::Kind::Scale { 2 } else { 0 } + 1).sum();
-    assert_eq!(rows.iter().filter(|r| r["team"] == "North").count(), 1 + per_measure);
+    let per_measure: usize = measures
+        .iter()
+        .map(|m| {
+            1 + m.options.len()
+                + if m.kind == psi_feedback::questionnaire::Kind::Scale {
+                    2
+                } else {
+                    0
+                }
+                + 1
+        })
+        .sum();
+    assert_eq!(
+        rows.iter().filter(|r| r["team"] == "North").count(),
+        1 + per_measure
+    );
 
     // JSON carries the same values and the metadata.
     let json: serde_json::Value = serde_json::from_str(&export(
         &db,
         dir.path(),
-        &["--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "json"],
+        &[
+            "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "json",
+        ],
         "k.json",
     ))
     .unwrap();
@@ -236,14 +365,35 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     assert_eq!(json["rules"]["settings"]["group_floor"], 10);
     assert_eq!(json["app_version"], env!("CARGO_PKG_VERSION"));
     let find = |m: &str, s: &str, o: Option<&str>| {
-        json["rows"].as_array().unwrap().iter().find(|r| r["team"] == "North" && r["measure"] == m && r["statistic"] == s && r["option"].as_str() == o).unwrap().clone()
+        json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["team"] == "North"
+                    && r["measure"] == m
+                    && r["statistic"] == s
+                    && r["option"].as_str() == o
+            })
+            .unwrap()
+            .clone()
     };
     assert_eq!(find("power_say", "mean", None)["value"], 4.3);
-    assert_eq!(find("power_say", "count", Some("partly"))["withheld"], "small_count");
+    assert_eq!(
+        find("power_say", "count", Some("partly"))["withheld"],
+        "small_count"
+    );
     assert_eq!(find("responses", "count", None)["value"], 25);
 
     // The report shows the same and marks withheld values.
-    let html = export(&db, dir.path(), &["--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "html"], "k.html");
+    let html = export(
+        &db,
+        dir.path(),
+        &[
+            "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "html",
+        ],
+        "k.html",
+    );
     assert!(html.contains("<h2>North</h2>") && html.contains("<h2>South</h2>"));
     assert!(html.contains("class=\"withheld\""));
     assert!(html.contains("<svg role=\"img\""));
@@ -256,12 +406,26 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     }
 
     // Quarters: the same responses, the same group.
-    let q = csv_rows(&export(&db, dir.path(), &["--period", "quarter", "--from", "2026-01", "--to", "2026-03"], "q.csv"));
+    let q = csv_rows(&export(
+        &db,
+        dir.path(),
+        &[
+            "--period", "quarter", "--from", "2026-01", "--to", "2026-03",
+        ],
+        "q.csv",
+    ));
     assert_eq!(cell(&q, "North", "responses", "count", ""), ("25", ""));
     assert_eq!(q[0]["period"], "2026-Q1");
 
     // The same request gives the same bytes.
-    let again = export(&db, dir.path(), &["--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "csv"], "k2.csv");
+    let again = export(
+        &db,
+        dir.path(),
+        &[
+            "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "csv",
+        ],
+        "k2.csv",
+    );
     assert_eq!(again, text);
 }
 
@@ -272,10 +436,24 @@ fn export_refuses_arbitrary_ranges_with_a_clear_error() {
     let out = dir.path().join("x.csv");
     let future = psi_feedback::period::Month::current().next().to_string();
     for (args, needle) in [
-        (vec!["--period", "quarter", "--from", "2026-02", "--to", "2026-06"], "not the first month of a quarter"),
-        (vec!["--period", "month", "--from", "2026-01", "--to", &future], "has not started yet"),
-        (vec!["--period", "month", "--from", "2026-1", "--to", "2026-02"], "is not a month"),
-        (vec!["--period", "week", "--from", "2026-01", "--to", "2026-02"], "invalid value 'week'"),
+        (
+            vec![
+                "--period", "quarter", "--from", "2026-02", "--to", "2026-06",
+            ],
+            "not the first month of a quarter",
+        ),
+        (
+            vec!["--period", "month", "--from", "2026-01", "--to", &future],
+            "has not started yet",
+        ),
+        (
+            vec!["--period", "month", "--from", "2026-1", "--to", "2026-02"],
+            "is not a month",
+        ),
+        (
+            vec!["--period", "week", "--from", "2026-01", "--to", "2026-02"],
+            "invalid value 'week'",
+        ),
     ] {
         let mut all = vec!["export"];
         all.extend(args.iter().copied());
@@ -291,20 +469,53 @@ fn export_refuses_arbitrary_ranges_with_a_clear_error() {
 fn demo_data_exports_with_no_small_counts_and_no_free_text() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.sqlite3");
-    let o = run(&db, &["demo", "--responses", "3000", "--teams", "4", "--months", "3", "--last-month", "2026-03"]);
+    let o = run(
+        &db,
+        &[
+            "demo",
+            "--responses",
+            "3000",
+            "--teams",
+            "4",
+            "--months",
+            "3",
+            "--last-month",
+            "2026-03",
+        ],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(count(&db), 3000);
-    let comments: i64 = Connection::open(&db).unwrap().query_row("SELECT count(comment) FROM responses", [], |r| r.get(0)).unwrap();
+    let comments: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(comment) FROM responses", [], |r| r.get(0))
+        .unwrap();
     assert!(comments > 0, "the demo has comments to leak");
     for by in ["session-type", "role", "choice"] {
-        let text = export(&db, dir.path(), &["--period", "month", "--from", "2026-01", "--to", "2026-03", "--by", by], "d.csv");
+        let text = export(
+            &db,
+            dir.path(),
+            &[
+                "--period", "month", "--from", "2026-01", "--to", "2026-03", "--by", by,
+            ],
+            "d.csv",
+        );
         let rows = csv_rows(&text);
-        assert!(rows.iter().any(|r| r["value"] == "withheld"), "some cells are withheld by {by}");
-        assert!(rows.iter().any(|r| r["statistic"] == "mean" && r["value"] != "withheld"), "some means are published");
+        assert!(
+            rows.iter().any(|r| r["value"] == "withheld"),
+            "some cells are withheld by {by}"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r["statistic"] == "mean" && r["value"] != "withheld"),
+            "some means are published"
+        );
         for r in &rows {
             if r["statistic"] == "count" || r["statistic"] == "answered" {
                 if let Ok(n) = r["value"].parse::<u64>() {
-                    assert!(n == 0 || (n >= 10 && n % 5 == 0), "published count {n} in {r:?}");
+                    assert!(
+                        n == 0 || (n >= 10 && n % 5 == 0),
+                        "published count {n} in {r:?}"
+                    );
                 }
             }
             assert_eq!(r["value"] == "withheld", !r["withheld_reason"].is_empty());

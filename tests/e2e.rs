@@ -37,7 +37,10 @@ impl Driver {
             .unwrap_or_else(|e| panic!("cannot start {program} (install it with `cargo install tauri-driver --locked`): {e}"));
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Driver { child, port }
@@ -47,7 +50,9 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         // SIGTERM, not SIGKILL: tauri-driver then stops the app it started.
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         let _ = self.child.wait();
     }
 }
@@ -73,14 +78,21 @@ impl Session {
     async fn start(data_home: tempfile::TempDir) -> Session {
         let driver = Driver::start(data_home.path());
         let mut caps = serde_json::Map::new();
-        caps.insert("tauri:options".into(), serde_json::json!({ "application": BIN }));
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": BIN }),
+        );
         caps.insert("browserName".into(), serde_json::json!("wry"));
         let client = ClientBuilder::native()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", driver.port))
             .await
             .expect("a WebDriver session with the app");
-        Session { client, _driver: driver, data_home }
+        Session {
+            client,
+            _driver: driver,
+            data_home,
+        }
     }
 
     fn db(&self) -> PathBuf {
@@ -102,26 +114,38 @@ impl Session {
 
     /// The page's main heading, once it says `text`.
     async fn heading(&self, text: &str) {
-        self.wait_for(&format!("//h1[normalize-space()={}]", lit(text))).await;
+        self.wait_for(&format!("//h1[normalize-space()={}]", lit(text)))
+            .await;
     }
 
     /// Clicks an element as a person would, once it is scrolled to the middle of the
     /// window (WebKitWebDriver can miss elements it has to scroll a long way to).
     async fn click(&self, element: Element) {
         let arg = serde_json::to_value(&element).unwrap();
-        self.client.execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg]).await.unwrap();
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .unwrap();
         element.click().await.unwrap();
     }
 
     async fn button(&self, name: &str) {
-        let b = self.wait_for(&format!("//button[normalize-space()={}]", lit(name))).await;
+        let b = self
+            .wait_for(&format!("//button[normalize-space()={}]", lit(name)))
+            .await;
         self.click(b).await;
     }
 
     /// The control a `<label>` with this text is for.
     async fn labelled(&self, label: &str) -> Element {
-        let l = self.wait_for(&format!("//label[normalize-space()={}]", lit(label))).await;
-        let id = l.attr("for").await.unwrap().expect("the label names its control");
+        let l = self
+            .wait_for(&format!("//label[normalize-space()={}]", lit(label)))
+            .await;
+        let id = l
+            .attr("for")
+            .await
+            .unwrap()
+            .expect("the label names its control");
         self.client.find(Locator::Id(&id)).await.unwrap()
     }
 
@@ -129,18 +153,54 @@ impl Session {
         let field = self.labelled(label).await;
         field.clear().await.unwrap();
         // A new line is typed with the Enter key (WebDriver's U+E007).
-        field.send_keys(&text.replace('\n', "\u{E007}")).await.unwrap();
+        field
+            .send_keys(&text.replace('\n', "\u{E007}"))
+            .await
+            .unwrap();
     }
 
     /// Clicks the label of a choice inside the group whose legend is `question`.
     async fn answer(&self, question: &str, answer: &str) {
-        let xpath = format!("//fieldset[legend[normalize-space()={}]]//label[normalize-space()={}]", lit(question), lit(answer));
+        let xpath = format!(
+            "//fieldset[legend[normalize-space()={}]]//label[normalize-space()={}]",
+            lit(question),
+            lit(answer)
+        );
         let label = self.wait_for(&xpath).await;
         self.click(label).await;
     }
 
+    /// Saves a screenshot of the window for the README when PSI_SCREENSHOT_DIR is set,
+    /// scrolled so that `top` (an XPath) starts the view, or to the top of the page.
+    async fn screenshot(&self, name: &str, top: Option<&str>) {
+        if let Ok(dir) = std::env::var("PSI_SCREENSHOT_DIR") {
+            match top {
+                Some(xpath) => {
+                    let arg = serde_json::to_value(self.wait_for(xpath).await).unwrap();
+                    let js =
+                        "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -10);";
+                    self.client.execute(js, vec![arg]).await.unwrap();
+                }
+                None => {
+                    self.client
+                        .execute("window.scrollTo(0, 0);", vec![])
+                        .await
+                        .unwrap();
+                }
+            }
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(Path::new(&dir).join(name), png).unwrap();
+        }
+    }
+
     async fn text(&self) -> String {
-        self.client.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
     }
 }
 
@@ -162,9 +222,18 @@ fn configured_home(demo_responses: u64) -> tempfile::TempDir {
         .configure(
             &psi_feedback::auth::hash(PASSPHRASE).unwrap(),
             &[
-                (ContextList::Teams, vec!["North team".into(), "South team".into()]),
-                (ContextList::SessionTypes, vec!["Individual".into(), "Group".into()]),
-                (ContextList::Roles, vec!["Mental health nurse".into(), "Psychologist".into()]),
+                (
+                    ContextList::Teams,
+                    vec!["North team".into(), "South team".into()],
+                ),
+                (
+                    ContextList::SessionTypes,
+                    vec!["Individual".into(), "Group".into()],
+                ),
+                (
+                    ContextList::Roles,
+                    vec!["Mental health nurse".into(), "Psychologist".into()],
+                ),
             ],
         )
         .unwrap();
@@ -182,7 +251,10 @@ fn configured_home(demo_responses: u64) -> tempfile::TempDir {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 #[test]
@@ -225,6 +297,9 @@ fn first_run_setup_then_a_questionnaire_completed_by_clicking_labels() {
                 };
                 s.answer(item.text, label).await;
                 expected.push((item.id, code));
+                if item.id == "power_say" {
+                    s.screenshot("questionnaire.png", None).await;
+                }
             }
         }
         s.fill(q.comment_prompt, "The room was too cold").await;
@@ -280,7 +355,8 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
         s.heading("Staff area").await;
         s.fill("Staff passphrase", "not the passphrase").await;
         s.button("Unlock").await;
-        s.wait_for("//*[contains(normalize-space(), 'That passphrase is not right')]").await;
+        s.wait_for("//*[contains(normalize-space(), 'That passphrase is not right')]")
+            .await;
         s.fill("Staff passphrase", PASSPHRASE).await;
         s.button("Unlock").await;
         s.button("Lock staff area").await; // present only when unlocked; locks again
@@ -289,14 +365,27 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
         s.fill("Staff passphrase", PASSPHRASE).await;
         s.button("Unlock").await;
 
-        s.wait_for("//*[contains(normalize-space(), '3000 responses stored on this device')]").await;
+        s.wait_for("//*[contains(normalize-space(), '3000 responses stored on this device')]")
+            .await;
         let table = s.wait_for("//table[.//th[normalize-space()='Team']]").await;
         let table_text = table.text().await.unwrap();
         assert!(table_text.contains("Community team North"), "{table_text}");
+        s.screenshot(
+            "staff-summary.png",
+            Some("//h2[normalize-space()='Summary']"),
+        )
+        .await;
         // Comments are readable here (and never exported).
-        let demo_comments = ["I felt listened to today.", "I wish we had more time.", "Thank you for being patient with me."];
+        let demo_comments = [
+            "I felt listened to today.",
+            "I wish we had more time.",
+            "Thank you for being patient with me.",
+        ];
         let page = s.text().await;
-        assert!(demo_comments.iter().any(|c| page.contains(c)), "comments are shown to staff");
+        assert!(
+            demo_comments.iter().any(|c| page.contains(c)),
+            "comments are shown to staff"
+        );
 
         // Export the last three months as JSON through the native save dialog.
         let now = psi_feedback::period::Month::current();
@@ -309,16 +398,21 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
         let out = out_dir.path().join("summary.json");
         s.button("Save export\u{2026}").await;
         type_into_save_dialog(&out);
-        s.wait_for("//*[contains(normalize-space(), 'Export saved to')]").await;
+        s.wait_for("//*[contains(normalize-space(), 'Export saved to')]")
+            .await;
 
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).expect("the export was written")).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).expect("the export was written")).unwrap();
         assert_eq!(json["breakdown"], "session_type");
         assert_eq!(json["periods"].as_array().unwrap().len(), 3);
         let text = json.to_string();
         for c in demo_comments {
             assert!(!text.contains(c), "no comment in the export");
         }
-        assert!(!text.contains("T0") && !text.contains(":00"), "no timestamps");
+        assert!(
+            !text.contains("T0") && !text.contains(":00"),
+            "no timestamps"
+        );
         for row in json["rows"].as_array().unwrap() {
             if row["statistic"] == "count" || row["statistic"] == "answered" {
                 if let Some(n) = row["value"].as_u64() {
@@ -334,7 +428,10 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
 fn type_into_save_dialog(path: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let window = loop {
-        let o = Command::new("xdotool").args(["search", "--name", "Save the anonymised summary"]).output().expect("xdotool runs");
+        let o = Command::new("xdotool")
+            .args(["search", "--name", "Save the anonymised summary"])
+            .output()
+            .expect("xdotool runs");
         if let Some(id) = String::from_utf8_lossy(&o.stdout).lines().next() {
             break id.to_string();
         }
@@ -343,12 +440,23 @@ fn type_into_save_dialog(path: &Path) {
     };
     std::thread::sleep(Duration::from_millis(500)); // let the dialog take focus
     let xdo = |args: &[&str]| {
-        let ok = Command::new("xdotool").args(args).status().unwrap().success();
+        let ok = Command::new("xdotool")
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
         assert!(ok, "xdotool {args:?}");
     };
     xdo(&["windowfocus", "--sync", &window]);
     // The name field has focus with the suggested name selected: replace it with a full path.
     xdo(&["key", "--window", &window, "ctrl+a"]);
-    xdo(&["type", "--window", &window, "--delay", "5", &path.display().to_string()]);
+    xdo(&[
+        "type",
+        "--window",
+        &window,
+        "--delay",
+        "5",
+        &path.display().to_string(),
+    ]);
     xdo(&["key", "--window", &window, "Return"]);
 }

@@ -22,8 +22,15 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("ipc.sqlite3");
         let app = shell::build_app(mock_builder(), &db).unwrap();
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().unwrap();
-        Harness { _dir: dir, db, _app: app, window }
+        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        Harness {
+            _dir: dir,
+            db,
+            _app: app,
+            window,
+        }
     }
 
     fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
@@ -56,7 +63,8 @@ impl Harness {
 
     fn rows(&self) -> i64 {
         let c = Connection::open(&self.db).unwrap();
-        c.query_row("SELECT count(*) FROM responses", [], |r| r.get(0)).unwrap()
+        c.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+            .unwrap()
     }
 
     fn context_ids(&self) -> (i64, i64, i64) {
@@ -72,7 +80,9 @@ impl Harness {
 }
 
 fn error_message(e: &Value) -> &str {
-    e["message"].as_str().unwrap_or_else(|| e.as_str().unwrap_or(""))
+    e["message"]
+        .as_str()
+        .unwrap_or_else(|| e.as_str().unwrap_or(""))
 }
 
 #[test]
@@ -92,7 +102,12 @@ fn first_run_state_then_setup_then_state_with_lists() {
     let s = h.call("app_state", json!({})).unwrap();
     assert_eq!(s["configured"], true);
     assert_eq!(s["staffUnlocked"], false);
-    let teams: Vec<&str> = s["context"]["teams"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let teams: Vec<&str> = s["context"]["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(teams, ["North", "South"]);
     let again = h.call("setup", json!({"setup": {"passphrase": "another one 2", "teams": ["X"], "session_types": ["Y"], "roles": ["Z"]}}));
     assert_eq!(again.unwrap_err()["kind"], "already_configured");
@@ -101,7 +116,13 @@ fn first_run_state_then_setup_then_state_with_lists() {
 #[test]
 fn a_valid_response_is_stored_with_version_and_month_only_once() {
     let h = Harness::configured();
-    let r = h.call("submit_response", h.response(json!({"power_say": 5, "rupture": 1, "overall": 0}), json!("Good session")));
+    let r = h.call(
+        "submit_response",
+        h.response(
+            json!({"power_say": 5, "rupture": 1, "overall": 0}),
+            json!("Good session"),
+        ),
+    );
     assert_eq!(r.unwrap()["saved"], true);
     assert_eq!(h.rows(), 1);
     let c = Connection::open(&h.db).unwrap();
@@ -112,7 +133,10 @@ fn a_valid_response_is_stored_with_version_and_month_only_once() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
         )
         .unwrap();
-    assert_eq!((version, power_say, rupture, overall, safety), (1, 5, 1, 0, None));
+    assert_eq!(
+        (version, power_say, rupture, overall, safety),
+        (1, 5, 1, 0, None)
+    );
     assert_eq!(comment, "Good session");
     assert_eq!(month.len(), 7);
     assert!(submitted.ends_with('Z'), "UTC: {submitted}");
@@ -124,18 +148,66 @@ fn bad_payloads_are_refused_with_a_clear_error_and_store_nothing() {
     let (team, st, role) = h.context_ids();
     let huge = "x".repeat(100_000);
     let cases: Vec<(&str, Value, Option<&str>)> = vec![
-        ("wrong type for an answer", h.response(json!({"power_say": "five"}), Value::Null), None),
-        ("wrong type for the team", json!({"response": {"team": "North", "session_type": st, "role": role}}), None),
-        ("answer out of range", h.response(json!({"power_say": 6}), Value::Null), Some("power_say")),
-        ("negative answer", h.response(json!({"overall": -1}), Value::Null), Some("overall")),
-        ("huge number", h.response(json!({"overall": 1e30}), Value::Null), None),
-        ("rupture out of range", h.response(json!({"rupture": 4}), Value::Null), Some("rupture")),
-        ("unknown item", h.response(json!({"favourite_colour": 1}), Value::Null), None),
-        ("huge string comment", h.response(json!({}), json!(huge)), Some("comment")),
-        ("huge item id", h.response(json!({huge.clone(): 1}), Value::Null), None),
-        ("unknown team", json!({"response": {"team": 999, "session_type": st, "role": role}}), Some("team")),
-        ("unknown role", json!({"response": {"team": team, "session_type": st, "role": 999}}), Some("role")),
-        ("extra field", json!({"response": {"team": team, "session_type": st, "role": role, "name": "Sam"}}), None),
+        (
+            "wrong type for an answer",
+            h.response(json!({"power_say": "five"}), Value::Null),
+            None,
+        ),
+        (
+            "wrong type for the team",
+            json!({"response": {"team": "North", "session_type": st, "role": role}}),
+            None,
+        ),
+        (
+            "answer out of range",
+            h.response(json!({"power_say": 6}), Value::Null),
+            Some("power_say"),
+        ),
+        (
+            "negative answer",
+            h.response(json!({"overall": -1}), Value::Null),
+            Some("overall"),
+        ),
+        (
+            "huge number",
+            h.response(json!({"overall": 1e30}), Value::Null),
+            None,
+        ),
+        (
+            "rupture out of range",
+            h.response(json!({"rupture": 4}), Value::Null),
+            Some("rupture"),
+        ),
+        (
+            "unknown item",
+            h.response(json!({"favourite_colour": 1}), Value::Null),
+            None,
+        ),
+        (
+            "huge string comment",
+            h.response(json!({}), json!(huge)),
+            Some("comment"),
+        ),
+        (
+            "huge item id",
+            h.response(json!({huge.clone(): 1}), Value::Null),
+            None,
+        ),
+        (
+            "unknown team",
+            json!({"response": {"team": 999, "session_type": st, "role": role}}),
+            Some("team"),
+        ),
+        (
+            "unknown role",
+            json!({"response": {"team": team, "session_type": st, "role": 999}}),
+            Some("role"),
+        ),
+        (
+            "extra field",
+            json!({"response": {"team": team, "session_type": st, "role": role, "name": "Sam"}}),
+            None,
+        ),
         ("not an object", json!({"response": [1, 2, 3]}), None),
         ("missing argument", json!({}), None),
     ];
@@ -143,7 +215,11 @@ fn bad_payloads_are_refused_with_a_clear_error_and_store_nothing() {
         let e = h.call("submit_response", body).expect_err(what);
         let message = error_message(&e);
         assert!(!message.is_empty(), "{what}: no message in {e}");
-        assert!(message.len() < 400, "{what}: the message repeats the input: {}", message.len());
+        assert!(
+            message.len() < 400,
+            "{what}: the message repeats the input: {}",
+            message.len()
+        );
         if let Some(f) = field {
             assert_eq!(e["field"], f, "{what}: {e}");
             assert_eq!(e["kind"], "invalid", "{what}");
@@ -151,7 +227,14 @@ fn bad_payloads_are_refused_with_a_clear_error_and_store_nothing() {
     }
     assert_eq!(h.rows(), 0);
     // The app still answers.
-    assert_eq!(h.call("submit_response", h.response(json!({"power_say": 3}), Value::Null)).unwrap()["saved"], true);
+    assert_eq!(
+        h.call(
+            "submit_response",
+            h.response(json!({"power_say": 3}), Value::Null)
+        )
+        .unwrap()["saved"],
+        true
+    );
     assert_eq!(h.rows(), 1);
 }
 
@@ -161,30 +244,58 @@ fn staff_commands_need_the_passphrase() {
     for (cmd, body) in [
         ("staff_overview", json!({"period": "month"})),
         ("staff_comments", json!({})),
-        ("update_settings", json!({"settings": {"teams": ["A"], "session_types": ["B"], "roles": ["C"], "defaults": {"team": null, "session_type": null, "role": null}}})),
-        ("export_file", json!({"request": {"period": "month", "from": "2026-01", "to": "2026-01", "by": "none", "format": "csv"}})),
+        (
+            "update_settings",
+            json!({"settings": {"teams": ["A"], "session_types": ["B"], "roles": ["C"], "defaults": {"team": null, "session_type": null, "role": null}}}),
+        ),
+        (
+            "export_file",
+            json!({"request": {"period": "month", "from": "2026-01", "to": "2026-01", "by": "none", "format": "csv"}}),
+        ),
     ] {
         assert_eq!(h.call(cmd, body).unwrap_err()["kind"], "locked", "{cmd}");
     }
-    assert_eq!(h.call("unlock_staff", json!({"passphrase": "wrong passphrase"})).unwrap_err()["kind"], "wrong_passphrase");
-    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"})).unwrap();
-    h.call("submit_response", h.response(json!({"power_say": 3}), json!("I felt heard"))).unwrap();
-    let overview = h.call("staff_overview", json!({"period": "quarter"})).unwrap();
+    assert_eq!(
+        h.call("unlock_staff", json!({"passphrase": "wrong passphrase"}))
+            .unwrap_err()["kind"],
+        "wrong_passphrase"
+    );
+    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"}))
+        .unwrap();
+    h.call(
+        "submit_response",
+        h.response(json!({"power_say": 3}), json!("I felt heard")),
+    )
+    .unwrap();
+    let overview = h
+        .call("staff_overview", json!({"period": "quarter"}))
+        .unwrap();
     assert_eq!(overview["total_responses"], 1);
     let row = &overview["rows"][0];
-    assert_eq!(row[2]["text"], "withheld", "one response is below the floor: {row}");
+    assert_eq!(
+        row[2]["text"], "withheld",
+        "one response is below the floor: {row}"
+    );
     assert_eq!(row[2]["withheld"], true);
     let comments = h.call("staff_comments", json!({})).unwrap();
     assert_eq!(comments[0]["comment"], "I felt heard");
-    assert_eq!(h.call("staff_overview", json!({"period": "week"})).unwrap_err()["field"], "period");
+    assert_eq!(
+        h.call("staff_overview", json!({"period": "week"}))
+            .unwrap_err()["field"],
+        "period"
+    );
     h.call("lock_staff", json!({})).unwrap();
-    assert_eq!(h.call("staff_comments", json!({})).unwrap_err()["kind"], "locked");
+    assert_eq!(
+        h.call("staff_comments", json!({})).unwrap_err()["kind"],
+        "locked"
+    );
 }
 
 #[test]
 fn settings_validate_and_apply_defaults() {
     let h = Harness::configured();
-    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"})).unwrap();
+    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"}))
+        .unwrap();
     let bad = h.call(
         "update_settings",
         json!({"settings": {"teams": ["A", "a"], "session_types": ["B"], "roles": ["C"], "defaults": {"team": null, "session_type": null, "role": null}}}),
@@ -196,7 +307,13 @@ fn settings_validate_and_apply_defaults() {
             json!({"settings": {"teams": ["North", "East"], "session_types": ["Group"], "roles": ["Nurse"], "defaults": {"team": "East", "session_type": "Group", "role": null}}}),
         )
         .unwrap();
-    let east = ctx["teams"].as_array().unwrap().iter().find(|t| t["name"] == "East").unwrap()["id"].clone();
+    let east = ctx["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "East")
+        .unwrap()["id"]
+        .clone();
     assert_eq!(ctx["defaults"]["team"], east);
     assert_eq!(ctx["defaults"]["role"], Value::Null);
     assert_eq!(ctx["session_types"].as_array().unwrap().len(), 1);

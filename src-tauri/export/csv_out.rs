@@ -28,7 +28,11 @@ pub fn write(release: &Release) -> Vec<u8> {
     // Writing to a Vec cannot fail.
     w.write_record(HEADER).expect("write to memory");
     for row in super::rows(release) {
-        let reason = row.value.reason().map(|r| r.explain(&release.rules)).unwrap_or_default();
+        let reason = row
+            .value
+            .reason()
+            .map(|r| r.explain(&release.rules))
+            .unwrap_or_default();
         w.write_record([
             row.team,
             &row.period,

@@ -33,7 +33,11 @@ fn text(v: Value) -> String {
 }
 
 fn cell(v: Value) -> String {
-    let class = if v.is_withheld() { " class=\"withheld\"" } else { "" };
+    let class = if v.is_withheld() {
+        " class=\"withheld\""
+    } else {
+        ""
+    };
     format!("<td{class}>{}</td>", text(v))
 }
 
@@ -67,7 +71,10 @@ fn chart(title: &str, bars: &[(String, Value)]) -> String {
     let (label_w, bar_w) = (150, 220);
     let h = row_h * bars.len() + 30;
     let mut svg = String::new();
-    let desc: Vec<String> = bars.iter().map(|(l, v)| format!("{l}: {}", v.text())).collect();
+    let desc: Vec<String> = bars
+        .iter()
+        .map(|(l, v)| format!("{l}: {}", v.text()))
+        .collect();
     let _ = write!(
         svg,
         "<figure><figcaption>{}</figcaption><svg role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{h}\" viewBox=\"0 0 {} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
@@ -78,13 +85,24 @@ fn chart(title: &str, bars: &[(String, Value)]) -> String {
     );
     for (i, (label, v)) in bars.iter().enumerate() {
         let y = i * row_h + 4;
-        let _ = write!(svg, "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text>", y + 15, esc(label));
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text>",
+            y + 15,
+            esc(label)
+        );
         let _ = write!(svg, "<rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"20\" fill=\"#f1f1f1\" stroke=\"#999\"/>");
         match v {
             Value::Tenths(t) => {
                 let w = bar_w as u64 * t / 50;
                 let _ = write!(svg, "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"20\" fill=\"#2b5f75\"/>");
-                let _ = write!(svg, "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>", label_w + bar_w + 6, y + 15, v.text());
+                let _ = write!(
+                    svg,
+                    "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
+                    label_w + bar_w + 6,
+                    y + 15,
+                    v.text()
+                );
             }
             _ => {
                 let _ = write!(
@@ -100,7 +118,10 @@ fn chart(title: &str, bars: &[(String, Value)]) -> String {
     let axis_y = bars.len() * row_h + 20;
     for s in 0..=5 {
         let x = label_w + bar_w * s / 5;
-        let _ = write!(svg, "<text x=\"{x}\" y=\"{axis_y}\" font-size=\"10\" text-anchor=\"middle\">{s}</text>");
+        let _ = write!(
+            svg,
+            "<text x=\"{x}\" y=\"{axis_y}\" font-size=\"10\" text-anchor=\"middle\">{s}</text>"
+        );
     }
     svg.push_str("</svg></figure>");
     svg
@@ -136,8 +157,16 @@ pub fn write(release: &Release) -> Vec<u8> {
     let mut teams: Vec<&str> = release.groups.iter().map(|g| g.key.team.as_str()).collect();
     teams.dedup();
     for team in teams {
-        let groups: Vec<&GroupRelease> = release.groups.iter().filter(|g| g.key.team == team).collect();
-        let _ = write!(h, "<section class=\"team\"><h2>{}</h2>\n<div class=\"charts\">", esc(team));
+        let groups: Vec<&GroupRelease> = release
+            .groups
+            .iter()
+            .filter(|g| g.key.team == team)
+            .collect();
+        let _ = write!(
+            h,
+            "<section class=\"team\"><h2>{}</h2>\n<div class=\"charts\">",
+            esc(team)
+        );
         for id in ["power", "safety", "identity", "overall"] {
             let title = match id {
                 "power" => "Power",
@@ -147,7 +176,12 @@ pub fn write(release: &Release) -> Vec<u8> {
             };
             let bars: Vec<(String, Value)> = groups
                 .iter()
-                .map(|g| (group_label(g), measure(g, id).and_then(|m| m.mean).unwrap_or(g.responses)))
+                .map(|g| {
+                    (
+                        group_label(g),
+                        measure(g, id).and_then(|m| m.mean).unwrap_or(g.responses),
+                    )
+                })
                 .collect();
             h.push_str(&chart(title, &bars));
         }
@@ -156,11 +190,19 @@ pub fn write(release: &Release) -> Vec<u8> {
         // The headline table.
         h.push_str("<table><caption>Summary</caption><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Responses</th>");
         for t in ["Power", "Safety", "Identity", "Overall"] {
-            let _ = write!(h, "<th scope=\"col\">{t} average</th><th scope=\"col\">{t}: % positive</th>");
+            let _ = write!(
+                h,
+                "<th scope=\"col\">{t} average</th><th scope=\"col\">{t}: % positive</th>"
+            );
         }
         h.push_str("<th scope=\"col\">% said something did not feel right</th><th scope=\"col\">% attending by choice</th></tr></thead><tbody>");
         for g in &groups {
-            let _ = write!(h, "<tr><th scope=\"row\">{}</th>{}", esc(&group_label(g)), cell(g.responses));
+            let _ = write!(
+                h,
+                "<tr><th scope=\"row\">{}</th>{}",
+                esc(&group_label(g)),
+                cell(g.responses)
+            );
             for id in ["power", "safety", "identity", "overall"] {
                 match measure(g, id) {
                     Some(m) => {
@@ -171,14 +213,19 @@ pub fn write(release: &Release) -> Vec<u8> {
                 }
             }
             for id in ["rupture", "attending_choice"] {
-                h.push_str(&measure(g, id).map(|m| cell(m.share)).unwrap_or_else(|| cell(g.responses)));
+                h.push_str(
+                    &measure(g, id)
+                        .map(|m| cell(m.share))
+                        .unwrap_or_else(|| cell(g.responses)),
+                );
             }
             h.push_str("</tr>");
         }
         h.push_str("</tbody></table>\n");
 
         // Every question, average (scales) and headline percentage.
-        let published: Vec<&&GroupRelease> = groups.iter().filter(|g| !g.measures.is_empty()).collect();
+        let published: Vec<&&GroupRelease> =
+            groups.iter().filter(|g| !g.measures.is_empty()).collect();
         if !published.is_empty() {
             h.push_str("<table><caption>Each question: average out of 5, and the percentage in its headline answers</caption><thead><tr><th scope=\"col\">Question</th>");
             for g in &published {
@@ -186,13 +233,29 @@ pub fn write(release: &Release) -> Vec<u8> {
             }
             h.push_str("</tr></thead><tbody>");
             for item in questionnaire::ITEMS {
-                let _ = write!(h, "<tr><th scope=\"row\">{} <small>({})</small></th>", esc(item.text), esc(item.share_label));
+                let _ = write!(
+                    h,
+                    "<tr><th scope=\"row\">{} <small>({})</small></th>",
+                    esc(item.text),
+                    esc(item.share_label)
+                );
                 for g in &published {
                     if let Some(m) = measure(g, item.id) {
                         if item.kind == Kind::Scale {
                             let mean = m.mean.unwrap_or(m.share);
-                            let class = if m.mean.is_some_and(|v| v.is_withheld()) || m.share.is_withheld() { " class=\"withheld\"" } else { "" };
-                            let _ = write!(h, "<td{class}>{} &middot; {}</td>", text(mean), text(m.share));
+                            let class = if m.mean.is_some_and(|v| v.is_withheld())
+                                || m.share.is_withheld()
+                            {
+                                " class=\"withheld\""
+                            } else {
+                                ""
+                            };
+                            let _ = write!(
+                                h,
+                                "<td{class}>{} &middot; {}</td>",
+                                text(mean),
+                                text(m.share)
+                            );
                         } else {
                             h.push_str(&cell(m.share));
                         }

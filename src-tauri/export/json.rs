@@ -17,8 +17,10 @@ fn value(v: Value) -> Json {
 
 pub fn write(release: &Release) -> Vec<u8> {
     let rules = &release.rules;
-    let reasons: Map<String, Json> =
-        Reason::ALL.iter().map(|r| (r.id().to_string(), json!(r.explain(rules)))).collect();
+    let reasons: Map<String, Json> = Reason::ALL
+        .iter()
+        .map(|r| (r.id().to_string(), json!(r.explain(rules))))
+        .collect();
     let measure_meta: Vec<Json> = measures()
         .iter()
         .map(|m| {

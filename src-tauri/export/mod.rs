@@ -69,7 +69,13 @@ impl Request {
             Breakdown::None => String::new(),
             b => format!("-by-{}", b.id().replace('_', "-")),
         };
-        format!("psi-summary-{}-{}-to-{}{by}.{}", self.period.id(), self.from, self.to, self.format.extension())
+        format!(
+            "psi-summary-{}-{}-to-{}{by}.{}",
+            self.period.id(),
+            self.from,
+            self.to,
+            self.format.extension()
+        )
     }
 }
 
@@ -81,20 +87,41 @@ pub struct Export {
 }
 
 /// Builds the protected summary a request asks for.
-pub fn release(store: &Store, request: &Request, now: Month, rules: &Rules) -> Result<Release, AppError> {
-    let periods = period::periods(request.period, &request.from, &request.to, now)
-        .map_err(|e| AppError::invalid(Some("period".to_string()), format!("Those periods cannot be exported: {e}.")))?;
+pub fn release(
+    store: &Store,
+    request: &Request,
+    now: Month,
+    rules: &Rules,
+) -> Result<Release, AppError> {
+    let periods =
+        period::periods(request.period, &request.from, &request.to, now).map_err(|e| {
+            AppError::invalid(
+                Some("period".to_string()),
+                format!("Those periods cannot be exported: {e}."),
+            )
+        })?;
     let (first, last) = match (periods.first(), periods.last()) {
         (Some(f), Some(l)) => (f.first_month(), l.last_month()),
-        _ => return Err(AppError::invalid(Some("period".to_string()), "Please choose at least one period.")),
+        _ => {
+            return Err(AppError::invalid(
+                Some("period".to_string()),
+                "Please choose at least one period.",
+            ))
+        }
     };
     let mut tallier = Tallier::new(request.period, request.by);
-    let left_out = store.for_each_response(first, last, COMPATIBLE_VERSIONS, |row| tallier.add(row))?;
+    let left_out =
+        store.for_each_response(first, last, COMPATIBLE_VERSIONS, |row| tallier.add(row))?;
     let mut names = Names::new();
     for list in ContextList::ALL {
         names.insert(list, store.all_names(list)?);
     }
-    let scope = Scope { period_kind: request.period, periods, breakdown: request.by, left_out_other_versions: left_out };
+    let scope = Scope {
+        period_kind: request.period,
+        periods,
+        breakdown: request.by,
+        left_out_other_versions: left_out,
+    };
     Ok(disclosure::protect(scope, tallier.finish(&names), rules))
 }
 
@@ -102,7 +129,11 @@ pub fn release(store: &Store, request: &Request, now: Month, rules: &Rules) -> R
 pub fn build(store: &Store, request: &Request, now: Month) -> Result<Export, AppError> {
     let release = release(store, request, now, &Rules::default())?;
     let bytes = render(&release, request.format);
-    Ok(Export { bytes, groups: release.groups.len(), withheld: release.withheld_count() })
+    Ok(Export {
+        bytes,
+        groups: release.groups.len(),
+        withheld: release.withheld_count(),
+    })
 }
 
 pub fn render(release: &Release, format: Format) -> Vec<u8> {
@@ -116,7 +147,10 @@ pub fn render(release: &Release, format: Format) -> Vec<u8> {
 /// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced,
 /// then renamed over the target.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| AppError::Export(format!("{e} ({})", path.display()));
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
@@ -142,7 +176,11 @@ pub struct Row<'a> {
 pub fn rows(release: &Release) -> Vec<Row<'_>> {
     let mut out = Vec::new();
     for g in &release.groups {
-        let base = |measure, measure_label, statistic, option: Option<(&'static str, &'static str)>, value| Row {
+        let base = |measure,
+                    measure_label,
+                    statistic,
+                    option: Option<(&'static str, &'static str)>,
+                    value| Row {
             team: &g.key.team,
             period: g.key.period.to_string(),
             breakdown_value: g.key.breakdown_value.as_deref(),
@@ -153,12 +191,24 @@ pub fn rows(release: &Release) -> Vec<Row<'_>> {
             option_label: option.map(|o| o.1),
             value,
         };
-        out.push(base("responses", "Responses in this group", "count", None, g.responses));
+        out.push(base(
+            "responses",
+            "Responses in this group",
+            "count",
+            None,
+            g.responses,
+        ));
         for m in &g.measures {
             let (id, label) = (m.measure.id, m.measure.label);
             out.push(base(id, label, "answered", None, m.answered));
             for o in &m.options {
-                out.push(base(id, label, "count", Some((o.option.id, o.option.label)), o.count));
+                out.push(base(
+                    id,
+                    label,
+                    "count",
+                    Some((o.option.id, o.option.label)),
+                    o.count,
+                ));
             }
             if let Some(v) = m.mean {
                 out.push(base(id, label, "mean", None, v));
@@ -202,7 +252,10 @@ mod tests {
             by: Breakdown::SessionType,
             format: Format::Json,
         };
-        assert_eq!(r.file_name(), "psi-summary-quarter-2026-01-to-2026-06-by-session-type.json");
+        assert_eq!(
+            r.file_name(),
+            "psi-summary-quarter-2026-01-to-2026-06-by-session-type.json"
+        );
     }
 
     #[test]
@@ -213,7 +266,14 @@ mod tests {
         write_file(&path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let missing = dir.path().join("no-such-dir").join("out.csv");
-        assert!(matches!(write_file(&missing, b"x"), Err(AppError::Export(_))));
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+        assert!(matches!(
+            write_file(&missing, b"x"),
+            Err(AppError::Export(_))
+        ));
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left behind"
+        );
     }
 }

@@ -30,7 +30,11 @@ pub enum ContextList {
 }
 
 impl ContextList {
-    pub const ALL: [ContextList; 3] = [ContextList::Teams, ContextList::SessionTypes, ContextList::Roles];
+    pub const ALL: [ContextList; 3] = [
+        ContextList::Teams,
+        ContextList::SessionTypes,
+        ContextList::Roles,
+    ];
 
     fn table(self) -> &'static str {
         match self {
@@ -172,7 +176,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<i64, AppError> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     pub fn is_configured(&self) -> Result<bool, AppError> {
@@ -184,7 +190,11 @@ impl Store {
     }
 
     /// First-run setup: passphrase hash and the three lists, all in one transaction.
-    pub fn configure(&mut self, passphrase_hash: &str, lists: &[(ContextList, Vec<String>)]) -> Result<(), AppError> {
+    pub fn configure(
+        &mut self,
+        passphrase_hash: &str,
+        lists: &[(ContextList, Vec<String>)],
+    ) -> Result<(), AppError> {
         let tx = self.conn.transaction()?;
         if get_setting(&tx, PASSPHRASE_KEY)?.is_some() {
             return Err(AppError::AlreadyConfigured);
@@ -229,7 +239,11 @@ impl Store {
     }
 
     /// Adds the names that are missing to the lists (used by the demo data).
-    pub fn ensure_names(&mut self, list: ContextList, names: &[String]) -> Result<Vec<i64>, AppError> {
+    pub fn ensure_names(
+        &mut self,
+        list: ContextList,
+        names: &[String],
+    ) -> Result<Vec<i64>, AppError> {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::new();
         for name in names {
@@ -241,7 +255,9 @@ impl Store {
 
     pub fn context(&self) -> Result<Context, AppError> {
         let default = |list: ContextList| -> Result<Option<i64>, AppError> {
-            Ok(self.setting(list.default_key())?.and_then(|v| v.parse().ok()))
+            Ok(self
+                .setting(list.default_key())?
+                .and_then(|v| v.parse().ok()))
         };
         Ok(Context {
             teams: self.active_choices(ContextList::Teams)?,
@@ -257,9 +273,17 @@ impl Store {
 
     fn active_choices(&self, list: ContextList) -> Result<Vec<Choice>, AppError> {
         // The table name comes from a fixed enum, never from input.
-        let sql = format!("SELECT id, name FROM {} WHERE active = 1 ORDER BY name COLLATE NOCASE", list.table());
+        let sql = format!(
+            "SELECT id, name FROM {} WHERE active = 1 ORDER BY name COLLATE NOCASE",
+            list.table()
+        );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| Ok(Choice { id: r.get(0)?, name: r.get(1)? }))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Choice {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -277,8 +301,15 @@ impl Store {
     }
 
     pub fn is_active(&self, list: ContextList, id: i64) -> Result<bool, AppError> {
-        let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND active = 1", list.table());
-        Ok(self.conn.query_row(&sql, [id], |_| Ok(())).optional()?.is_some())
+        let sql = format!(
+            "SELECT 1 FROM {} WHERE id = ?1 AND active = 1",
+            list.table()
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// Stores one response. When this returns, the response is committed and synced.
@@ -300,7 +331,10 @@ impl Store {
     }
 
     /// Stores responses produced one by one, in one transaction (the demo's millions).
-    pub fn insert_iter(&mut self, responses: impl Iterator<Item = NewResponse>) -> Result<u64, AppError> {
+    pub fn insert_iter(
+        &mut self,
+        responses: impl Iterator<Item = NewResponse>,
+    ) -> Result<u64, AppError> {
         let tx = self.conn.transaction()?;
         let mut n = 0;
         for r in responses {
@@ -312,7 +346,9 @@ impl Store {
     }
 
     pub fn response_count(&self) -> Result<u64, AppError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?)
     }
 
     /// How many responses each team has, by name.
@@ -331,13 +367,21 @@ impl Store {
             "SELECT t.name, r.session_month, r.comment FROM responses r JOIN teams t ON t.id = r.team_id
              WHERE r.comment IS NOT NULL ORDER BY r.session_month DESC, r.id DESC",
         )?;
-        let rows = stmt.query_map([], |r| Ok(Comment { team: r.get(0)?, month: r.get(1)?, comment: r.get(2)? }))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Comment {
+                team: r.get(0)?,
+                month: r.get(1)?,
+                comment: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The months that hold responses, oldest first.
     pub fn months(&self) -> Result<Vec<Month>, AppError> {
-        let mut stmt = self.conn.prepare("SELECT DISTINCT session_month FROM responses ORDER BY session_month")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT session_month FROM responses ORDER BY session_month")?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for m in rows {
@@ -387,7 +431,13 @@ impl Store {
             for (i, a) in answers.iter_mut().enumerate() {
                 *a = r.get::<_, Option<u8>>(5 + i)?;
             }
-            f(&ResponseRow { team: r.get(1)?, session_type: r.get(2)?, role: r.get(3)?, month, answers });
+            f(&ResponseRow {
+                team: r.get(1)?,
+                session_type: r.get(2)?,
+                role: r.get(3)?,
+                month,
+                answers,
+            });
         }
         Ok(left_out)
     }
@@ -403,7 +453,11 @@ impl Store {
 }
 
 fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>, AppError> {
-    Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 fn set_setting(tx: &Transaction, key: &str, value: &str) -> Result<(), AppError> {
@@ -415,8 +469,13 @@ fn set_setting(tx: &Transaction, key: &str, value: &str) -> Result<(), AppError>
 }
 
 fn find_active(conn: &Connection, list: ContextList, name: &str) -> Result<Option<i64>, AppError> {
-    let sql = format!("SELECT id FROM {} WHERE name = ?1 AND active = 1", list.table());
-    Ok(conn.query_row(&sql, [name.trim()], |r| r.get(0)).optional()?)
+    let sql = format!(
+        "SELECT id FROM {} WHERE name = ?1 AND active = 1",
+        list.table()
+    );
+    Ok(conn
+        .query_row(&sql, [name.trim()], |r| r.get(0))
+        .optional()?)
 }
 
 fn upsert_name(tx: &Transaction, list: ContextList, name: &str) -> Result<i64, AppError> {
@@ -457,7 +516,11 @@ fn insert_response(tx: &Transaction, r: &NewResponse) -> Result<i64, AppError> {
         Box::new(r.role),
         Box::new(r.comment.clone()),
     ];
-    values.extend(r.answers.iter().map(|a| Box::new(*a) as Box<dyn rusqlite::ToSql>));
+    values.extend(
+        r.answers
+            .iter()
+            .map(|a| Box::new(*a) as Box<dyn rusqlite::ToSql>),
+    );
     stmt.execute(rusqlite::params_from_iter(values.iter()))?;
     Ok(tx.last_insert_rowid())
 }
@@ -496,7 +559,10 @@ mod tests {
             session_month: Month::parse("2026-03").unwrap(),
             source: Source::Device,
             team: s.active_id(ContextList::Teams, "north").unwrap().unwrap(),
-            session_type: s.active_id(ContextList::SessionTypes, "Individual").unwrap().unwrap(),
+            session_type: s
+                .active_id(ContextList::SessionTypes, "Individual")
+                .unwrap()
+                .unwrap(),
             role: s.active_id(ContextList::Roles, "Nurse").unwrap().unwrap(),
             answers,
             comment: Some("Kind and clear".into()),
@@ -506,9 +572,15 @@ mod tests {
     #[test]
     fn opens_empty_with_wal_and_full_sync_and_latest_schema() {
         let (_d, s) = temp_store();
-        let mode: String = s.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = s
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let sync: i64 = s.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+        let sync: i64 = s
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
         assert_eq!(sync, 2, "FULL");
         assert_eq!(s.schema_version().unwrap(), 1);
         assert!(!s.is_configured().unwrap());
@@ -520,7 +592,9 @@ mod tests {
         let (_d, s) = configured();
         for item in ITEMS {
             let sql = format!("SELECT {} FROM responses LIMIT 0", item.id);
-            s.conn.prepare(&sql).unwrap_or_else(|e| panic!("no column for {}: {e}", item.id));
+            s.conn
+                .prepare(&sql)
+                .unwrap_or_else(|e| panic!("no column for {}: {e}", item.id));
         }
         // One past the last option is refused by the schema itself.
         let r = response(&s);
@@ -541,18 +615,31 @@ mod tests {
         let mut seen = Vec::new();
         let from = Month::parse("2026-01").unwrap();
         let to = Month::parse("2026-12").unwrap();
-        let left_out = s.for_each_response(from, to, &[1], |row| seen.push(row.clone())).unwrap();
+        let left_out = s
+            .for_each_response(from, to, &[1], |row| seen.push(row.clone()))
+            .unwrap();
         assert_eq!(left_out, 0);
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].answers, r.answers);
         assert_eq!(seen[0].month, r.session_month);
-        let outside = s.for_each_response(from, from, &[1], |_| panic!("March is outside January")).unwrap();
+        let outside = s
+            .for_each_response(from, from, &[1], |_| panic!("March is outside January"))
+            .unwrap();
         assert_eq!(outside, 0);
-        let other_version = s.for_each_response(from, to, &[2], |_| panic!("version 1 is not 2")).unwrap();
+        let other_version = s
+            .for_each_response(from, to, &[2], |_| panic!("version 1 is not 2"))
+            .unwrap();
         assert_eq!(other_version, 1);
         let c = s.comments().unwrap();
         assert_eq!(c.len(), 1);
-        assert_eq!((c[0].team.as_str(), c[0].month.as_str(), c[0].comment.as_str()), ("North", "2026-03", "Kind and clear"));
+        assert_eq!(
+            (
+                c[0].team.as_str(),
+                c[0].month.as_str(),
+                c[0].comment.as_str()
+            ),
+            ("North", "2026-03", "Kind and clear")
+        );
     }
 
     #[test]
@@ -571,7 +658,10 @@ mod tests {
     fn configure_once_then_settings_hide_names_and_set_defaults() {
         let (_d, mut s) = configured();
         assert!(s.is_configured().unwrap());
-        assert!(matches!(s.configure("x", &[]), Err(AppError::AlreadyConfigured)));
+        assert!(matches!(
+            s.configure("x", &[]),
+            Err(AppError::AlreadyConfigured)
+        ));
         let north = s.active_id(ContextList::Teams, "North").unwrap().unwrap();
         s.update_settings(
             &[(ContextList::Teams, vec!["South".into(), "East".into()])],
@@ -581,12 +671,22 @@ mod tests {
         let ctx = s.context().unwrap();
         let names: Vec<_> = ctx.teams.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["East", "South"]);
-        assert_eq!(ctx.defaults.team, s.active_id(ContextList::Teams, "East").unwrap());
+        assert_eq!(
+            ctx.defaults.team,
+            s.active_id(ContextList::Teams, "East").unwrap()
+        );
         assert!(!s.is_active(ContextList::Teams, north).unwrap());
-        assert_eq!(s.all_names(ContextList::Teams).unwrap()[&north], "North", "hidden names are kept");
+        assert_eq!(
+            s.all_names(ContextList::Teams).unwrap()[&north],
+            "North",
+            "hidden names are kept"
+        );
         // A default that is not in the list is refused, and nothing changes.
         let err = s
-            .update_settings(&[(ContextList::Teams, vec!["West".into()])], &[(ContextList::Teams, Some("North".into()))])
+            .update_settings(
+                &[(ContextList::Teams, vec!["West".into()])],
+                &[(ContextList::Teams, Some("North".into()))],
+            )
             .unwrap_err();
         assert_eq!(err.field(), Some("team"));
         assert_eq!(s.context().unwrap().teams.len(), 2);
