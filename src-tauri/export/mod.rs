@@ -242,6 +242,103 @@ pub fn notes(release: &Release) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::disclosure::Reason;
+    use crate::period::Period;
+    use crate::summary::{GroupKey, Tally};
+
+    /// A release with a big group whose team name is hostile, and a small group.
+    fn sample() -> Release {
+        let month = Period::Month(Month::parse("2026-02").unwrap());
+        let n = crate::summary::measures().len();
+        let mut counts = vec![[0u64; 6]; n];
+        counts[3] = [0, 2, 0, 0, 20, 18]; // power_say: a small count, two rounded ones
+        let key = |team: &str| GroupKey {
+            team: team.into(),
+            period: month,
+            breakdown_value: None,
+        };
+        let groups = vec![
+            (
+                key("<script>alert(1)</script> & \"Crisis\", North"),
+                Tally {
+                    responses: 40,
+                    counts: counts.clone(),
+                },
+            ),
+            (
+                key("Tiny"),
+                Tally {
+                    responses: 4,
+                    counts,
+                },
+            ),
+        ];
+        let scope = Scope {
+            period_kind: PeriodKind::Month,
+            periods: vec![month],
+            breakdown: Breakdown::None,
+            left_out_other_versions: 0,
+        };
+        disclosure::protect(scope, groups, &Rules::default())
+    }
+
+    #[test]
+    fn html_escapes_names_and_marks_withheld_values() {
+        let html = String::from_utf8(render(&sample(), Format::Html)).unwrap();
+        assert!(!html.contains("<script>"), "names are escaped");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Crisis&quot;, North")
+        );
+        assert!(html.contains("<h2>Tiny</h2>"));
+        assert!(html.contains("class=\"withheld\""));
+        let svg_namespace = html.matches("http://www.w3.org/2000/svg").count();
+        assert_eq!(
+            html.matches("http").count(),
+            svg_namespace,
+            "no remote content"
+        );
+    }
+
+    #[test]
+    fn csv_and_json_carry_the_same_rows_and_survive_awkward_names() {
+        let release = sample();
+        let csv_text = String::from_utf8(render(&release, Format::Csv)).unwrap();
+        let mut reader = csv::ReaderBuilder::new()
+            .comment(Some(b'#'))
+            .from_reader(csv_text.as_bytes());
+        assert_eq!(
+            reader.headers().unwrap().iter().collect::<Vec<_>>(),
+            csv_out::HEADER
+        );
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let json: serde_json::Value =
+            serde_json::from_slice(&render(&release, Format::Json)).unwrap();
+        let json_rows = json["rows"].as_array().unwrap();
+        assert_eq!(records.len(), json_rows.len());
+        assert_eq!(records.len(), rows(&release).len());
+        for (r, j) in records.iter().zip(json_rows) {
+            assert_eq!(&r[0], j["team"].as_str().unwrap());
+            assert_eq!(&r[4], j["measure"].as_str().unwrap());
+            let withheld = &r[9] == "withheld";
+            assert_eq!(withheld, !j["withheld"].is_null());
+            assert_eq!(
+                withheld,
+                !r[10].is_empty(),
+                "a reason exactly when withheld"
+            );
+        }
+        assert_eq!(
+            &records[0][0],
+            "<script>alert(1)</script> & \"Crisis\", North"
+        );
+        let tiny: Vec<_> = records.iter().filter(|r| &r[0] == "Tiny").collect();
+        assert_eq!(tiny.len(), 1, "a group below the floor is one withheld row");
+        assert!(tiny[0][10].contains("fewer than 10"));
+        assert_eq!(
+            json["rules"]["withheld_reasons"].as_object().unwrap().len(),
+            Reason::ALL.len()
+        );
+    }
 
     #[test]
     fn file_names_say_what_the_export_holds() {
