@@ -104,12 +104,27 @@ impl Session {
     }
 
     async fn wait_for(&self, xpath: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(Duration::from_secs(15))
             .for_element(Locator::XPath(xpath))
             .await
-            .unwrap_or_else(|e| panic!("nothing matches {xpath}: {e}"))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                // Say what the window showed instead, and keep a picture of it.
+                let shown = self.text().await;
+                let shot = std::env::temp_dir().join("psi-feedback-e2e-failure.png");
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(&shot, png);
+                }
+                panic!(
+                    "nothing matches {xpath}: {e}\nThe window shows:\n{shown}\n(screenshot: {})",
+                    shot.display()
+                );
+            }
+        }
     }
 
     /// The page's main heading, once it says `text`.
