@@ -199,7 +199,7 @@ impl App {
 
     pub fn comments(&self) -> Result<Vec<Comment>, AppError> {
         self.require_staff()?;
-        self.store()?.comments()
+        self.store()?.comments(Month::current())
     }
 
     /// The staff summary: the same protected figures an export would hold, one row per
@@ -217,14 +217,11 @@ impl App {
         let total_responses = store.response_count()?;
         let mut rows = Vec::new();
         let mut per_team: Vec<TeamCount> = Vec::new();
-        if let Some(first) = store.months()?.into_iter().next() {
-            // At most ten years back, whole periods only.
-            let first = first.max((0..119).fold(now, |m, _| m.prev()));
-            let first = Period::of(kind, first).first_month();
+        if let Some((first, last)) = shown_range(store.months()?.first().copied(), kind, now) {
             let request = Request {
                 period: kind,
                 from: first.to_string(),
-                to: now.to_string(),
+                to: last.to_string(),
                 by: Breakdown::None,
                 format: export::Format::Csv,
             };
@@ -284,7 +281,7 @@ impl App {
                 "Said something did not feel right",
             ],
             rows,
-            note: "These are the figures an export would hold: counts are rounded to 5, small numbers are withheld, and groups of fewer than 10 responses show nothing else.".to_string(),
+            note: "These are the figures an export would hold: counts are rounded to 5, small numbers are withheld, and groups of fewer than 10 responses show nothing else. A month or quarter appears once it has ended, so that no one's answers can be worked out from how the figures change.".to_string(),
         })
     }
 
@@ -294,5 +291,67 @@ impl App {
         let request: Request = validate::parse(payload, "export request")?;
         let export = export::build(&*self.store()?, &request, Month::current())?;
         Ok((request, export))
+    }
+}
+
+/// The first and last months of the ended periods to show, from the first month with
+/// responses, at most ten years back; `None` when no period with responses has ended.
+fn shown_range(first_data: Option<Month>, kind: PeriodKind, now: Month) -> Option<(Month, Month)> {
+    let last = Period::of(kind, now).first_month().prev();
+    let ten_years_back = (0..119).fold(last, |m, _| m.prev());
+    let mut first = Period::of(kind, first_data?).first_month();
+    while first < ten_years_back {
+        first = Period::of(kind, first).last_month().next();
+    }
+    (first <= last).then_some((first, last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_staff_summary_shows_only_ended_periods_within_ten_years() {
+        let now = m("2026-11");
+        assert_eq!(shown_range(None, PeriodKind::Month, now), None);
+        assert_eq!(
+            shown_range(Some(now), PeriodKind::Month, now),
+            None,
+            "this month has not ended"
+        );
+        assert_eq!(
+            shown_range(Some(m("2026-02")), PeriodKind::Month, now),
+            Some((m("2026-02"), m("2026-10")))
+        );
+        assert_eq!(
+            shown_range(Some(m("2026-10")), PeriodKind::Quarter, now),
+            None,
+            "this quarter has not ended"
+        );
+        assert_eq!(
+            shown_range(Some(m("2026-02")), PeriodKind::Quarter, now),
+            Some((m("2026-01"), m("2026-09")))
+        );
+        let (first, last) = shown_range(Some(m("1990-05")), PeriodKind::Quarter, now).unwrap();
+        assert_eq!((first, last), (m("2016-10"), m("2026-09")));
+        assert!(crate::period::periods(
+            PeriodKind::Quarter,
+            &first.to_string(),
+            &last.to_string(),
+            now
+        )
+        .is_ok());
+        let (first, last) = shown_range(Some(m("1990-05")), PeriodKind::Month, now).unwrap();
+        assert!(crate::period::periods(
+            PeriodKind::Month,
+            &first.to_string(),
+            &last.to_string(),
+            now
+        )
+        .is_ok());
     }
 }

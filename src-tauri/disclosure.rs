@@ -213,8 +213,9 @@ pub struct Release {
     pub periods: Vec<Period>,
     pub breakdown: Breakdown,
     pub groups: Vec<GroupRelease>,
-    /// Responses in the periods that answered an incompatible questionnaire version.
-    pub left_out_other_versions: u64,
+    /// Responses in the periods that answered an incompatible questionnaire version,
+    /// as a count under the same rules as every other.
+    pub left_out_other_versions: Value,
     _sealed: (),
 }
 
@@ -276,7 +277,7 @@ pub fn protect(scope: Scope, groups: Vec<(GroupKey, Tally)>, rules: &Rules) -> R
         periods: scope.periods,
         breakdown: scope.breakdown,
         groups,
-        left_out_other_versions: scope.left_out_other_versions,
+        left_out_other_versions: count(scope.left_out_other_versions, rules),
         _sealed: (),
     }
 }

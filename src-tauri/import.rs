@@ -156,7 +156,7 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| line_at(data, p.byte())).unwrap_or(0);
                 problems.push(Problem {
                     line,
                     column: None,
@@ -165,7 +165,13 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record
+            .position()
+            .map(|p| line_at(data, p.byte()))
+            .unwrap_or(0);
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a spreadsheet's empty row (",,,,")
+        }
         if record.len() != header.len() {
             problems.push(Problem {
                 line,
@@ -278,6 +284,16 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
     Ok(out)
 }
 
+/// The line a record starts on, counted from its byte offset. The csv crate's own line
+/// count is off by one for CRLF files and after blank lines; the offset is exact.
+fn line_at(data: &[u8], byte: u64) -> u64 {
+    let mut start = (byte as usize).min(data.len());
+    while start < data.len() && matches!(data[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + data[..start].iter().filter(|b| **b == b'\n').count() as u64
+}
+
 fn parse_month(t: &str) -> Option<Month> {
     match t.len() {
         7 => Month::parse(t),
@@ -338,6 +354,23 @@ mod tests {
         assert!(parse_answer(rupture, "maybe")
             .unwrap_err()
             .contains("not_sure"));
+    }
+
+    #[test]
+    fn line_numbers_are_right_for_crlf_blank_lines_and_quoted_newlines() {
+        let lines = |text: &str| -> Vec<u64> {
+            let mut r = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            r.byte_records()
+                .map(|rec| line_at(text.as_bytes(), rec.unwrap().position().unwrap().byte()))
+                .collect()
+        };
+        assert_eq!(lines("h\na\nb\n"), [1, 2, 3]);
+        assert_eq!(lines("h\r\na\r\nb\r\n"), [1, 2, 3]);
+        assert_eq!(lines("h\n\n\na\nb"), [1, 4, 5]);
+        assert_eq!(lines("h\r\n\"two\r\nlines\"\r\nb\r\n"), [1, 2, 4]);
     }
 
     #[test]

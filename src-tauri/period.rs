@@ -30,9 +30,11 @@ impl Month {
         Month(self.0 - 1)
     }
 
+    /// This month on the device's clock, in local time: a session on the evening of the
+    /// 31st belongs to that month, wherever UTC has got to.
     pub fn current() -> Month {
         use chrono::Datelike;
-        let now = chrono::Utc::now();
+        let now = chrono::Local::now();
         Month::new(now.year(), now.month()).expect("the clock gives a valid month")
     }
 
@@ -155,31 +157,36 @@ pub enum RangeError {
     QuarterStart(Month),
     #[error("quarters end in March, June, September or December: {0} is not the last month of a quarter")]
     QuarterEnd(Month),
-    #[error("{0} has not started yet")]
-    Future(Month),
+    #[error(
+        "{0} has not ended yet: only whole months and quarters that have ended can be exported"
+    )]
+    NotEnded(Month),
     #[error("at most 120 months can be exported at once")]
     TooLong,
 }
 
 /// The whole periods from `from` to `to` (inclusive). Arbitrary ranges are refused:
-/// for quarters the range must start and end on quarter boundaries, and no period may
-/// lie wholly in the future (`now` is the current month).
+/// for quarters the range must start and end on quarter boundaries. Every period must
+/// have ended (`now` is the current month): figures for a period still in progress
+/// would change with each response, and two looks a session apart would give that
+/// one person's answers away.
 pub fn periods(
     kind: PeriodKind,
     from: &str,
     to: &str,
     now: Month,
 ) -> Result<Vec<Period>, RangeError> {
-    let from_m = Month::parse(from).ok_or_else(|| RangeError::NotAMonth(from.to_string()))?;
-    let to_m = Month::parse(to).ok_or_else(|| RangeError::NotAMonth(to.to_string()))?;
+    let shown = |s: &str| s.chars().take(20).collect::<String>();
+    let from_m = Month::parse(from).ok_or_else(|| RangeError::NotAMonth(shown(from)))?;
+    let to_m = Month::parse(to).ok_or_else(|| RangeError::NotAMonth(shown(to)))?;
     if from_m > to_m {
         return Err(RangeError::Backwards {
             from: from_m,
             to: to_m,
         });
     }
-    if to_m > now {
-        return Err(RangeError::Future(to_m));
+    if to_m >= now {
+        return Err(RangeError::NotEnded(to_m));
     }
     if to_m.0 - from_m.0 >= 120 {
         return Err(RangeError::TooLong);
@@ -188,8 +195,7 @@ pub fn periods(
         if from_m.quarter().first_month() != from_m {
             return Err(RangeError::QuarterStart(from_m));
         }
-        // The current quarter may be exported while it is still going on.
-        if to_m.quarter().last_month() != to_m && to_m.quarter() != now.quarter() {
+        if to_m.quarter().last_month() != to_m {
             return Err(RangeError::QuarterEnd(to_m));
         }
     }
@@ -253,13 +259,8 @@ mod tests {
             q.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
             ["2026-Q1", "2026-Q2"]
         );
-        // The quarter in progress may end at the current month.
-        assert_eq!(
-            periods(PeriodKind::Quarter, "2026-10", "2026-11", now)
-                .unwrap()
-                .len(),
-            1
-        );
+        let last = periods(PeriodKind::Month, "2026-10", "2026-10", now).unwrap();
+        assert_eq!(last.len(), 1, "last month has ended");
     }
 
     #[test]
@@ -275,7 +276,20 @@ mod tests {
         );
         assert_eq!(
             periods(PeriodKind::Month, "2026-12", "2026-12", now),
-            Err(RangeError::Future(m("2026-12")))
+            Err(RangeError::NotEnded(m("2026-12")))
+        );
+        // Neither the month nor the quarter in progress.
+        assert_eq!(
+            periods(PeriodKind::Month, "2026-10", "2026-11", now),
+            Err(RangeError::NotEnded(m("2026-11")))
+        );
+        assert_eq!(
+            periods(PeriodKind::Quarter, "2026-10", "2026-11", now),
+            Err(RangeError::NotEnded(m("2026-11")))
+        );
+        assert_eq!(
+            periods(PeriodKind::Quarter, "2026-10", "2026-12", now),
+            Err(RangeError::NotEnded(m("2026-12")))
         );
         assert!(matches!(
             periods(PeriodKind::Month, "2026-05", "2026-01", now),

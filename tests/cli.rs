@@ -430,12 +430,91 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
 }
 
 #[test]
+fn import_handles_spreadsheet_files_crlf_bom_blank_rows_and_quoted_newlines() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = configured_db(dir.path());
+    let file = dir.path().join("excel.csv");
+    let import = |bytes: &[u8]| {
+        std::fs::write(&file, bytes).unwrap();
+        run(&db, &["import", file.to_str().unwrap()])
+    };
+    let blank_row = ",".repeat(psi_feedback::import::columns().len() - 1);
+    let mut text = format!("\u{feff}{}\r\n", header());
+    text += &format!(
+        "{}\r\n",
+        row(
+            "2026-01",
+            "North",
+            &[("power_say", "4")],
+            "\"two\r\nlines, quoted\""
+        )
+    );
+    text += &format!("{blank_row}\r\n");
+    text += &format!("{}\r\n", row("2026-01", "North", &[("power_say", "x")], ""));
+    let o = import(text.as_bytes());
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 5, column power_say"),
+        "the CRLF file's real line: {err}"
+    );
+    assert_eq!(
+        err.matches(", column").count(),
+        1,
+        "the blank row is no problem: {err}"
+    );
+    assert_eq!(count(&db), 0);
+
+    let fixed = text.replace("\"x\"", "5").replace(",x,", ",5,");
+    let o = import(fixed.as_bytes());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&db), 2);
+    let comment: String = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT comment FROM responses WHERE comment IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(comment, "two\r\nlines, quoted");
+
+    for (bytes, needle) in [
+        (Vec::new(), "the file is empty"),
+        (
+            format!("{}\n", header()).into_bytes(),
+            "no rows after the header",
+        ),
+        (
+            format!("{},team\n", header()).into_bytes(),
+            "column team: this column appears twice",
+        ),
+    ] {
+        let o = import(&bytes);
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(needle), "{needle}: {}", stderr(&o));
+    }
+    assert_eq!(count(&db), 2, "refused files changed nothing");
+}
+
+#[test]
 fn export_refuses_arbitrary_ranges_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let db = configured_db(dir.path());
     let out = dir.path().join("x.csv");
     let future = psi_feedback::period::Month::current().next().to_string();
+    let this_month = psi_feedback::period::Month::current().to_string();
     for (args, needle) in [
+        (
+            vec![
+                "--period",
+                "month",
+                "--from",
+                "2026-01",
+                "--to",
+                &this_month,
+            ],
+            "has not ended yet",
+        ),
         (
             vec![
                 "--period", "quarter", "--from", "2026-02", "--to", "2026-06",
@@ -444,7 +523,7 @@ fn export_refuses_arbitrary_ranges_with_a_clear_error() {
         ),
         (
             vec!["--period", "month", "--from", "2026-01", "--to", &future],
-            "has not started yet",
+            "has not ended yet",
         ),
         (
             vec!["--period", "month", "--from", "2026-1", "--to", "2026-02"],

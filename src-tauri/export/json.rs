@@ -62,7 +62,10 @@ pub fn write(release: &Release) -> Vec<u8> {
             "applied": super::notes(release),
             "withheld_reasons": reasons,
         },
-        "left_out": { "other_questionnaire_versions": release.left_out_other_versions },
+        "left_out": {
+            "other_questionnaire_versions": value(release.left_out_other_versions),
+            "withheld": release.left_out_other_versions.reason().map(|r| r.id()),
+        },
         "measures": measure_meta,
         "rows": rows,
     });

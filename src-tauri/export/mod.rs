@@ -230,10 +230,14 @@ pub fn notes(release: &Release) -> Vec<String> {
             .to_string(),
     );
     notes.push("Scores are averages on a 1 to 5 scale, where 5 is the best.".to_string());
-    if release.left_out_other_versions > 0 {
+    let left_out = match release.left_out_other_versions {
+        Value::Count(0) => None,
+        Value::Withheld(_) => Some("From 1 to 7".to_string()),
+        v => Some(format!("About {}", v.text())),
+    };
+    if let Some(n) = left_out {
         notes.push(format!(
-            "{} responses to an older questionnaire with different questions are left out.",
-            release.left_out_other_versions
+            "{n} responses to an older questionnaire with different questions are left out."
         ));
     }
     notes
@@ -338,6 +342,27 @@ mod tests {
             json["rules"]["withheld_reasons"].as_object().unwrap().len(),
             Reason::ALL.len()
         );
+    }
+
+    #[test]
+    fn responses_left_out_are_counted_under_the_same_rules() {
+        let month = Period::Month(Month::parse("2026-02").unwrap());
+        let notes_for = |left_out| {
+            let scope = Scope {
+                period_kind: PeriodKind::Month,
+                periods: vec![month],
+                breakdown: Breakdown::None,
+                left_out_other_versions: left_out,
+            };
+            notes(&disclosure::protect(scope, vec![], &Rules::default())).join(" ")
+        };
+        assert!(!notes_for(0).contains("left out"));
+        assert!(notes_for(3).contains("From 1 to 7 responses"));
+        assert!(
+            notes_for(3).find('3').is_none(),
+            "the true number is not shown"
+        );
+        assert!(notes_for(23).contains("About 25 responses"));
     }
 
     #[test]

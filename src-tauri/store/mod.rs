@@ -361,13 +361,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Comments, newest first, with the team and month only.
-    pub fn comments(&self) -> Result<Vec<Comment>, AppError> {
+    /// Comments from the months before `before`, by month (newest first) and then by
+    /// text. A month in progress is left out and the order within a month is not the
+    /// order of writing: staff who hand the device over must not be able to match a
+    /// comment to the person they just saw.
+    pub fn comments(&self, before: Month) -> Result<Vec<Comment>, AppError> {
         let mut stmt = self.conn.prepare(
             "SELECT t.name, r.session_month, r.comment FROM responses r JOIN teams t ON t.id = r.team_id
-             WHERE r.comment IS NOT NULL ORDER BY r.session_month DESC, r.id DESC",
+             WHERE r.comment IS NOT NULL AND r.session_month < ?1
+             ORDER BY r.session_month DESC, r.comment, t.name",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([before.to_string()], |r| {
             Ok(Comment {
                 team: r.get(0)?,
                 month: r.get(1)?,
@@ -630,7 +634,13 @@ mod tests {
             .for_each_response(from, to, &[2], |_| panic!("version 1 is not 2"))
             .unwrap();
         assert_eq!(other_version, 1);
-        let c = s.comments().unwrap();
+        assert!(
+            s.comments(Month::parse("2026-03").unwrap())
+                .unwrap()
+                .is_empty(),
+            "March has not ended"
+        );
+        let c = s.comments(Month::parse("2026-04").unwrap()).unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(
             (
