@@ -60,6 +60,12 @@ fn team_names(n: usize) -> Vec<String> {
 }
 
 pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
+    if store.non_demo_response_count()? > 0 {
+        return Err(AppError::invalid(
+            None,
+            "This database holds real responses: demo data would mix with them. Use --db with another file.",
+        ));
+    }
     if opts.teams == 0 || opts.months == 0 {
         return Err(AppError::invalid(
             None,

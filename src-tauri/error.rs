@@ -20,7 +20,7 @@ pub enum AppError {
     #[error("This device is already set up.")]
     AlreadyConfigured,
     /// The detail is for the log; the person sees the plain message.
-    #[error("Your answers could not be saved. Please tell a member of staff.")]
+    #[error("The data on this device could not be saved or read. Please tell a member of staff.")]
     Storage(String),
     #[error("The export could not be saved: {0}")]
     Export(String),

@@ -81,9 +81,11 @@ fn dimension_measure(section: Section, from: &Item) -> Measure {
     Measure {
         id: section.id(),
         label: match section {
-            Section::Power => "Power score (average of the power questions)",
-            Section::Safety => "Safety score (average of the safety questions)",
-            _ => "Identity score (average of the identity questions)",
+            Section::Power => "Power score (each person's power answers averaged to a whole point)",
+            Section::Safety => {
+                "Safety score (each person's safety answers averaged to a whole point)"
+            }
+            _ => "Identity score (each person's identity answers averaged to a whole point)",
         },
         kind: Kind::Scale,
         options: from.options,

@@ -140,6 +140,13 @@ pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppErro
                 ),
             ));
         }
+        // A spreadsheet would run a cell starting with one of these as a formula.
+        if name.starts_with(['=', '+', '-', '@']) {
+            return Err(AppError::invalid(
+                field(),
+                format!("A {} name cannot start with =, +, - or @.", list.noun()),
+            ));
+        }
         if !seen.insert(name.to_lowercase()) {
             return Err(AppError::invalid(
                 field(),
@@ -236,6 +243,8 @@ mod tests {
         assert!(names(l, &[]).is_err());
         assert!(names(l, &["x".repeat(NAME_MAX_CHARS + 1)]).is_err());
         assert!(names(l, &["two\nlines".into()]).is_err());
+        assert!(names(l, &["=HYPERLINK(\"x\")".into()]).is_err());
+        assert!(names(l, &["@team".into()]).is_err());
     }
 
     #[test]

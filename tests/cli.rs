@@ -219,6 +219,12 @@ fn import_is_all_or_nothing_and_names_every_bad_row() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("Imported 28 responses"));
     assert_eq!(count(&db), 28);
+
+    // Demo data never mixes with real responses.
+    let o = run(&db, &["demo", "--responses", "10"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("holds real responses"), "{}", stderr(&o));
+    assert_eq!(count(&db), 28);
 }
 
 fn export(db: &Path, dir: &Path, args: &[&str], name: &str) -> String {

@@ -704,7 +704,11 @@
           const question = form.querySelector('#question-' + CSS.escape(error.field));
           target = question ? question.querySelector('input[type="radio"]') : null;
         }
-        showErrors(form, slot, [{ target, message: error.message }]);
+        // The answers stay on screen: nothing is lost until staff deal with it.
+        const message = error.kind === 'storage'
+          ? 'Your answers could not be saved. Please tell a member of staff.'
+          : error.message;
+        showErrors(form, slot, [{ target, message }]);
         return;
       }
       // Nothing of this person's answers may stay in the page.
@@ -1160,7 +1164,8 @@
     screenEl = document.getElementById('screen');
     statusEl = document.getElementById('status');
     document.addEventListener('keydown', onKeyDown);
-    loadAppState();
+    // A fresh page (a start or a reload) never opens on an unlocked staff area.
+    call('lock_staff').catch(() => {}).finally(() => loadAppState());
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -351,6 +351,15 @@ impl Store {
             .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?)
     }
 
+    /// Responses that came from a person (on the device or on paper), not the demo.
+    pub fn non_demo_response_count(&self) -> Result<u64, AppError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM responses WHERE source <> 'demo'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// How many responses each team has, by name.
     pub fn response_count_by_team(&self) -> Result<Vec<(String, u64)>, AppError> {
         let mut stmt = self.conn.prepare(
