@@ -223,7 +223,11 @@ fn import_is_all_or_nothing_and_names_every_bad_row() {
     // Demo data never mixes with real responses.
     let o = run(&db, &["demo", "--responses", "10"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("holds real responses"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("holds real responses"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(count(&db), 28);
 }
 

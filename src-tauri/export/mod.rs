@@ -381,7 +381,7 @@ mod tests {
     }
 
     #[test]
-    fn write_file_replaces_whole_or_leaves_the_old_file() {
+    fn write_file_replaces_whole_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         write_file(&path, b"first").unwrap();
