@@ -35,6 +35,7 @@
 
   let screenEl = null;
   let statusEl = null;
+  let noticeEl = null;
   let statusTimer = null;
   let idCounter = 0;
 
@@ -169,10 +170,19 @@
     return state.screen;
   }
 
-  /** Puts a message in the role="status" live region (empty string clears it). */
-  function announce(message) {
+  /**
+   * Shows a message above the screen and puts it in the role="status" live region
+   * (empty string clears both). The visible copy is set at once, in the same frame as
+   * the screen it belongs to, so nothing moves under a finger after the screen appears;
+   * only the hidden live region waits.
+   */
+  function announce(message, { visible = true } = {}) {
     clearTimeout(statusTimer);
     statusEl.textContent = '';
+    if (visible || !message) {
+      noticeEl.textContent = message;
+      noticeEl.hidden = !message;
+    }
     if (message) {
       // A short pause, so screen readers notice the change even for a repeated message.
       statusTimer = setTimeout(() => {
@@ -650,7 +660,7 @@
       cancelWarning.textContent = '';
       cancelWarning.hidden = true;
       removeDescribedBy(cancel, cancelWarning.id);
-      announce('');
+      announce('', { visible: false });
     }
 
     form.addEventListener('change', disarmCancel);
@@ -665,7 +675,7 @@
         cancelWarning.textContent = text;
         cancelWarning.hidden = false;
         addDescribedBy(cancel, cancelWarning.id);
-        announce(text);
+        announce(text, { visible: false });
         return;
       }
       leaveQuestionnaire(form);
@@ -986,7 +996,7 @@
     function showResult(text) {
       result.textContent = text;
       result.hidden = false;
-      announce(text);
+      announce(text, { visible: false });
     }
 
     let busy = false;
@@ -1153,7 +1163,7 @@
       }
       result.textContent = 'Settings saved.';
       result.hidden = false;
-      announce('Settings saved.');
+      announce('Settings saved.', { visible: false });
     });
     return { section };
   }
@@ -1163,6 +1173,7 @@
   function start() {
     screenEl = document.getElementById('screen');
     statusEl = document.getElementById('status');
+    noticeEl = document.getElementById('notice');
     document.addEventListener('keydown', onKeyDown);
     // A fresh page (a start or a reload) never opens on an unlocked staff area.
     call('lock_staff').catch(() => {}).finally(() => loadAppState());
