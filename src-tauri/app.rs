@@ -118,20 +118,7 @@ impl App {
 
     pub fn setup(&self, payload: serde_json::Value) -> Result<(), AppError> {
         let p: SetupPayload = validate::parse(payload, "setup")?;
-        let lists = [
-            (
-                ContextList::Teams,
-                validate::names(ContextList::Teams, &p.teams)?,
-            ),
-            (
-                ContextList::SessionTypes,
-                validate::names(ContextList::SessionTypes, &p.session_types)?,
-            ),
-            (
-                ContextList::Roles,
-                validate::names(ContextList::Roles, &p.roles)?,
-            ),
-        ];
+        let lists = validated_lists(&p.teams, &p.session_types, &p.roles)?;
         let mut store = self.store()?;
         if store.is_configured()? {
             return Err(AppError::AlreadyConfigured);
@@ -172,20 +159,7 @@ impl App {
     pub fn update_settings(&self, payload: serde_json::Value) -> Result<Context, AppError> {
         self.require_staff()?;
         let p: SettingsPayload = validate::parse(payload, "settings")?;
-        let lists = [
-            (
-                ContextList::Teams,
-                validate::names(ContextList::Teams, &p.teams)?,
-            ),
-            (
-                ContextList::SessionTypes,
-                validate::names(ContextList::SessionTypes, &p.session_types)?,
-            ),
-            (
-                ContextList::Roles,
-                validate::names(ContextList::Roles, &p.roles)?,
-            ),
-        ];
+        let lists = validated_lists(&p.teams, &p.session_types, &p.roles)?;
         let clean = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let defaults = [
             (ContextList::Teams, clean(p.defaults.team)),
@@ -292,6 +266,28 @@ impl App {
         let export = export::build(&*self.store()?, &request, Month::current())?;
         Ok((request, export))
     }
+}
+
+/// The three lists of a setup or settings payload, each checked.
+fn validated_lists(
+    teams: &[String],
+    session_types: &[String],
+    roles: &[String],
+) -> Result<[(ContextList, Vec<String>); 3], AppError> {
+    Ok([
+        (
+            ContextList::Teams,
+            validate::names(ContextList::Teams, teams)?,
+        ),
+        (
+            ContextList::SessionTypes,
+            validate::names(ContextList::SessionTypes, session_types)?,
+        ),
+        (
+            ContextList::Roles,
+            validate::names(ContextList::Roles, roles)?,
+        ),
+    ])
 }
 
 /// The first and last months of the ended periods to show, from the first month with
