@@ -82,7 +82,8 @@ fn row(month: &str, team: &str, answers: &[(&str, &str)], comment: &str) -> Stri
 }
 
 /// The known data set: North has 23 responses in January 2026 (power_say: three 3s,
-/// nine 4s, eleven 5s; rupture: twenty "no", three "yes"), South has 5.
+/// nine 4s, eleven 5s; power_expert: ten 4s, thirteen 5s; rupture: twenty "no", three
+/// "yes"), South has 5.
 fn known_csv() -> String {
     let mut lines = vec![header()];
     for i in 0..23 {
@@ -93,11 +94,17 @@ fn known_csv() -> String {
         } else {
             "5"
         };
+        let expert = if i < 10 { "4" } else { "5" };
         let rupture = if i < 3 { "yes" } else { "no" };
+        let answers = [
+            ("power_say", power),
+            ("power_expert", expert),
+            ("rupture", rupture),
+        ];
         lines.push(row(
             "2026-01",
             "North",
-            &[("power_say", power), ("rupture", rupture)],
+            &answers,
             "Alice Smith 07700 900123",
         ));
     }
@@ -316,11 +323,31 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         cell(&rows, "North", "power_say", "count", "completely"),
         ("10", "")
     );
-    assert_eq!(cell(&rows, "North", "power_say", "mean", ""), ("4.3", ""));
-    assert_eq!(cell(&rows, "North", "power_say", "sd", ""), ("0.7", ""));
+    // The mean 4.3 would narrow the withheld "partly" count (the inversion check).
+    let (v, why) = cell(&rows, "North", "power_say", "mean", "");
+    assert_eq!(v, "withheld");
+    assert!(why.contains("narrow a withheld count"), "{why}");
+    assert_eq!(cell(&rows, "North", "power_say", "sd", "").0, "withheld");
     assert_eq!(cell(&rows, "North", "power_say", "percent", ""), ("80", ""));
-    // The power score is the same as its only answered item.
-    assert_eq!(cell(&rows, "North", "power", "mean", ""), ("4.3", ""));
+    // power_expert has no small count: mean (40 + 65) / 23 = 4.57, sample SD 0.51,
+    // and 23 of 23 positive is top-coded.
+    assert_eq!(
+        cell(&rows, "North", "power_expert", "mean", ""),
+        ("4.6", "")
+    );
+    assert_eq!(cell(&rows, "North", "power_expert", "sd", ""), ("0.5", ""));
+    assert_eq!(
+        cell(&rows, "North", "power_expert", "percent", ""),
+        ("95 or more", "")
+    );
+    assert_eq!(
+        cell(&rows, "North", "power_expert", "count", "mostly"),
+        ("10", "")
+    );
+    assert_eq!(
+        cell(&rows, "North", "power_expert", "count", "completely"),
+        ("15", "")
+    );
     // Rupture: 3 "yes" is withheld, and so is the percentage that would give it away.
     assert_eq!(
         cell(&rows, "North", "rupture", "count", "yes").0,
@@ -388,7 +415,11 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
             .unwrap()
             .clone()
     };
-    assert_eq!(find("power_say", "mean", None)["value"], 4.3);
+    assert_eq!(find("power_expert", "mean", None)["value"], 4.6);
+    assert_eq!(
+        find("power_say", "mean", None)["withheld"],
+        "narrows_withheld"
+    );
     assert_eq!(
         find("power_say", "count", Some("partly"))["withheld"],
         "small_count"

@@ -21,6 +21,7 @@ fn mark(r: Reason) -> char {
         Reason::SmallCount => 'b',
         Reason::SmallBase => 'c',
         Reason::RevealsSmallCount => 'd',
+        Reason::NarrowsWithheld => 'e',
     }
 }
 

@@ -3,10 +3,13 @@
 //! This module is the only way to make a [`Release`], and every export writer takes a
 //! `Release`, so nothing reaches a file without passing the rules of
 //! `disclosure-rules.md`. Implemented here: rules 1-5 and 9 (content, whole periods,
-//! group floor, small counts and rounding, derived statistics, reasons for every
-//! withheld value). The later rules (margins, mean inversion, role merging, the release
-//! ledger) are further passes over the same cells: each cell carries its reason, so a
-//! pass can withhold more cells without touching the writers.
+//! group floor, small counts and rounding, derived statistics with the inversion check
+//! inside each group, reasons for every withheld value). The later rules (margins
+//! across groups, role merging, the release ledger) are further passes over the same
+//! cells: each cell carries its reason, so a pass can withhold more cells without
+//! touching the writers.
+
+pub mod inversion;
 
 use serde::Serialize;
 
@@ -82,14 +85,18 @@ pub enum Reason {
     SmallBase,
     /// A percentage whose numerator is a withheld count.
     RevealsSmallCount,
+    /// A value that, with the others published, would narrow a withheld count to
+    /// fewer than 3 possible values (the inversion check).
+    NarrowsWithheld,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 4] = [
+    pub const ALL: [Reason; 5] = [
         Reason::GroupBelowFloor,
         Reason::SmallCount,
         Reason::SmallBase,
         Reason::RevealsSmallCount,
+        Reason::NarrowsWithheld,
     ];
 
     pub fn id(self) -> &'static str {
@@ -98,6 +105,7 @@ impl Reason {
             Reason::SmallCount => "small_count",
             Reason::SmallBase => "small_base",
             Reason::RevealsSmallCount => "reveals_small_count",
+            Reason::NarrowsWithheld => "narrows_withheld",
         }
     }
 
@@ -121,6 +129,10 @@ impl Reason {
                     rules.small_count_max
                 )
             }
+            Reason::NarrowsWithheld => format!(
+                "with the other figures shown, this would narrow a withheld count to fewer than {} possible values (rule 5)",
+                inversion::MIN_POSSIBLE_VALUES
+            ),
         }
     }
 }
@@ -262,7 +274,11 @@ pub fn protect(scope: Scope, groups: Vec<(GroupKey, Tally)>, rules: &Rules) -> R
             let measures = all
                 .iter()
                 .zip(&tally.counts)
-                .map(|(m, counts)| protect_measure(*m, counts, rules))
+                .map(|(m, counts)| {
+                    let mut values = protect_measure(*m, counts, rules);
+                    inversion::protect(&mut values, rules);
+                    values
+                })
                 .collect();
             GroupRelease {
                 key,
@@ -441,16 +457,20 @@ mod tests {
                 Value::Count(10)
             ]
         );
-        // Mean (9 + 36 + 55) / 23 = 4.347 -> 4.3; SD sqrt(((9*1+... ))) computed exactly below.
-        assert_eq!(m.mean, Some(Value::Tenths(43)));
+        // Mean (9 + 36 + 55) / 23 = 4.347 -> 4.3, and the sample SD, as rules 4-5 compute them.
+        let raw = protect_measure(m.measure, &[0, 0, 0, 3, 9, 11], &Rules::default());
+        assert_eq!(raw.mean, Some(Value::Tenths(43)));
         let mean = 100.0 / 23.0;
         let ss = 3.0 * (3.0f64 - mean).powi(2)
             + 9.0 * (4.0f64 - mean).powi(2)
             + 11.0 * (5.0f64 - mean).powi(2);
         assert_eq!(
-            m.sd,
+            raw.sd,
             Some(Value::Tenths(((ss / 22.0).sqrt() * 10.0).round() as u64))
         );
+        // Published, that mean would narrow the withheld "3" count: the inversion check withholds it.
+        assert_eq!(m.mean, Some(Value::Withheld(Reason::NarrowsWithheld)));
+        assert_eq!(m.sd, Some(Value::Withheld(Reason::NarrowsWithheld)));
         // Share positive: true 20 -> rounded 20, over rounded 25 = 80%.
         assert_eq!(m.share, Value::Percent(80));
         // An unanswered measure in a published group: zeros, and too few for a mean.
