@@ -1,0 +1,331 @@
+//! Attacks on real exports, written as an intruder would: with the published CSV, the
+//! published rules, and a brute-force search of their own. Each attack must learn
+//! nothing; each is also run against the unprotected figures to show it would work.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use psi_feedback::questionnaire::{Kind, ITEMS};
+use psi_feedback::store::{ContextList, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
+
+type Row = HashMap<String, String>;
+
+/// What the intruder reads from an export: every value of one measure in one group.
+/// A value withheld because it "would narrow" a count says nothing about the data, so
+/// the intruder reads it as unknown; every other value, withheld or not, is a fact.
+struct Published {
+    answered: String,
+    counts: Vec<String>,
+    mean: Option<String>,
+    sd: Option<String>,
+    percent: String,
+}
+
+const UNKNOWN: &str = "unknown";
+
+/// The rules as published in every export: round to 5, withhold 1-7, means and SDs to
+/// one decimal from at least 10 answers, percentages from rounded counts, coded at 95/5.
+fn round5(n: u64) -> String {
+    match n {
+        0 => "0".into(),
+        1..=7 => "withheld".into(),
+        n => ((n + 2) / 5 * 5).to_string(),
+    }
+}
+
+/// What rules 1-4 alone would publish for true option counts (codes 1..=k).
+fn publish(counts: &[u64], share_codes: &[u8], scale: bool) -> Published {
+    let n: u64 = counts.iter().sum();
+    let s1: u64 = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i as u64 + 1) * c)
+        .sum();
+    let s2: u64 = counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i as u64 + 1).pow(2) * c)
+        .sum();
+    let (mean, sd) = if !scale {
+        (None, None)
+    } else if n < 10 {
+        (Some("withheld".to_string()), Some("withheld".to_string()))
+    } else {
+        let mean = (20 * s1 + n) / (2 * n);
+        let var = (n as f64 * s2 as f64 - (s1 as f64).powi(2)) / (n as f64 * (n as f64 - 1.0));
+        let sd = (var.max(0.0).sqrt() * 10.0).round() as u64;
+        (
+            Some(format!("{}.{}", mean / 10, mean % 10)),
+            Some(format!("{}.{}", sd / 10, sd % 10)),
+        )
+    };
+    let share: u64 = share_codes
+        .iter()
+        .map(|c| counts[usize::from(*c) - 1])
+        .sum();
+    let percent = match (
+        n >= 10,
+        round5(share).parse::<u64>(),
+        round5(n).parse::<u64>(),
+    ) {
+        (true, Ok(num), Ok(den)) if den > 0 => {
+            let p = (200 * num + den) / (2 * den);
+            if p >= 95 {
+                "95 or more".to_string()
+            } else if p <= 5 {
+                "5 or less".to_string()
+            } else {
+                p.to_string()
+            }
+        }
+        _ => "withheld".to_string(),
+    };
+    Published {
+        answered: round5(n),
+        counts: counts.iter().map(|c| round5(*c)).collect(),
+        mean,
+        sd,
+        percent,
+    }
+}
+
+/// The true values a published count may stand for.
+fn domain(shown: &str) -> Vec<u64> {
+    match shown {
+        "0" => vec![0],
+        "withheld" => (1..=7).collect(),
+        v => {
+            let v: u64 = v.parse().unwrap();
+            (v - 2..=v + 2).filter(|x| *x >= 8).collect()
+        }
+    }
+}
+
+/// Every distribution consistent with what is shown (a withheld figure other than a
+/// count tells the intruder nothing); for each withheld count, its possible values.
+fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
+    let domains: Vec<Vec<u64>> = shown.counts.iter().map(|c| domain(c)).collect();
+    let mut possible: Vec<std::collections::BTreeSet<u64>> =
+        vec![Default::default(); domains.len()];
+    let mut candidate = vec![0u64; domains.len()];
+    fn walk(i: usize, domains: &[Vec<u64>], candidate: &mut Vec<u64>, f: &mut dyn FnMut(&[u64])) {
+        if i == domains.len() {
+            f(candidate);
+            return;
+        }
+        for v in &domains[i] {
+            candidate[i] = *v;
+            walk(i + 1, domains, candidate, f);
+        }
+    }
+    walk(0, &domains, &mut candidate, &mut |c| {
+        let would = publish(c, share_codes, scale);
+        let same = |s: &str, w: &str| s == UNKNOWN || s == w;
+        let same_opt = |s: &Option<String>, w: &Option<String>| match (s, w) {
+            (Some(s), Some(w)) => same(s, w),
+            (None, None) => true,
+            _ => false,
+        };
+        let fits = same(&shown.answered, &would.answered)
+            && same(&shown.percent, &would.percent)
+            && same_opt(&shown.mean, &would.mean)
+            && same_opt(&shown.sd, &would.sd);
+        if fits {
+            for (i, v) in c.iter().enumerate() {
+                possible[i].insert(*v);
+            }
+        }
+    });
+    shown
+        .counts
+        .iter()
+        .zip(possible)
+        .filter(|(c, _)| c.as_str() == "withheld")
+        .map(|(_, p)| p.into_iter().collect())
+        .collect()
+}
+
+fn configured_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("attack.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    store
+        .configure(
+            "$argon2id$unused",
+            &[
+                (ContextList::Teams, vec!["Ward 7".into()]),
+                (ContextList::SessionTypes, vec!["Individual".into()]),
+                (ContextList::Roles, vec!["Nurse".into()]),
+            ],
+        )
+        .unwrap();
+    db
+}
+
+/// Imports responses (answers by item id) for one team and month, then exports the month.
+fn export_of(dir: &Path, responses: &[Vec<(&str, &str)>]) -> Vec<Row> {
+    let db = configured_db(dir);
+    let mut columns: Vec<&str> = vec!["month", "team", "session_type", "role"];
+    columns.extend(ITEMS.iter().map(|i| i.id));
+    columns.push("comment");
+    let mut text = columns.join(",") + "\n";
+    for answers in responses {
+        let mut cells = vec![
+            "2026-01".to_string(),
+            "Ward 7".into(),
+            "Individual".into(),
+            "Nurse".into(),
+        ];
+        for item in ITEMS {
+            cells.push(
+                answers
+                    .iter()
+                    .find(|(id, _)| *id == item.id)
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        cells.push(String::new());
+        text += &(cells.join(",") + "\n");
+    }
+    let file = dir.join("forms.csv");
+    std::fs::write(&file, text).unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&["import", file.to_str().unwrap()]);
+    let out = dir.join("export.csv");
+    run(&[
+        "export",
+        "--period",
+        "month",
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-01",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(out).unwrap();
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// Reads one measure's published values from the export.
+fn published(rows: &[Row], measure: &str) -> Published {
+    let of = |stat: &str| -> Vec<&Row> {
+        rows.iter()
+            .filter(|r| r["measure"] == measure && r["statistic"] == stat)
+            .collect()
+    };
+    let read = |r: &Row| {
+        if r["withheld_reason"].contains("narrow") {
+            UNKNOWN.to_string()
+        } else {
+            r["value"].clone()
+        }
+    };
+    let one = |stat: &str| of(stat).first().map(|r| read(r));
+    Published {
+        answered: one("answered").unwrap(),
+        counts: of("count").iter().map(|r| r["value"].clone()).collect(),
+        mean: one("mean"),
+        sd: one("sd"),
+        percent: one("percent").unwrap(),
+    }
+}
+
+fn assert_learns_nothing(rows: &[Row]) {
+    for item in ITEMS {
+        let shown = published(rows, item.id);
+        for values in attack(&shown, item.share_codes, item.kind == Kind::Scale) {
+            assert!(
+                values.len() >= 3,
+                "{}: a withheld count is pinned to {values:?}",
+                item.id
+            );
+        }
+    }
+}
+
+#[test]
+fn mean_inversion_learns_nothing_from_a_group_with_one_dominant_answer() {
+    // Ten people: nine answered "Completely", one "Mostly".
+    let mut responses = vec![vec![("power_say", "5")]; 9];
+    responses.push(vec![("power_say", "4")]);
+    let item = psi_feedback::questionnaire::item("power_say").unwrap();
+
+    // Unprotected, the mean gives the lone answer away.
+    let unprotected = publish(&[0, 0, 0, 1, 9], item.share_codes, true);
+    assert_eq!(unprotected.mean.as_deref(), Some("4.9"));
+    assert_eq!(attack(&unprotected, item.share_codes, true), vec![vec![1]]);
+
+    // The export withholds what would give it away.
+    let dir = tempfile::tempdir().unwrap();
+    let rows = export_of(dir.path(), &responses);
+    let shown = published(&rows, "power_say");
+    assert_eq!(
+        shown.mean.as_deref(),
+        Some(UNKNOWN),
+        "the mean is withheld as narrowing"
+    );
+    assert_learns_nothing(&rows);
+}
+
+#[test]
+fn a_total_minus_the_published_counts_learns_nothing() {
+    // 12 "Mostly" and 6 "Completely": 20 answered minus 10 "Mostly" leaves 6 to 7.
+    let mut responses = vec![vec![("safety_trust", "4")]; 12];
+    responses.extend(vec![vec![("safety_trust", "5")]; 6]);
+    let item = psi_feedback::questionnaire::item("safety_trust").unwrap();
+    let unprotected = publish(&[0, 0, 0, 12, 6], item.share_codes, true);
+    let pinned = attack(&unprotected, item.share_codes, true);
+    assert!(
+        pinned[0].len() < 3,
+        "the attack works on unprotected figures: {pinned:?}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let rows = export_of(dir.path(), &responses);
+    assert_learns_nothing(&rows);
+}
+
+#[test]
+fn groups_at_exactly_the_floor_learn_nothing() {
+    // Ten responses, every item answered with a spread that leaves small counts.
+    let answers = ["1", "2", "3", "4", "5", "5", "5", "5", "5", "4"];
+    let responses: Vec<Vec<(&str, &str)>> = answers
+        .iter()
+        .map(|a| {
+            ITEMS
+                .iter()
+                .map(|i| (i.id, if i.kind == Kind::Scale { *a } else { "1" }))
+                .collect()
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let rows = export_of(dir.path(), &responses);
+    assert!(rows
+        .iter()
+        .any(|r| r["measure"] == "responses" && r["value"] == "10"));
+    assert_learns_nothing(&rows);
+}
