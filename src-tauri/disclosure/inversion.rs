@@ -6,7 +6,7 @@
 //! is withheld (the mean and SD, then the percentage, then the number who answered) and
 //! the check runs again.
 
-use super::{protect_measure, MeasureValues, Reason, Rules, Value};
+use super::{derive, MeasureValues, Reason, Rules, Value};
 
 /// Fewer possible values than this for a withheld count is a disclosure.
 pub const MIN_POSSIBLE_VALUES: usize = 3;
@@ -47,35 +47,25 @@ fn pinned(m: &MeasureValues, rules: &Rules) -> bool {
         .any(|(_, values)| values.len() < MIN_POSSIBLE_VALUES)
 }
 
-/// For each withheld option count (by option index), the values it could have, found by
-/// searching for a whole distribution that publishes the same. Each list stops at
-/// [`MIN_POSSIBLE_VALUES`]: that is enough to know the count is safe.
+/// For each withheld option count (by option index), the values it could have: those
+/// that appear in some whole distribution publishing the same. The search stops as soon
+/// as every withheld count has [`MIN_POSSIBLE_VALUES`] values, which is enough to know
+/// they are safe, so the lists may be cut short there.
 pub fn possible_values(m: &MeasureValues, rules: &Rules) -> Vec<(usize, Vec<u64>)> {
-    let domains: Vec<(u64, u64)> = m.options.iter().map(|o| domain(o.count, rules)).collect();
-    let answered = match m.answered {
-        Value::Withheld(Reason::NarrowsWithheld) => (0, u64::MAX),
-        v => domain(v, rules),
-    };
-    let mut out = Vec::new();
-    for (i, o) in m.options.iter().enumerate() {
-        if o.count != Value::Withheld(Reason::SmallCount) {
-            continue;
-        }
-        let mut values = Vec::new();
-        for v in domains[i].0..=domains[i].1 {
-            let mut fixed = domains.clone();
-            fixed[i] = (v, v);
-            let mut counts = [0u64; 6];
-            if search(m, rules, &fixed, answered, 0, 0, &mut counts) {
-                values.push(v);
-                if values.len() >= MIN_POSSIBLE_VALUES {
-                    break;
-                }
-            }
-        }
-        out.push((i, values));
+    let withheld: Vec<usize> = (0..m.options.len())
+        .filter(|i| m.options[*i].count == Value::Withheld(Reason::SmallCount))
+        .collect();
+    if withheld.is_empty() {
+        return Vec::new();
     }
-    out
+    let mut search = Search::new(m, rules, withheld);
+    search.walk(0, 0, 0, 0);
+    search
+        .withheld
+        .iter()
+        .zip(&search.seen)
+        .map(|(i, bits)| (*i, (0..64).filter(|v| bits & (1u64 << v) != 0).collect()))
+        .collect()
 }
 
 /// The true values a published count stands for.
@@ -92,65 +82,132 @@ fn domain(v: Value, rules: &Rules) -> (u64, u64) {
     }
 }
 
-/// Depth-first search for one distribution within `domains` whose total lies in
-/// `answered` and which publishes exactly the published values of `m`.
-fn search(
-    m: &MeasureValues,
-    rules: &Rules,
-    domains: &[(u64, u64)],
+/// A depth-first walk over every distribution within the counts' domains, pruned by
+/// what the remaining options can still add to the number who answered and, where the
+/// mean is published, to the two linear conditions the mean sets:
+/// `20 * sum >= (2M - 1) * n` and `20 * sum < (2M + 1) * n` for a mean of M tenths.
+struct Search<'a> {
+    m: &'a MeasureValues,
+    rules: &'a Rules,
+    domains: Vec<(u64, u64)>,
     answered: (u64, u64),
-    index: usize,
-    total: u64,
-    counts: &mut [u64; 6],
-) -> bool {
-    // What the remaining options can still add.
-    let rest_min: u64 = domains[index..].iter().map(|d| d.0).sum();
-    let rest_max: u64 = domains[index..]
-        .iter()
-        .map(|d| d.1)
-        .fold(0u64, |a, b| a.saturating_add(b));
-    if total + rest_min > answered.1 || total.saturating_add(rest_max) < answered.0 {
-        return false;
-    }
-    if index == domains.len() {
-        return publishes_the_same(m, rules, counts);
-    }
-    let code = usize::from(m.options[index].option.code);
-    for v in domains[index].0..=domains[index].1 {
-        counts[code] = v;
-        if search(m, rules, domains, answered, index + 1, total + v, counts) {
-            return true;
-        }
-    }
-    counts[code] = 0;
-    false
+    /// Per option, its coefficients in the two mean conditions.
+    coef: Vec<(i64, i64)>,
+    mean_published: bool,
+    /// From each index on: (min n, max n, max of condition 1, max of condition 2).
+    rest: Vec<(u64, u64, i64, i64)>,
+    withheld: Vec<usize>,
+    /// Per withheld option, the values seen so far, as bits.
+    seen: Vec<u64>,
+    counts: [u64; 6],
 }
 
-/// Whether these true counts would publish what `m` shows (values withheld because
-/// they would narrow a count tell nothing and are not compared).
-fn publishes_the_same(m: &MeasureValues, rules: &Rules, counts: &[u64; 6]) -> bool {
-    let candidate = protect_measure(m.measure, counts, rules);
-    let same = |shown: Value, would: Value| {
-        shown == Value::Withheld(Reason::NarrowsWithheld) || shown == would
-    };
-    let same_opt = |shown: Option<Value>, would: Option<Value>| match (shown, would) {
-        (Some(s), Some(w)) => same(s, w),
-        (None, None) => true,
-        _ => false,
-    };
-    same(m.answered, candidate.answered)
-        && same(m.share, candidate.share)
-        && same_opt(m.mean, candidate.mean)
-        && same_opt(m.sd, candidate.sd)
-        && m.options
+impl<'a> Search<'a> {
+    fn new(m: &'a MeasureValues, rules: &'a Rules, withheld: Vec<usize>) -> Search<'a> {
+        let domains: Vec<(u64, u64)> = m.options.iter().map(|o| domain(o.count, rules)).collect();
+        let answered = match m.answered {
+            Value::Withheld(Reason::NarrowsWithheld) => (0, u64::MAX / 4),
+            v => {
+                let (lo, hi) = domain(v, rules);
+                (lo, hi.min(u64::MAX / 4))
+            }
+        };
+        let (mean_published, tenths) = match m.mean {
+            Some(Value::Tenths(t)) => (true, t as i64),
+            _ => (false, 0),
+        };
+        let coef: Vec<(i64, i64)> = m
+            .options
             .iter()
-            .zip(&candidate.options)
-            .all(|(a, b)| a.count == b.count)
+            .map(|o| {
+                let code = i64::from(o.option.code);
+                (20 * code - (2 * tenths - 1), (2 * tenths + 1) - 20 * code)
+            })
+            .collect();
+        let best = |c: i64, (lo, hi): (u64, u64)| (c * lo as i64).max(c * hi as i64);
+        let mut rest = vec![(0u64, 0u64, 0i64, 0i64); domains.len() + 1];
+        for i in (0..domains.len()).rev() {
+            let (n_lo, n_hi, g1, g2) = rest[i + 1];
+            rest[i] = (
+                n_lo + domains[i].0,
+                n_hi + domains[i].1,
+                g1 + best(coef[i].0, domains[i]),
+                g2 + best(coef[i].1, domains[i]),
+            );
+        }
+        let seen = vec![0; withheld.len()];
+        Search {
+            m,
+            rules,
+            domains,
+            answered,
+            coef,
+            mean_published,
+            rest,
+            withheld,
+            seen,
+            counts: [0; 6],
+        }
+    }
+
+    /// Returns true once every withheld count has enough values (the walk can stop).
+    fn walk(&mut self, index: usize, n: u64, g1: i64, g2: i64) -> bool {
+        let (rest_lo, rest_hi, rest_g1, rest_g2) = self.rest[index];
+        if n + rest_lo > self.answered.1 || n + rest_hi < self.answered.0 {
+            return false;
+        }
+        if self.mean_published && (g1 + rest_g1 < 0 || g2 + rest_g2 <= 0) {
+            return false;
+        }
+        if index == self.domains.len() {
+            if self.publishes_the_same() {
+                for (bits, i) in self.seen.iter_mut().zip(&self.withheld) {
+                    *bits |= 1 << self.counts[usize::from(self.m.options[*i].option.code)];
+                }
+                return self
+                    .seen
+                    .iter()
+                    .all(|b| b.count_ones() as usize >= MIN_POSSIBLE_VALUES);
+            }
+            return false;
+        }
+        let code = usize::from(self.m.options[index].option.code);
+        let (c1, c2) = self.coef[index];
+        for v in self.domains[index].0..=self.domains[index].1 {
+            self.counts[code] = v;
+            let (a, b) = (c1 * v as i64, c2 * v as i64);
+            if self.walk(index + 1, n + v, g1 + a, g2 + b) {
+                return true;
+            }
+        }
+        self.counts[code] = 0;
+        false
+    }
+
+    /// Whether the current counts would publish what is shown (values withheld because
+    /// they would narrow a count tell nothing and are not compared; the option counts
+    /// agree by construction of their domains).
+    fn publishes_the_same(&self) -> bool {
+        let d = derive(&self.m.measure, &self.counts, self.rules);
+        let same = |shown: Value, would: Value| {
+            shown == Value::Withheld(Reason::NarrowsWithheld) || shown == would
+        };
+        let same_opt = |shown: Option<Value>, would: Option<Value>| match (shown, would) {
+            (Some(s), Some(w)) => same(s, w),
+            (None, None) => true,
+            _ => false,
+        };
+        same(self.m.answered, d.answered)
+            && same(self.m.share, d.share)
+            && same_opt(self.m.mean, d.mean)
+            && same_opt(self.m.sd, d.sd)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::disclosure::protect_measure;
     use crate::summary::measures;
 
     fn power_say(counts: [u64; 6]) -> MeasureValues {

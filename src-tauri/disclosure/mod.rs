@@ -312,17 +312,20 @@ fn round_to(n: u64, base: u64) -> u64 {
     (n + base / 2) / base * base
 }
 
-fn protect_measure(measure: Measure, counts: &[u64; 6], rules: &Rules) -> MeasureValues {
+/// The figures rules 4 and 5 derive from a measure's true counts, besides the counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Derived {
+    pub answered: Value,
+    pub mean: Option<Value>,
+    pub sd: Option<Value>,
+    pub share: Value,
+}
+
+/// Computes [`Derived`] without allocating: the inversion check calls it for every
+/// candidate distribution.
+pub(crate) fn derive(measure: &Measure, counts: &[u64; 6], rules: &Rules) -> Derived {
     let codes = || measure.options.iter().map(|o| usize::from(o.code));
     let n: u64 = codes().map(|c| counts[c]).sum();
-    let options: Vec<OptionValue> = measure
-        .options
-        .iter()
-        .map(|o| OptionValue {
-            option: o,
-            count: count(counts[usize::from(o.code)], rules),
-        })
-        .collect();
     let enough = n >= rules.derived_min_n;
     let (mean, sd) = match measure.kind {
         Kind::Choice => (None, None),
@@ -355,13 +358,31 @@ fn protect_measure(measure: Measure, counts: &[u64; 6], rules: &Rules) -> Measur
             _ => Value::Withheld(Reason::RevealsSmallCount),
         }
     };
-    MeasureValues {
-        measure,
+    Derived {
         answered: count(n, rules),
-        options,
         mean,
         sd,
         share,
+    }
+}
+
+fn protect_measure(measure: Measure, counts: &[u64; 6], rules: &Rules) -> MeasureValues {
+    let options: Vec<OptionValue> = measure
+        .options
+        .iter()
+        .map(|o| OptionValue {
+            option: o,
+            count: count(counts[usize::from(o.code)], rules),
+        })
+        .collect();
+    let d = derive(&measure, counts, rules);
+    MeasureValues {
+        measure,
+        answered: d.answered,
+        options,
+        mean: d.mean,
+        sd: d.sd,
+        share: d.share,
     }
 }
 
