@@ -68,6 +68,10 @@ impl Rules {
                 "Percentages are worked out from the rounded counts, shown as whole numbers, and shown as \"{}% or more\" or \"{}% or less\" at the ends.",
                 self.percent_top_code, self.percent_bottom_code
             ),
+            format!(
+                "If an average, SD, percentage or number who answered would let someone work a withheld count down to fewer than {} possible values, it is withheld too.",
+                inversion::MIN_POSSIBLE_VALUES
+            ),
             "Every withheld value says \"withheld\" and why. A withheld value is never shown as blank or zero.".into(),
         ]
     }
@@ -545,6 +549,7 @@ mod tests {
         let r = Rules::default();
         let words = r.plain_words().join(" ");
         for needle in [
+            "fewer than 3 possible values",
             "fewer than 10",
             "from 1 to 7",
             "nearest 5",
