@@ -20,16 +20,6 @@ pub enum Breakdown {
 }
 
 impl Breakdown {
-    pub fn parse(s: &str) -> Option<Breakdown> {
-        match s {
-            "none" => Some(Breakdown::None),
-            "session_type" | "session-type" => Some(Breakdown::SessionType),
-            "role" => Some(Breakdown::Role),
-            "choice" => Some(Breakdown::Choice),
-            _ => None,
-        }
-    }
-
     pub fn id(self) -> &'static str {
         match self {
             Breakdown::None => "none",

@@ -28,15 +28,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "html" => Some(Format::Html),
-            _ => None,
-        }
-    }
-
     pub fn extension(self) -> &'static str {
         match self {
             Format::Csv => "csv",

@@ -458,11 +458,6 @@ impl Store {
     fn setting(&self, key: &str) -> Result<Option<String>, AppError> {
         get_setting(&self.conn, key)
     }
-
-    /// The connection, for tests and the benchmark that inspect the file directly.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
 }
 
 fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>, AppError> {
