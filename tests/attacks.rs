@@ -2,16 +2,14 @@
 //! published rules, and a brute-force search of their own. Each attack must learn
 //! nothing; each is also run against the unprotected figures to show it would work.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
 
 use psi_feedback::questionnaire::{Kind, ITEMS};
-use psi_feedback::store::{ContextList, Store};
+mod common;
+use common::Row;
 
 const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
-
-type Row = HashMap<String, String>;
 
 /// What the intruder reads from an export: every value of one measure in one group.
 /// A value withheld because it "would narrow" a count says nothing about the data, so
@@ -148,25 +146,15 @@ fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
         .collect()
 }
 
-fn configured_db(dir: &Path) -> std::path::PathBuf {
-    let db = dir.join("attack.sqlite3");
-    let mut store = Store::open(&db).unwrap();
-    store
-        .configure(
-            "$argon2id$unused",
-            &[
-                (ContextList::Teams, vec!["Ward 7".into()]),
-                (ContextList::SessionTypes, vec!["Individual".into()]),
-                (ContextList::Roles, vec!["Nurse".into()]),
-            ],
-        )
-        .unwrap();
-    db
-}
-
 /// Imports responses (answers by item id) for one team and month, then exports the month.
 fn export_of(dir: &Path, responses: &[Vec<(&str, &str)>]) -> Vec<Row> {
-    let db = configured_db(dir);
+    let db = common::configured_db(
+        dir,
+        "attack.sqlite3",
+        &["Ward 7"],
+        &["Individual"],
+        &["Nurse"],
+    );
     let mut columns: Vec<&str> = vec!["month", "team", "session_type", "role"];
     columns.extend(ITEMS.iter().map(|i| i.id));
     columns.push("comment");
@@ -214,20 +202,7 @@ fn export_of(dir: &Path, responses: &[Vec<(&str, &str)>]) -> Vec<Row> {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let text = std::fs::read_to_string(out).unwrap();
-    let mut r = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    common::csv_rows(&std::fs::read_to_string(out).unwrap())
 }
 
 /// Reads one measure's published values from the export.

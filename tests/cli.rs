@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use psi_feedback::store::{ContextList, Store};
+mod common;
+use common::csv_rows;
 use rusqlite::Connection;
 
 const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
@@ -28,25 +29,13 @@ fn stderr(o: &Output) -> String {
 
 /// A configured database with two teams, as the window's first-run setup makes it.
 fn configured_db(dir: &Path) -> PathBuf {
-    let db = dir.join("clinic.sqlite3");
-    let mut store = Store::open(&db).unwrap();
-    store
-        .configure(
-            "$argon2id$not-used-here",
-            &[
-                (ContextList::Teams, vec!["North".into(), "South".into()]),
-                (
-                    ContextList::SessionTypes,
-                    vec!["Individual".into(), "Group".into()],
-                ),
-                (
-                    ContextList::Roles,
-                    vec!["Nurse".into(), "Psychologist".into()],
-                ),
-            ],
-        )
-        .unwrap();
-    db
+    common::configured_db(
+        dir,
+        "clinic.sqlite3",
+        &["North", "South"],
+        &["Individual", "Group"],
+        &["Nurse", "Psychologist"],
+    )
 }
 
 fn count(db: &Path) -> i64 {
@@ -248,25 +237,8 @@ fn export(db: &Path, dir: &Path, args: &[&str], name: &str) -> String {
     std::fs::read_to_string(out).unwrap()
 }
 
-/// The CSV's data rows as maps from column to value.
-fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
-    let headers = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            headers
-                .iter()
-                .zip(rec.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 fn cell<'a>(
-    rows: &'a [std::collections::HashMap<String, String>],
+    rows: &'a [common::Row],
     team: &str,
     measure: &str,
     statistic: &str,

@@ -1,0 +1,51 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)] // each test file uses its own part
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use psi_feedback::store::{ContextList, Store};
+
+/// One data row of a CSV export, by column name.
+pub type Row = HashMap<String, String>;
+
+/// A database at `dir/name`, set up as the window's first run does, with these lists.
+pub fn configured_db(
+    dir: &Path,
+    name: &str,
+    teams: &[&str],
+    session_types: &[&str],
+    roles: &[&str],
+) -> PathBuf {
+    let db = dir.join(name);
+    let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    Store::open(&db)
+        .unwrap()
+        .configure(
+            "$argon2id$not-used-here",
+            &[
+                (ContextList::Teams, list(teams)),
+                (ContextList::SessionTypes, list(session_types)),
+                (ContextList::Roles, list(roles)),
+            ],
+        )
+        .unwrap();
+    db
+}
+
+/// An export's data rows (the `#` rules lines skipped).
+pub fn csv_rows(text: &str) -> Vec<Row> {
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .from_reader(text.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            headers
+                .iter()
+                .zip(rec.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
