@@ -7,8 +7,9 @@ use rusqlite_migration::{Migrations, M};
 ///
 /// Context lists (teams, session types, roles) keep hidden names so past responses keep
 /// them. A response is one row: one column per questionnaire item, because every
-/// summary reads every item of many responses, and a wide row reads ten times faster
-/// than one row per answer. A new item means a new migration adding its column.
+/// summary reads every item of many responses, and one row per response is fifteen
+/// times fewer rows than one per answer. A new item means a new migration adding its
+/// column.
 /// Answers: NULL = skipped, 0 = "I'd rather not say", 1.. = the option's code.
 /// `session_month` is the only time summaries use; `submitted_at` (UTC) is kept for
 /// the record and never exported.
