@@ -14,28 +14,36 @@ pub const MIN_POSSIBLE_VALUES: usize = 3;
 /// Withholds what would narrow a withheld count to fewer than [`MIN_POSSIBLE_VALUES`].
 pub(super) fn protect(m: &mut MeasureValues, rules: &Rules) {
     let narrows = Value::Withheld(Reason::NarrowsWithheld);
-    for step in 0..3 {
+    let hide = |v: &mut Value| {
+        if !v.is_withheld() {
+            *v = narrows;
+        }
+    };
+    for step in 0..4 {
         if !pinned(m, rules) {
             return;
         }
         match step {
             0 => {
-                m.mean = m.mean.map(|v| if v.is_withheld() { v } else { narrows });
-                m.sd = m.sd.map(|v| if v.is_withheld() { v } else { narrows });
+                m.mean.iter_mut().chain(m.sd.iter_mut()).for_each(hide);
             }
-            1 => {
-                if !m.share.is_withheld() {
-                    m.share = narrows;
-                }
-            }
+            1 => hide(&mut m.share),
+            2 => hide(&mut m.answered),
             _ => {
-                if !m.answered.is_withheld() {
-                    m.answered = narrows;
+                // A reason is a fact too: "fewer than 10 answers" bounds the total, and
+                // "would give away a count" bounds the percentage's numerator. Last of
+                // all, every figure but the counts says only that it would narrow one.
+                for v in [&mut m.answered, &mut m.share]
+                    .into_iter()
+                    .chain(m.mean.iter_mut())
+                    .chain(m.sd.iter_mut())
+                {
+                    *v = narrows;
                 }
             }
         }
     }
-    // Without the number who answered, each withheld count is free over 1 to 7.
+    // With only the counts left, each withheld count is free over 1 to 7.
     debug_assert!(!pinned(m, rules));
 }
 
@@ -257,6 +265,19 @@ mod tests {
             m.options.iter().any(|o| o.count == Value::Count(10)),
             "the counts stay published"
         );
+    }
+
+    #[test]
+    fn a_reason_that_bounds_the_total_is_withheld_too() {
+        // Nine answers: one "Mostly", eight "Completely". 8 rounds to 10 and the mean is
+        // withheld for "fewer than 10 answers", which with 10 "Completely" leaves one 4.
+        let mut m = power_say([0, 0, 0, 0, 1, 8]);
+        assert_eq!(m.mean, Some(Value::Withheld(Reason::SmallBase)));
+        assert!(pinned(&m, &Rules::default()));
+        protect(&mut m, &Rules::default());
+        assert!(!pinned(&m, &Rules::default()));
+        assert_eq!(m.mean, Some(Value::Withheld(Reason::NarrowsWithheld)));
+        assert_eq!(m.share, Value::Withheld(Reason::NarrowsWithheld));
     }
 
     #[test]
