@@ -304,3 +304,20 @@ fn groups_at_exactly_the_floor_learn_nothing() {
         .any(|r| r["measure"] == "responses" && r["value"] == "10"));
     assert_learns_nothing(&rows);
 }
+
+#[test]
+fn a_reason_that_bounds_the_total_learns_nothing() {
+    // Twelve responses; nine answered power_say: one "Mostly", eight "Completely".
+    // "Fewer than 10 answers" on the mean, with "Completely" rounded to 10, leaves one 4.
+    let mut responses = vec![vec![("power_say", "5")]; 8];
+    responses.push(vec![("power_say", "4")]);
+    responses.extend(vec![vec![("overall", "4")]; 3]);
+    let item = psi_feedback::questionnaire::item("power_say").unwrap();
+    let unprotected = publish(&[0, 0, 0, 1, 8], item.share_codes, true);
+    assert_eq!(unprotected.mean.as_deref(), Some("withheld"));
+    assert_eq!(attack(&unprotected, item.share_codes, true), vec![vec![1]]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let rows = export_of(dir.path(), &responses);
+    assert_learns_nothing(&rows);
+}
