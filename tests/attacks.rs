@@ -155,29 +155,13 @@ fn export_of(dir: &Path, responses: &[Vec<(&str, &str)>]) -> Vec<Row> {
         &["Individual"],
         &["Nurse"],
     );
-    let mut columns: Vec<&str> = vec!["month", "team", "session_type", "role"];
-    columns.extend(ITEMS.iter().map(|i| i.id));
-    columns.push("comment");
-    let mut text = columns.join(",") + "\n";
-    for answers in responses {
-        let mut cells = vec![
-            "2026-01".to_string(),
-            "Ward 7".into(),
-            "Individual".into(),
-            "Nurse".into(),
-        ];
-        for item in ITEMS {
-            cells.push(
-                answers
-                    .iter()
-                    .find(|(id, _)| *id == item.id)
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_default(),
-            );
-        }
-        cells.push(String::new());
-        text += &(cells.join(",") + "\n");
-    }
+    let mut lines = vec![common::header()];
+    lines.extend(
+        responses
+            .iter()
+            .map(|answers| common::row("2026-01", "Ward 7", answers, "")),
+    );
+    let text = lines.join("\n") + "\n";
     let file = dir.join("forms.csv");
     std::fs::write(&file, text).unwrap();
     let run = |args: &[&str]| {

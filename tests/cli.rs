@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 mod common;
-use common::csv_rows;
+use common::{csv_rows, header, row};
 use rusqlite::Connection;
 
 const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
@@ -43,31 +43,6 @@ fn count(db: &Path) -> i64 {
         .unwrap()
         .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
         .unwrap()
-}
-
-fn header() -> String {
-    psi_feedback::import::columns().join(",")
-}
-
-/// One import row: month, team, session type, role, then answers by item id, then comment.
-fn row(month: &str, team: &str, answers: &[(&str, &str)], comment: &str) -> String {
-    let mut cells = vec![
-        month.to_string(),
-        team.to_string(),
-        "Individual".into(),
-        "Nurse".into(),
-    ];
-    for item in psi_feedback::questionnaire::ITEMS {
-        cells.push(
-            answers
-                .iter()
-                .find(|(id, _)| *id == item.id)
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_default(),
-        );
-    }
-    cells.push(comment.to_string());
-    cells.join(",")
 }
 
 /// The known data set: North has 23 responses in January 2026 (power_say: three 3s,

@@ -49,3 +49,30 @@ pub fn csv_rows(text: &str) -> Vec<Row> {
         })
         .collect()
 }
+
+/// The header of an import file: every documented column.
+pub fn header() -> String {
+    psi_feedback::import::columns().join(",")
+}
+
+/// One import row: month, team, session type "Individual", role "Nurse", the answers by
+/// item id (the rest empty), then the comment.
+pub fn row(month: &str, team: &str, answers: &[(&str, &str)], comment: &str) -> String {
+    let mut cells = vec![
+        month.to_string(),
+        team.to_string(),
+        "Individual".into(),
+        "Nurse".into(),
+    ];
+    for item in psi_feedback::questionnaire::ITEMS {
+        cells.push(
+            answers
+                .iter()
+                .find(|(id, _)| *id == item.id)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default(),
+        );
+    }
+    cells.push(comment.to_string());
+    cells.join(",")
+}
