@@ -190,7 +190,12 @@ impl App {
         let now = Month::current();
         let total_responses = store.response_count()?;
         let mut rows = Vec::new();
-        let mut per_team: Vec<TeamCount> = Vec::new();
+        // How many each team holds, the month in progress included: on the device only.
+        let per_team: Vec<TeamCount> = store
+            .response_count_by_team()?
+            .into_iter()
+            .map(|(team, responses)| TeamCount { team, responses })
+            .collect();
         if let Some((first, last)) = shown_range(store.months()?.first().copied(), kind, now) {
             let request = Request {
                 period: kind,
@@ -236,9 +241,6 @@ impl App {
                     row.push(cell(v));
                 }
                 rows.push(row);
-            }
-            for (team, n) in store.response_count_by_team()? {
-                per_team.push(TeamCount { team, responses: n });
             }
         }
         Ok(Overview {

@@ -305,6 +305,10 @@ fn staff_commands_need_the_passphrase() {
         .call("staff_overview", json!({"period": "month"}))
         .unwrap();
     assert_eq!(overview["total_responses"], 2);
+    assert_eq!(
+        overview["teams"][0]["responses"], 2,
+        "today's response is counted"
+    );
     let rows = overview["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "only the month that has ended: {rows:?}");
     assert_eq!(rows[0][1]["text"], last_month.to_string());
