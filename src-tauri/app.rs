@@ -7,12 +7,12 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 
 use crate::auth;
-use crate::disclosure::{Rules, Value};
+use crate::disclosure::{RuleSettings, Value};
 use crate::error::AppError;
-use crate::export::{self, Export, Request};
+use crate::export::{self, Export, Format, Prepared, Request};
 use crate::period::{Month, Period, PeriodKind};
 use crate::questionnaire::{self, Questionnaire};
-use crate::store::{Comment, Context, ContextList, Store};
+use crate::store::{Comment, Context, ContextList, ReleaseEntry, Store};
 use crate::summary::Breakdown;
 use crate::validate::{self, ResponsePayload};
 
@@ -204,8 +204,8 @@ impl App {
                 by: Breakdown::None,
                 format: export::Format::Csv,
             };
-            let rules = Rules::default();
-            let release = export::release(&store, &request, now, &rules)?;
+            let release = export::prepare(&store, &request, now)?.release;
+            let rules = release.rules;
             let cell = |v: Value| Cell {
                 text: v.display(),
                 withheld: v.is_withheld(),
@@ -214,7 +214,7 @@ impl App {
             for g in &release.groups {
                 let mut row = vec![
                     Cell {
-                        text: g.key.team.clone(),
+                        text: g.key.team_name().to_string(),
                         withheld: false,
                         reason: None,
                     },
@@ -261,13 +261,146 @@ impl App {
         })
     }
 
-    /// Builds an export from the UI's request (the file is written by the caller).
-    pub fn export(&self, payload: serde_json::Value) -> Result<(Request, Export), AppError> {
+    /// Works out the export the UI asks for, without recording it (the caller asks
+    /// where to save it, then calls [`App::record_export`]).
+    pub fn prepare_export(&self, payload: serde_json::Value) -> Result<(Request, Prepared), AppError> {
         self.require_staff()?;
         let request: Request = validate::parse(payload, "export request")?;
-        let export = export::build(&*self.store()?, &request, Month::current())?;
-        Ok((request, export))
+        let prepared = export::prepare(&*self.store()?, &request, Month::current())?;
+        Ok((request, prepared))
     }
+
+    /// Records a prepared export in the release ledger and renders its file.
+    pub fn record_export(&self, prepared: Prepared, format: Format) -> Result<Export, AppError> {
+        self.require_staff()?;
+        export::record(&mut *self.store()?, prepared, format)
+    }
+
+    /// What an export would hold, for staff to check before saving: every row, with
+    /// withheld values marked and explained. Nothing is recorded.
+    pub fn preview_export(&self, payload: serde_json::Value) -> Result<Preview, AppError> {
+        let (_, prepared) = self.prepare_export(payload)?;
+        let release = &prepared.release;
+        let rules = release.rules;
+        let all = export::rows(release);
+        let rows = all
+            .iter()
+            .take(PREVIEW_ROWS)
+            .map(|r| PreviewRow {
+                team: r.team.to_string(),
+                period: r.period.clone(),
+                breakdown_value: r.breakdown_value.map(str::to_string),
+                measure: r.measure_label.to_string(),
+                statistic: match (r.statistic, r.option_label) {
+                    ("count", Some(o)) => format!("count: {o}"),
+                    (s, _) => s.to_string(),
+                },
+                value: Cell {
+                    text: r.value.display(),
+                    withheld: r.value.is_withheld(),
+                    reason: r.value.reason().map(|x| x.explain(&rules)),
+                },
+            })
+            .collect();
+        Ok(Preview {
+            reissued: prepared.reissued,
+            groups: release.groups.len(),
+            withheld: release.withheld_count(),
+            total_rows: all.len(),
+            rows,
+            notes: export::notes(release),
+        })
+    }
+
+    /// The release ledger, newest first.
+    pub fn release_history(&self) -> Result<Vec<ReleaseEntry>, AppError> {
+        self.require_staff()?;
+        self.store()?.release_history()
+    }
+
+    /// The disclosure settings: rule settings and staff per role in each team.
+    pub fn disclosure_settings(&self) -> Result<DisclosureSettings, AppError> {
+        self.require_staff()?;
+        let store = self.store()?;
+        Ok(DisclosureSettings {
+            rules: store.rules()?.settings(),
+            staff_counts: store
+                .staff_count_names()?
+                .into_iter()
+                .map(|(team, role, staff)| StaffCount { team, role, staff })
+                .collect(),
+        })
+    }
+
+    /// Saves disclosure settings: the rules only ever get stricter; staff counts are
+    /// checked against the lists. All or nothing.
+    pub fn update_disclosure_settings(
+        &self,
+        payload: serde_json::Value,
+    ) -> Result<DisclosureSettings, AppError> {
+        self.require_staff()?;
+        let p: DisclosureSettings = validate::parse(payload, "disclosure settings")?;
+        if p.staff_counts.len() > 50 * 50 {
+            return Err(AppError::invalid(
+                Some("staff_counts".to_string()),
+                "There are more staff counts than teams and roles.",
+            ));
+        }
+        let counts: Vec<(String, String, u32)> = p
+            .staff_counts
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if c.staff > 10_000 {
+                    return Err(AppError::invalid(
+                        Some(format!("staff_counts[{i}]")),
+                        "A number of staff must be from 0 to 10000.",
+                    ));
+                }
+                Ok((c.team, c.role, c.staff))
+            })
+            .collect::<Result<_, _>>()?;
+        self.store()?.save_disclosure_settings(p.rules, &counts)?;
+        self.disclosure_settings()
+    }
+}
+
+/// At most this many rows are previewed; the file holds them all.
+pub const PREVIEW_ROWS: usize = 3000;
+
+#[derive(Serialize, Debug)]
+pub struct PreviewRow {
+    pub team: String,
+    pub period: String,
+    pub breakdown_value: Option<String>,
+    pub measure: String,
+    pub statistic: String,
+    pub value: Cell,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Preview {
+    pub reissued: bool,
+    pub groups: usize,
+    pub withheld: usize,
+    pub total_rows: usize,
+    pub rows: Vec<PreviewRow>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct StaffCount {
+    pub team: String,
+    pub role: String,
+    pub staff: u32,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct DisclosureSettings {
+    pub rules: RuleSettings,
+    pub staff_counts: Vec<StaffCount>,
 }
 
 /// The three lists of a setup or settings payload, each checked.

@@ -20,5 +20,9 @@ fn psi_commands() -> &'static [&'static str] {
         "staff_comments",
         "update_settings",
         "export_file",
+        "preview_export",
+        "release_history",
+        "disclosure_settings",
+        "update_disclosure_settings",
     ]
 }

@@ -177,7 +177,7 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
             format,
             out,
         } => {
-            let store = open(db)?;
+            let mut store = open(db)?;
             let request = Request {
                 period: match period {
                     PeriodArg::Month => PeriodKind::Month,
@@ -198,8 +198,11 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                 },
             };
             let built =
-                export::build(&store, &request, now).map_err(|e| describe(&e, "export failed"))?;
+                export::build(&mut store, &request, now).map_err(|e| describe(&e, "export failed"))?;
             export::write_file(&out, &built.bytes).map_err(|e| describe(&e, "export failed"))?;
+            if built.reissued {
+                println!("This request was exported before: the file holds the same values as then.");
+            }
             println!(
                 "Saved {} ({} groups, {} values withheld).",
                 out.display(),

@@ -112,6 +112,9 @@ impl PeriodKind {
 pub enum Period {
     Month(Month),
     Quarter(Quarter),
+    /// All the periods of an export together, from the first month to the last: the
+    /// periods' total (a margin, disclosure rule 6).
+    Span(Month, Month),
 }
 
 impl Period {
@@ -126,6 +129,7 @@ impl Period {
         match self {
             Period::Month(m) => m,
             Period::Quarter(q) => q.first_month(),
+            Period::Span(first, _) => first,
         }
     }
 
@@ -133,7 +137,24 @@ impl Period {
         match self {
             Period::Month(m) => m,
             Period::Quarter(q) => q.last_month(),
+            Period::Span(_, last) => last,
         }
+    }
+}
+
+impl Period {
+    /// Reads a period as the ledger writes it: `2026-03`, `2026-Q1` or `2026-01/2026-06`.
+    pub fn parse_code(s: &str) -> Option<Period> {
+        if let Some((a, b)) = s.split_once('/') {
+            let (first, last) = (Month::parse(a)?, Month::parse(b)?);
+            return (first <= last).then_some(Period::Span(first, last));
+        }
+        if let Some((y, q)) = s.split_once("-Q") {
+            let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+            let first = Month::new(y.parse().ok()?, (q - 1) * 3 + 1)?;
+            return Some(Period::Quarter(first.quarter()));
+        }
+        Month::parse(s).map(Period::Month)
     }
 }
 
@@ -142,6 +163,7 @@ impl fmt::Display for Period {
         match self {
             Period::Month(m) => m.fmt(f),
             Period::Quarter(q) => q.fmt(f),
+            Period::Span(first, last) => write!(f, "{first} to {last}"),
         }
     }
 }

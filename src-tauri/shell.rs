@@ -6,10 +6,10 @@ use std::path::Path;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::app::{App, AppStateView, Overview, Saved};
+use crate::app::{App, AppStateView, DisclosureSettings, Overview, Preview, Saved};
 use crate::error::AppError;
 use crate::export;
-use crate::store::{Comment, Context, Store};
+use crate::store::{Comment, Context, ReleaseEntry, Store};
 
 #[tauri::command]
 fn app_state(app: State<'_, App>) -> Result<AppStateView, AppError> {
@@ -51,12 +51,36 @@ fn update_settings(app: State<'_, App>, settings: serde_json::Value) -> Result<C
     app.update_settings(settings)
 }
 
+#[tauri::command]
+fn preview_export(app: State<'_, App>, request: serde_json::Value) -> Result<Preview, AppError> {
+    app.preview_export(request)
+}
+
+#[tauri::command]
+fn release_history(app: State<'_, App>) -> Result<Vec<ReleaseEntry>, AppError> {
+    app.release_history()
+}
+
+#[tauri::command]
+fn disclosure_settings(app: State<'_, App>) -> Result<DisclosureSettings, AppError> {
+    app.disclosure_settings()
+}
+
+#[tauri::command]
+fn update_disclosure_settings(
+    app: State<'_, App>,
+    settings: serde_json::Value,
+) -> Result<DisclosureSettings, AppError> {
+    app.update_disclosure_settings(settings)
+}
+
 #[derive(serde::Serialize)]
 struct ExportResult {
     saved: bool,
     path: Option<String>,
     groups: usize,
     withheld: usize,
+    reissued: bool,
 }
 
 /// Builds the export, asks where to save it with the native dialog, and writes it.
@@ -68,7 +92,7 @@ async fn export_file<R: Runtime>(
     app: State<'_, App>,
     request: serde_json::Value,
 ) -> Result<ExportResult, AppError> {
-    let (request, built) = app.export(request)?;
+    let (request, prepared) = app.prepare_export(request)?;
     let (label, ext) = match request.format {
         export::Format::Csv => ("CSV spreadsheet", "csv"),
         export::Format::Json => ("JSON data", "json"),
@@ -87,17 +111,22 @@ async fn export_file<R: Runtime>(
             path: None,
             groups: 0,
             withheld: 0,
+            reissued: false,
         });
     };
     let path = chosen
         .into_path()
         .map_err(|e| AppError::Export(e.to_string()))?;
+    // Recorded in the ledger before the file is written: a file never leaves without
+    // its record.
+    let built = app.record_export(prepared, request.format)?;
     export::write_file(&path, &built.bytes)?;
     Ok(ExportResult {
         saved: true,
         path: Some(path.display().to_string()),
         groups: built.groups,
         withheld: built.withheld,
+        reissued: built.reissued,
     })
 }
 
@@ -114,7 +143,11 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             staff_overview,
             staff_comments,
             update_settings,
-            export_file
+            export_file,
+            preview_export,
+            release_history,
+            disclosure_settings,
+            update_disclosure_settings
         ])
 }
 

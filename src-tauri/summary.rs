@@ -9,6 +9,7 @@ use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{self, AnswerOption, Answers, Item, Kind, Section, ITEMS};
 use crate::store::{ContextList, ResponseRow};
 
+
 /// What an export may be broken down by: one at a time, never crossed (rule 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -121,16 +122,42 @@ impl Tally {
     }
 }
 
-/// A group's place in the table. `breakdown_value` is `None` when there is no breakdown.
+/// A group's place in the table. `None` marks a total: all teams, or all breakdown
+/// values (and, with no breakdown, every group's value is `None`). A total over all the
+/// periods of an export has the period [`Period::Span`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct GroupKey {
-    pub team: String,
+    pub team: Option<String>,
     pub period: Period,
     pub breakdown_value: Option<String>,
 }
 
+/// How a total row names its team and breakdown value. Team and list names may not
+/// take these (see `validate`).
+pub const ALL_TEAMS: &str = "All teams";
+pub const ALL_VALUES: &str = "All";
+pub const OTHER_ROLES: &str = "Other roles";
+
+impl GroupKey {
+    pub fn team_name(&self) -> &str {
+        self.team.as_deref().unwrap_or(ALL_TEAMS)
+    }
+
+    pub fn is_total(&self) -> bool {
+        self.team.is_none()
+            || matches!(self.period, Period::Span(..))
+            || self.breakdown_value.is_none()
+    }
+}
+
 /// Names for the ids a row carries.
 pub type Names = HashMap<ContextList, HashMap<i64, String>>;
+
+/// How many staff hold each role in each team: (team id, role id) -> staff.
+pub type StaffCounts = HashMap<(i64, i64), u32>;
+
+/// A role held by fewer than this many staff in a team is merged into "Other roles" (rule 7).
+pub const MIN_STAFF_PER_ROLE: u32 = 3;
 
 /// Counts responses into groups. Feed it rows, then call [`Tallier::finish`].
 pub struct Tallier {
@@ -142,6 +169,19 @@ pub struct Tallier {
 
 /// Breakdown value id used for "not answered" in the choice breakdown.
 const NOT_ANSWERED: i64 = 0;
+/// Breakdown value id of "Other roles".
+const OTHER_ROLES_ID: i64 = -2;
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        self.responses += other.responses;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
 
 impl Tallier {
     pub fn new(kind: PeriodKind, breakdown: Breakdown) -> Tallier {
@@ -177,8 +217,57 @@ impl Tallier {
         }
     }
 
-    /// The groups with names, in a stable order: team, period, breakdown value.
-    pub fn finish(self, names: &Names) -> Vec<(GroupKey, Tally)> {
+    /// The groups with names and their totals, in a stable order: team (all teams
+    /// last), period (all periods last), breakdown value (all values last).
+    ///
+    /// Totals: over all teams when there are several, over all periods when `span` is
+    /// given, over all values when there is a breakdown. With the role breakdown, roles
+    /// held by fewer than [`MIN_STAFF_PER_ROLE`] staff in a team merge into "Other
+    /// roles" (rule 7); a team whose roles all merge has no role rows, only its total.
+    pub fn finish(
+        self,
+        names: &Names,
+        staff: &StaffCounts,
+        span: Option<Period>,
+    ) -> Vec<(GroupKey, Tally)> {
+        let n = self.measures.len();
+        let merged = match self.breakdown {
+            Breakdown::Role => Some(merge_roles(self.groups.keys().map(|k| (k.0, k.2)), staff)),
+            _ => None,
+        };
+        let mut atoms: HashMap<(i64, Period, Option<i64>), Tally> = HashMap::new();
+        for ((team, period, bval), tally) in self.groups {
+            let value = match (&merged, self.breakdown) {
+                (_, Breakdown::None) => None,
+                (Some(m), _) => m[&(team, bval)],
+                (None, _) => Some(bval),
+            };
+            atoms
+                .entry((team, period, value))
+                .or_insert_with(|| Tally::new(n))
+                .add(&tally);
+        }
+        let several_teams = {
+            let mut teams: Vec<i64> = atoms.keys().map(|k| k.0).collect();
+            teams.sort_unstable();
+            teams.dedup();
+            teams.len() > 1
+        };
+        let mut all: HashMap<(Option<i64>, Period, Option<i64>), Tally> = HashMap::new();
+        for ((team, period, value), tally) in &atoms {
+            let teams = [Some(Some(*team)), several_teams.then_some(None)];
+            let periods = [Some(*period), span];
+            let values = [Some(*value), value.is_some().then_some(None)];
+            for t in teams.iter().flatten() {
+                for p in periods.iter().flatten() {
+                    for v in values.iter().flatten() {
+                        all.entry((*t, *p, *v))
+                            .or_insert_with(|| Tally::new(n))
+                            .add(tally);
+                    }
+                }
+            }
+        }
         let name = |list: ContextList, id: i64| -> String {
             names
                 .get(&list)
@@ -187,26 +276,30 @@ impl Tallier {
                 .unwrap_or_else(|| format!("unknown {}", list.noun()))
         };
         let choice_item = &ITEMS[questionnaire::choice_index()];
-        let mut out: Vec<(GroupKey, Tally, u8)> = self
-            .groups
+        let mut out: Vec<(GroupKey, Tally, (bool, u8))> = all
             .into_iter()
             .map(|((team, period, bval), tally)| {
-                // For the choice breakdown, sort by option order (yes, partly, no, not answered).
-                let (value, order) = match self.breakdown {
-                    Breakdown::None => (None, 0),
-                    Breakdown::SessionType => (Some(name(ContextList::SessionTypes, bval)), 0),
-                    Breakdown::Role => (Some(name(ContextList::Roles, bval)), 0),
-                    Breakdown::Choice => match choice_item
-                        .option(bval as u8)
-                        .filter(|_| bval != NOT_ANSWERED)
-                    {
-                        Some(o) => (Some(o.id.to_string()), o.code),
-                        None => (Some("not_answered".to_string()), u8::MAX),
-                    },
+                // Choice values sort by option order (yes, partly, no, not answered);
+                // "Other roles" after the roles; totals last.
+                let (value, order) = match (bval, self.breakdown) {
+                    (None, _) | (_, Breakdown::None) => (None, (true, 0)),
+                    (Some(b), Breakdown::SessionType) => {
+                        (Some(name(ContextList::SessionTypes, b)), (false, 0))
+                    }
+                    (Some(OTHER_ROLES_ID), Breakdown::Role) => {
+                        (Some(OTHER_ROLES.to_string()), (false, 1))
+                    }
+                    (Some(b), Breakdown::Role) => (Some(name(ContextList::Roles, b)), (false, 0)),
+                    (Some(b), Breakdown::Choice) => {
+                        match choice_item.option(b as u8).filter(|_| b != NOT_ANSWERED) {
+                            Some(o) => (Some(o.id.to_string()), (false, o.code)),
+                            None => (Some("not_answered".to_string()), (false, u8::MAX)),
+                        }
+                    }
                 };
                 (
                     GroupKey {
-                        team: name(ContextList::Teams, team),
+                        team: team.map(|t| name(ContextList::Teams, t)),
                         period,
                         breakdown_value: value,
                     },
@@ -216,15 +309,68 @@ impl Tallier {
             })
             .collect();
         out.sort_by(|a, b| {
-            (&a.0.team, a.0.period, a.2, &a.0.breakdown_value).cmp(&(
-                &b.0.team,
-                b.0.period,
-                b.2,
-                &b.0.breakdown_value,
-            ))
+            let key = |g: &(GroupKey, Tally, (bool, u8))| {
+                (
+                    g.0.team.is_none(),
+                    g.0.team.clone(),
+                    g.0.period,
+                    g.2,
+                    g.0.breakdown_value.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
         });
         out.into_iter().map(|(k, t, _)| (k, t)).collect()
     }
+}
+
+/// Rule 7: per team, which role each role's responses are shown under. Roles held by
+/// fewer than [`MIN_STAFF_PER_ROLE`] staff merge into "Other roles"; while that holds
+/// fewer staff than that, the role with the fewest staff joins it. `None`: every role
+/// of the team merged, so the team has no role rows.
+fn merge_roles(
+    present: impl Iterator<Item = (i64, i64)>,
+    staff: &StaffCounts,
+) -> HashMap<(i64, i64), Option<i64>> {
+    let mut roles_of: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (team, role) in present.chain(staff.keys().copied()) {
+        roles_of.entry(team).or_default().push(role);
+    }
+    let mut out = HashMap::new();
+    for (team, mut roles) in roles_of {
+        roles.sort_unstable();
+        roles.dedup();
+        let held = |r: &i64| staff.get(&(team, *r)).copied().unwrap_or(0);
+        let mut other: Vec<i64> = roles
+            .iter()
+            .copied()
+            .filter(|r| held(r) < MIN_STAFF_PER_ROLE)
+            .collect();
+        let mut kept: Vec<i64> = roles
+            .iter()
+            .copied()
+            .filter(|r| held(r) >= MIN_STAFF_PER_ROLE)
+            .collect();
+        kept.sort_by_key(|r| (held(r), *r));
+        while !other.is_empty() && other.iter().map(held).sum::<u32>() < MIN_STAFF_PER_ROLE {
+            if kept.is_empty() {
+                break;
+            }
+            other.push(kept.remove(0));
+        }
+        let all_merged = kept.is_empty();
+        for r in roles {
+            let shown = if all_merged {
+                None
+            } else if other.contains(&r) {
+                Some(OTHER_ROLES_ID)
+            } else {
+                Some(r)
+            };
+            out.insert((team, r), shown);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -280,12 +426,12 @@ mod tests {
         t.add(&row(1, "2026-01", &[("power_say", 5), ("power_expert", 4)]));
         t.add(&row(1, "2026-03", &[("power_say", 0), ("power_expert", 2)]));
         t.add(&row(2, "2026-04", &[("power_say", 1)]));
-        let groups = t.finish(&names());
-        assert_eq!(groups.len(), 2);
+        let groups = t.finish(&names(), &StaffCounts::new(), None);
+        assert_eq!(groups.len(), 4, "North, South and all teams in each quarter");
         let (k, tally) = &groups[0];
         assert_eq!(
             (
-                k.team.as_str(),
+                k.team_name(),
                 k.period.to_string().as_str(),
                 &k.breakdown_value
             ),
@@ -300,7 +446,11 @@ mod tests {
         assert_eq!(tally.counts[index_of("power_expert")], [0, 0, 1, 0, 1, 0]);
         // Dimension: first response (5+4)/2 = 4.5 -> 5; second only power_expert = 2.
         assert_eq!(tally.counts[index_of("power")], [0, 0, 1, 0, 0, 1]);
-        assert_eq!(groups[1].0.team, "South");
+        assert_eq!(groups[1].0.team_name(), "South");
+        assert_eq!(groups[2].0.team, None);
+        assert_eq!(groups[2].1.responses, 2);
+        assert_eq!(groups[3].0.team_name(), "All teams");
+        assert_eq!(groups[3].1.responses, 1);
     }
 
     #[test]
@@ -311,17 +461,76 @@ mod tests {
         }
         t.add(&row(1, "2026-01", &[]));
         let values: Vec<_> = t
-            .finish(&names())
+            .finish(&names(), &StaffCounts::new(), None)
             .into_iter()
-            .map(|(k, t)| (k.breakdown_value.unwrap(), t.responses))
+            .map(|(k, t)| (k.breakdown_value, t.responses))
             .collect();
         assert_eq!(
             values,
             [
-                ("yes".into(), 1),
-                ("partly".into(), 1),
-                ("no".into(), 1),
-                ("not_answered".into(), 2)
+                (Some("yes".into()), 1),
+                (Some("partly".into()), 1),
+                (Some("no".into()), 1),
+                (Some("not_answered".into()), 2),
+                (None, 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_cover_all_periods_and_roles_held_by_few_staff_merge() {
+        let mut t = Tallier::new(PeriodKind::Month, Breakdown::Role);
+        let with_role = |team, month, role| {
+            let mut r = row(team, month, &[]);
+            r.role = role;
+            r
+        };
+        for (team, month, role) in [(1, "2026-01", 1), (1, "2026-01", 2), (1, "2026-02", 3), (2, "2026-01", 1)] {
+            t.add(&with_role(team, month, role));
+        }
+        let mut names = names();
+        names.insert(
+            ContextList::Roles,
+            [(1, "Nurse".into()), (2, "Psychologist".into()), (3, "Peer worker".into())].into(),
+        );
+        // North: 4 nurses, 1 psychologist, 2 peer workers; South: 2 nurses only.
+        let staff: StaffCounts = [((1, 1), 4), ((1, 2), 1), ((1, 3), 2), ((2, 1), 2)].into();
+        let span = Period::Span(Month::parse("2026-01").unwrap(), Month::parse("2026-02").unwrap());
+        let groups = t.finish(&names, &staff, Some(span));
+        let shown: Vec<String> = groups
+            .iter()
+            .map(|(k, t)| {
+                format!(
+                    "{} {} {} {}",
+                    k.team_name(),
+                    k.period,
+                    k.breakdown_value.as_deref().unwrap_or("All"),
+                    t.responses
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "North 2026-01 Nurse 1",
+                "North 2026-01 Other roles 1",
+                "North 2026-01 All 2",
+                "North 2026-02 Other roles 1",
+                "North 2026-02 All 1",
+                "North 2026-01 to 2026-02 Nurse 1",
+                "North 2026-01 to 2026-02 Other roles 2",
+                "North 2026-01 to 2026-02 All 3",
+                // South's only role has 2 staff: no role rows, only its total.
+                "South 2026-01 All 1",
+                "South 2026-01 to 2026-02 All 1",
+                "All teams 2026-01 Nurse 1",
+                "All teams 2026-01 Other roles 1",
+                "All teams 2026-01 All 3",
+                "All teams 2026-02 Other roles 1",
+                "All teams 2026-02 All 1",
+                "All teams 2026-01 to 2026-02 Nurse 1",
+                "All teams 2026-01 to 2026-02 Other roles 2",
+                "All teams 2026-01 to 2026-02 All 4",
             ]
         );
     }

@@ -72,8 +72,10 @@ fn known_csv() -> String {
             "Alice Smith 07700 900123",
         ));
     }
+    // South is in February, so January's export has one team and no totals row: the
+    // cells of one group, exactly. Totals are the attack suite's business.
     for _ in 0..5 {
-        lines.push(row("2026-01-15", "South", &[("power_say", "1")], ""));
+        lines.push(row("2026-02-15", "South", &[("power_say", "1")], ""));
     }
     lines.join("\n") + "\n"
 }
@@ -102,7 +104,7 @@ fn a_new_database_is_created_and_migrated_by_any_command() {
     let version: i64 = c
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("# PSI Feedback summary"));
     assert_eq!(
@@ -306,8 +308,17 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     assert_eq!(cell(&rows, "North", "overall", "answered", ""), ("0", ""));
     assert_eq!(cell(&rows, "North", "overall", "mean", "").0, "withheld");
     // South is below the floor: one row, withheld, with its reason.
-    let south: Vec<_> = rows.iter().filter(|r| r["team"] == "South").collect();
-    assert_eq!(south.len(), 1);
+    let feb = export(
+        &db,
+        dir.path(),
+        &[
+            "--period", "month", "--from", "2026-02", "--to", "2026-02", "--format", "csv",
+        ],
+        "feb.csv",
+    );
+    let feb_rows = csv_rows(&feb);
+    let south: Vec<_> = feb_rows.iter().filter(|r| r["team"] == "South").collect();
+    assert_eq!(feb_rows.len(), 1);
     assert_eq!(south[0]["value"], "withheld");
     assert!(south[0]["withheld_reason"].contains("fewer than 10 responses"));
     // Rules stated in the note lines.
@@ -382,13 +393,13 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         ],
         "k.html",
     );
-    assert!(html.contains("<h2>North</h2>") && html.contains("<h2>South</h2>"));
+    assert!(html.contains("<h2>North</h2>"));
     assert!(html.contains("class=\"withheld\""));
     assert!(html.contains("<svg role=\"img\""));
 
     // Nothing from the comment column, nor the day of the South rows, in any format.
-    for out in [&text, &html, &json.to_string()] {
-        for secret in ["Alice", "07700", "2026-01-15", "T0", "Z\""] {
+    for out in [&text, &html, &json.to_string(), &feb] {
+        for secret in ["Alice", "07700", "2026-02-15", "T0", "Z\""] {
             assert!(!out.contains(secret), "{secret} leaked");
         }
     }
@@ -402,8 +413,14 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         ],
         "q.csv",
     ));
-    assert_eq!(cell(&q, "North", "responses", "count", ""), ("25", ""));
+    // The quarter holds South too, so it has an all-teams row. All teams minus North
+    // would give South's withheld responses away: North's count is withheld (the
+    // smaller of the two), with its reason.
     assert_eq!(q[0]["period"], "2026-Q1");
+    assert_eq!(cell(&q, "All teams", "responses", "count", ""), ("30", ""));
+    let (v, why) = cell(&q, "North", "responses", "count", "");
+    assert_eq!(v, "withheld");
+    assert!(why.contains("worked out from the totals"), "{why}");
 
     // The same request gives the same bytes.
     let again = export(

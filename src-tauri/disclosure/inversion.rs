@@ -8,10 +8,7 @@
 
 use super::{derive, MeasureValues, Reason, Rules, Value};
 
-/// Fewer possible values than this for a withheld count is a disclosure.
-pub const MIN_POSSIBLE_VALUES: usize = 3;
-
-/// Withholds what would narrow a withheld count to fewer than [`MIN_POSSIBLE_VALUES`].
+/// Withholds what would narrow a withheld count to fewer than `rules.min_possible_values`.
 pub(super) fn protect(m: &mut MeasureValues, rules: &Rules) {
     let narrows = Value::Withheld(Reason::NarrowsWithheld);
     let hide = |v: &mut Value| {
@@ -47,17 +44,17 @@ pub(super) fn protect(m: &mut MeasureValues, rules: &Rules) {
     debug_assert!(!pinned(m, rules));
 }
 
-/// Whether some withheld count of `m` has fewer than [`MIN_POSSIBLE_VALUES`] values
+/// Whether some withheld count of `m` has fewer than `rules.min_possible_values` values
 /// consistent with everything published for it.
 fn pinned(m: &MeasureValues, rules: &Rules) -> bool {
     possible_values(m, rules)
         .iter()
-        .any(|(_, values)| values.len() < MIN_POSSIBLE_VALUES)
+        .any(|(_, values)| (values.len() as u64) < rules.min_possible_values)
 }
 
 /// For each withheld option count (by option index), the values it could have: those
 /// that appear in some whole distribution publishing the same. The search stops as soon
-/// as every withheld count has [`MIN_POSSIBLE_VALUES`] values, which is enough to know
+/// as every withheld count has `rules.min_possible_values` values, which is enough to know
 /// they are safe, so the lists may be cut short there.
 pub fn possible_values(m: &MeasureValues, rules: &Rules) -> Vec<(usize, Vec<u64>)> {
     let withheld: Vec<usize> = (0..m.options.len())
@@ -175,7 +172,7 @@ impl<'a> Search<'a> {
                 return self
                     .seen
                     .iter()
-                    .all(|b| b.count_ones() as usize >= MIN_POSSIBLE_VALUES);
+                    .all(|b| u64::from(b.count_ones()) >= self.rules.min_possible_values);
             }
             return false;
         }
@@ -246,7 +243,7 @@ mod tests {
         );
         assert_eq!(protected.sd, Some(Value::Withheld(Reason::NarrowsWithheld)));
         for (_, values) in possible_values(&protected, &Rules::default()) {
-            assert!(values.len() >= MIN_POSSIBLE_VALUES, "{values:?}");
+            assert!(values.len() >= 3, "{values:?}");
         }
     }
 

@@ -9,7 +9,13 @@
 //! cells: each cell carries its reason, so a pass can withhold more cells without
 //! touching the writers.
 
+mod codec;
 pub mod inversion;
+pub mod margins;
+
+pub use codec::{decode, encode};
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -18,7 +24,7 @@ use crate::questionnaire::{AnswerOption, Kind};
 use crate::summary::{measures, Breakdown, GroupKey, Measure, Tally};
 
 /// The rule settings. They can be made stricter, never looser than the defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Rules {
     /// Groups with fewer responses than this show only "fewer than N" (rule 3).
     pub group_floor: u64,
@@ -32,6 +38,9 @@ pub struct Rules {
     pub percent_top_code: u32,
     /// Percentages at or below this are shown as "N or less" (rule 5).
     pub percent_bottom_code: u32,
+    /// A withheld count must keep at least this many possible values for an intruder
+    /// who knows everything published (rules 5 and 6).
+    pub min_possible_values: u64,
 }
 
 impl Default for Rules {
@@ -43,7 +52,81 @@ impl Default for Rules {
             derived_min_n: 10,
             percent_top_code: 95,
             percent_bottom_code: 5,
+            min_possible_values: 3,
         }
+    }
+}
+
+/// The settings staff may change: each can only make the rules stricter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSettings {
+    pub group_floor: u64,
+    pub rounding_base: u64,
+    pub min_possible_values: u64,
+}
+
+/// The lowest a group floor may ever be (rule 3).
+pub const LOWEST_FLOOR: u64 = 8;
+pub const HIGHEST_FLOOR: u64 = 1000;
+pub const HIGHEST_ROUNDING_BASE: u64 = 100;
+
+impl Rules {
+    pub fn settings(&self) -> RuleSettings {
+        RuleSettings {
+            group_floor: self.group_floor,
+            rounding_base: self.rounding_base,
+            min_possible_values: self.min_possible_values,
+        }
+    }
+
+    /// The rules with `new` settings, if each is at least as strict as now: the floor
+    /// never below 8 nor below what it is, the rounding base and the protection only
+    /// larger. Returns the field and the reason otherwise.
+    pub fn tightened(&self, new: RuleSettings) -> Result<Rules, (&'static str, String)> {
+        if new.group_floor < LOWEST_FLOOR || new.group_floor > HIGHEST_FLOOR {
+            return Err((
+                "group_floor",
+                format!("The group floor must be from {LOWEST_FLOOR} to {HIGHEST_FLOOR}."),
+            ));
+        }
+        if new.group_floor < self.group_floor {
+            return Err((
+                "group_floor",
+                format!(
+                    "The group floor can only be raised: it is {} now.",
+                    self.group_floor
+                ),
+            ));
+        }
+        if new.rounding_base < self.rounding_base || new.rounding_base > HIGHEST_ROUNDING_BASE {
+            return Err((
+                "rounding_base",
+                format!(
+                    "Counts can only be rounded more coarsely: from {} to {HIGHEST_ROUNDING_BASE}.",
+                    self.rounding_base
+                ),
+            ));
+        }
+        if new.min_possible_values < self.min_possible_values
+            || new.min_possible_values > self.small_count_max
+        {
+            return Err((
+                "min_possible_values",
+                format!(
+                    "The protection can only grow: from {} to {}.",
+                    self.min_possible_values, self.small_count_max
+                ),
+            ));
+        }
+        Ok(Rules {
+            group_floor: new.group_floor,
+            rounding_base: new.rounding_base,
+            min_possible_values: new.min_possible_values,
+            // Averages need as many answers as a group needs responses, and never fewer than 10.
+            derived_min_n: new.group_floor.max(Rules::default().derived_min_n),
+            ..*self
+        })
     }
 }
 
@@ -70,8 +153,11 @@ impl Rules {
             ),
             format!(
                 "If an average, SD, percentage or number who answered would let someone work a withheld count down to fewer than {} possible values, it is withheld too.",
-                inversion::MIN_POSSIBLE_VALUES
+                self.min_possible_values
             ),
+            "Rows for all teams, for all the periods together and for all breakdown values are totals. Where a total, with the other rows or with earlier exports of the same responses, would let someone work out a withheld value, or narrow it to fewer possible values than above, more values are withheld, smallest first.".into(),
+            "Practitioner roles held by fewer than 3 staff in a team are shown together as \"Other roles\"; a team whose roles are all held by so few shows no role rows.".into(),
+            "Exports are recorded in the release ledger. A period exported before keeps the values it had; responses added to it later are left out and counted below.".into(),
             "Every withheld value says \"withheld\" and why. A withheld value is never shown as blank or zero.".into(),
         ]
     }
@@ -92,15 +178,19 @@ pub enum Reason {
     /// A value that, with the others published, would narrow a withheld count to
     /// fewer than 3 possible values (the inversion check).
     NarrowsWithheld,
+    /// A value that, with the totals, would let a withheld value be worked out (rule 6),
+    /// or that describes such a value.
+    ProtectsWithheld,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 5] = [
+    pub const ALL: [Reason; 6] = [
         Reason::GroupBelowFloor,
         Reason::SmallCount,
         Reason::SmallBase,
         Reason::RevealsSmallCount,
         Reason::NarrowsWithheld,
+        Reason::ProtectsWithheld,
     ];
 
     pub fn id(self) -> &'static str {
@@ -110,6 +200,7 @@ impl Reason {
             Reason::SmallBase => "small_base",
             Reason::RevealsSmallCount => "reveals_small_count",
             Reason::NarrowsWithheld => "narrows_withheld",
+            Reason::ProtectsWithheld => "protects_withheld",
         }
     }
 
@@ -135,8 +226,9 @@ impl Reason {
             }
             Reason::NarrowsWithheld => format!(
                 "with the other figures shown, this would narrow a withheld count to fewer than {} possible values (rule 5)",
-                inversion::MIN_POSSIBLE_VALUES
+                rules.min_possible_values
             ),
+            Reason::ProtectsWithheld => "withheld so that a withheld value cannot be worked out from the totals or from earlier exports (rules 6 and 8)".to_string(),
         }
     }
 }
@@ -221,7 +313,8 @@ pub struct GroupRelease {
     pub measures: Vec<MeasureValues>,
 }
 
-/// Everything one export publishes. Only [`protect`] makes one.
+/// Everything one export publishes. Only [`protect`] (and [`decode`], for a release
+/// recorded in the ledger) makes one.
 #[derive(Debug, Clone)]
 pub struct Release {
     pub rules: Rules,
@@ -232,6 +325,8 @@ pub struct Release {
     /// Responses in the periods that answered an incompatible questionnaire version,
     /// as a count under the same rules as every other.
     pub left_out_other_versions: Value,
+    /// Responses added to a period after it was first released (rule 8), as a count.
+    pub left_out_added_later: Value,
     _sealed: (),
 }
 
@@ -260,45 +355,280 @@ pub struct Scope {
     pub periods: Vec<Period>,
     pub breakdown: Breakdown,
     pub left_out_other_versions: u64,
+    pub left_out_added_later: u64,
 }
 
-/// Applies the rules to true group counts.
-pub fn protect(scope: Scope, groups: Vec<(GroupKey, Tally)>, rules: &Rules) -> Release {
+/// Applies the rules to true group counts (totals included), given every earlier
+/// release that covers some of the same responses.
+///
+/// 1. Rules 3 to 5 in each group (floor, small counts and rounding, derived figures
+///    with the inversion check).
+/// 2. Rule 8: a group released before shows what it showed then.
+/// 3. Rule 6: the margin check over this release's cells and the earlier ones,
+///    withholding more of this release's cells where needed (see [`margins`]).
+pub fn protect(
+    scope: Scope,
+    groups: Vec<(GroupKey, Tally)>,
+    rules: &Rules,
+    earlier: &[Release],
+) -> Release {
     let all = measures();
-    let groups = groups
-        .into_iter()
-        .map(|(key, tally)| {
-            if tally.responses < rules.group_floor {
-                return GroupRelease {
-                    key,
-                    responses: Value::Withheld(Reason::GroupBelowFloor),
-                    measures: Vec::new(),
-                };
-            }
-            let measures = all
-                .iter()
-                .zip(&tally.counts)
-                .map(|(m, counts)| {
-                    let mut values = protect_measure(*m, counts, rules);
-                    inversion::protect(&mut values, rules);
-                    values
-                })
-                .collect();
-            GroupRelease {
-                key,
-                responses: count(tally.responses, rules),
-                measures,
-            }
-        })
+    let mut out: Vec<GroupRelease> = groups
+        .iter()
+        .map(|(key, tally)| primary(key, tally, &all, rules))
         .collect();
+    let mut open = vec![true; out.len()];
+    let same = |g: &GroupRelease, breakdown: Breakdown| {
+        (
+            g.key.team.clone(),
+            g.key.period.first_month(),
+            g.key.period.last_month(),
+            g.key.breakdown_value.clone().map(|v| (breakdown, v)),
+        )
+    };
+    let mut released: HashMap<_, (&GroupRelease, &Rules)> = HashMap::new();
+    for r in earlier {
+        for g in &r.groups {
+            released.entry(same(g, r.breakdown)).or_insert((g, &r.rules));
+        }
+    }
+    let mut reused = std::collections::HashSet::new();
+    for (i, g) in out.iter_mut().enumerate() {
+        let id = same(g, scope.breakdown);
+        if let Some((before, _)) = released.get(&id) {
+            let key = g.key.clone();
+            *g = (*before).clone();
+            g.key = key;
+            open[i] = false;
+            reused.insert(id);
+        }
+    }
+    // Earlier cells this release does not repeat, in the same breakdown or totals.
+    let others: Vec<(&GroupRelease, &Rules)> = released
+        .iter()
+        .filter(|(id, _)| !reused.contains(*id))
+        .filter(|(id, _)| id.3.as_ref().is_none_or(|(b, _)| *b == scope.breakdown))
+        .map(|(_, v)| *v)
+        .collect();
+    let tallies: Vec<&Tally> = groups.iter().map(|(_, t)| t).collect();
+    protect_margins(&mut out, &open, &tallies, &others, rules);
     Release {
         rules: *rules,
         period_kind: scope.period_kind,
         periods: scope.periods,
         breakdown: scope.breakdown,
-        groups,
+        groups: out,
         left_out_other_versions: count(scope.left_out_other_versions, rules),
+        left_out_added_later: count(scope.left_out_added_later, rules),
         _sealed: (),
+    }
+}
+
+/// Rules 3 to 5 for one group.
+fn primary(key: &GroupKey, tally: &Tally, all: &[Measure], rules: &Rules) -> GroupRelease {
+    if tally.responses < rules.group_floor {
+        return GroupRelease {
+            key: key.clone(),
+            responses: Value::Withheld(Reason::GroupBelowFloor),
+            measures: Vec::new(),
+        };
+    }
+    let measures = all
+        .iter()
+        .zip(&tally.counts)
+        .map(|(m, counts)| {
+            let mut values = protect_measure(*m, counts, rules);
+            inversion::protect(&mut values, rules);
+            values
+        })
+        .collect();
+    GroupRelease {
+        key: key.clone(),
+        responses: count(tally.responses, rules),
+        measures,
+    }
+}
+
+/// One statistic across groups: the table rule 6 checks.
+#[derive(Debug, Clone, Copy)]
+enum Line {
+    Responses,
+    Answered(usize),
+    Option(usize, usize),
+}
+
+impl Line {
+    fn value(self, g: &GroupRelease) -> Option<Value> {
+        match self {
+            Line::Responses => Some(g.responses),
+            Line::Answered(m) => g.measures.get(m).map(|m| m.answered),
+            Line::Option(m, o) => g.measures.get(m).map(|m| m.options[o].count),
+        }
+    }
+
+    fn slot(self, g: &mut GroupRelease) -> Option<&mut Value> {
+        match self {
+            Line::Responses => Some(&mut g.responses),
+            Line::Answered(m) => g.measures.get_mut(m).map(|m| &mut m.answered),
+            Line::Option(m, o) => g.measures.get_mut(m).map(|m| &mut m.options[o].count),
+        }
+    }
+
+    fn truth(self, t: &Tally, all: &[Measure]) -> u64 {
+        match self {
+            Line::Responses => t.responses,
+            Line::Answered(m) => all[m]
+                .options
+                .iter()
+                .map(|o| t.counts[m][usize::from(o.code)])
+                .sum(),
+            Line::Option(m, o) => t.counts[m][usize::from(all[m].options[o].code)],
+        }
+    }
+
+    /// What an intruder knows of this cell of group `g`, released under `rules`.
+    fn known(self, g: &GroupRelease, rules: &Rules) -> margins::Known {
+        use margins::Known;
+        const ANY: u64 = u64::MAX / 4;
+        let below = g.responses == Value::Withheld(Reason::GroupBelowFloor);
+        match (self.value(g), self) {
+            (_, Line::Responses) if below => Known::Withheld {
+                lo: 1,
+                hi: rules.group_floor - 1,
+            },
+            (None, _) => Known::Withheld {
+                lo: 0,
+                hi: if below { rules.group_floor - 1 } else { ANY },
+            },
+            (Some(Value::Count(0)), _) => Known::Published { lo: 0, hi: 0 },
+            (Some(Value::Count(c)), _) => Known::Published {
+                lo: c
+                    .saturating_sub(rules.rounding_base / 2)
+                    .max(rules.small_count_max + 1),
+                hi: c + (rules.rounding_base - 1) / 2,
+            },
+            (Some(Value::Withheld(Reason::SmallCount)), _) => Known::Withheld {
+                lo: 1,
+                hi: rules.small_count_max,
+            },
+            (Some(Value::Withheld(Reason::ProtectsWithheld)), _) => Known::Withheld {
+                lo: rules.small_count_max + 1,
+                hi: ANY,
+            },
+            (Some(_), _) => Known::Withheld { lo: 0, hi: ANY },
+        }
+    }
+}
+
+/// Rule 6 over the new groups (`open` marks those this release may still change) and
+/// the earlier releases' other cells. Option counts first; a measure with a count
+/// withheld here also withholds its number who answered and its derived figures, which
+/// would otherwise bound that count within the group; then the numbers who answered;
+/// then the groups' responses.
+fn protect_margins(
+    out: &mut [GroupRelease],
+    open: &[bool],
+    tallies: &[&Tally],
+    others: &[(&GroupRelease, &Rules)],
+    rules: &Rules,
+) {
+    let all = measures();
+    let mut teams: HashMap<String, u32> = HashMap::new();
+    let mut values: HashMap<String, u32> = HashMap::new();
+    let intern = |map: &mut HashMap<String, u32>, s: &String| -> u32 {
+        let next = map.len() as u32;
+        *map.entry(s.clone()).or_insert(next)
+    };
+    let coords: Vec<margins::Coords> = out
+        .iter()
+        .chain(others.iter().map(|(g, _)| *g))
+        .map(|g| margins::Coords {
+            team: g.key.team.as_ref().map(|t| intern(&mut teams, t)),
+            first: g.key.period.first_month(),
+            last: g.key.period.last_month(),
+            value: g.key.breakdown_value.as_ref().map(|v| intern(&mut values, v)),
+        })
+        .collect();
+    let grid = margins::Grid::new(coords);
+    let n = out.len();
+    let secondary = (rules.small_count_max + 1, u64::MAX / 4);
+    let run = |lines: &[Line], out: &[GroupRelease]| -> Vec<(Line, Vec<usize>)> {
+        let check = |line: Line| {
+            let mut cells: Vec<margins::Cell> = out
+                .iter()
+                .enumerate()
+                .map(|(i, g)| margins::Cell {
+                    known: line.known(g, rules),
+                    truth: line.truth(tallies[i], &all),
+                    open: open[i],
+                })
+                .chain(others.iter().map(|(g, r)| margins::Cell {
+                    known: line.known(g, r),
+                    truth: 0,
+                    open: false,
+                }))
+                .collect();
+            let extra = margins::protect(&grid, &mut cells, secondary, rules.min_possible_values);
+            (line, extra.into_iter().filter(|e| *e < n).collect::<Vec<_>>())
+        };
+        // Lines are independent: check them on two threads.
+        let half = lines.len() / 2;
+        std::thread::scope(|s| {
+            let first = s.spawn(|| lines[..half].iter().map(|l| check(*l)).collect::<Vec<_>>());
+            let mut rest: Vec<_> = lines[half..].iter().map(|l| check(*l)).collect();
+            let mut done = first.join().expect("a margin check thread panicked");
+            done.append(&mut rest);
+            done
+        })
+    };
+    let protects = Value::Withheld(Reason::ProtectsWithheld);
+    let withhold = |v: &mut Value| {
+        if !v.is_withheld() {
+            *v = protects;
+        }
+    };
+    let option_lines: Vec<Line> = all
+        .iter()
+        .enumerate()
+        .flat_map(|(m, measure)| (0..measure.options.len()).map(move |o| Line::Option(m, o)))
+        .collect();
+    let mut touched = std::collections::HashSet::new();
+    for (line, extra) in run(&option_lines, out) {
+        for e in extra {
+            if let Some(v) = line.slot(&mut out[e]) {
+                withhold(v);
+            }
+            if let Line::Option(m, _) = line {
+                touched.insert((e, m));
+            }
+        }
+    }
+    let hide_derived = |out: &mut [GroupRelease], e: usize, m: usize, answered_too: bool| {
+        if let Some(mv) = out[e].measures.get_mut(m) {
+            if answered_too {
+                withhold(&mut mv.answered);
+            }
+            mv.mean.iter_mut().chain(mv.sd.iter_mut()).for_each(withhold);
+            withhold(&mut mv.share);
+        }
+    };
+    for (e, m) in touched.drain() {
+        hide_derived(out, e, m, true);
+    }
+    let answered_lines: Vec<Line> = (0..all.len()).map(Line::Answered).collect();
+    for (line, extra) in run(&answered_lines, out) {
+        if let Line::Answered(m) = line {
+            for e in extra {
+                hide_derived(out, e, m, true);
+            }
+        }
+    }
+    for (line, extra) in run(&[Line::Responses], out) {
+        for e in extra {
+            if let Some(v) = line.slot(&mut out[e]) {
+                withhold(v);
+            }
+        }
     }
 }
 
@@ -413,12 +743,13 @@ mod tests {
             periods: vec![Period::Month(Month::parse("2026-01").unwrap())],
             breakdown: Breakdown::None,
             left_out_other_versions: 0,
+            left_out_added_later: 0,
         }
     }
 
     fn key() -> GroupKey {
         GroupKey {
-            team: "North".into(),
+            team: Some("North".into()),
             period: Period::Month(Month::parse("2026-01").unwrap()),
             breakdown_value: None,
         }
@@ -445,11 +776,8 @@ mod tests {
 
     #[test]
     fn group_below_floor_publishes_nothing_else() {
-        let release = protect(
-            scope(),
-            vec![(key(), tally(9, [0, 0, 0, 0, 4, 5]))],
-            &Rules::default(),
-        );
+        let release = protect(scope(),
+            vec![(key(), tally(9, [0, 0, 0, 0, 4, 5]))], &Rules::default(), &[]);
         let g = &release.groups[0];
         assert_eq!(g.responses, Value::Withheld(Reason::GroupBelowFloor));
         assert!(g.measures.is_empty());
@@ -458,11 +786,8 @@ mod tests {
     #[test]
     fn a_published_group_rounds_withholds_and_derives_from_enough_answers() {
         // power_say: 3 x "3", 9 x "4", 11 x "5" = 23 answers.
-        let release = protect(
-            scope(),
-            vec![(key(), tally(23, [0, 0, 0, 3, 9, 11]))],
-            &Rules::default(),
-        );
+        let release = protect(scope(),
+            vec![(key(), tally(23, [0, 0, 0, 3, 9, 11]))], &Rules::default(), &[]);
         let g = &release.groups[0];
         assert_eq!(g.responses, Value::Count(25));
         let m = g
@@ -512,15 +837,15 @@ mod tests {
     #[test]
     fn percentages_are_top_and_bottom_coded_and_never_reveal_a_small_count() {
         let r = Rules::default();
-        let all_positive = protect(scope(), vec![(key(), tally(40, [0, 0, 0, 0, 0, 40]))], &r);
+        let all_positive = protect(scope(), vec![(key(), tally(40, [0, 0, 0, 0, 0, 40]))], &r, &[]);
         let m = &all_positive.groups[0].measures[3];
         assert_eq!(m.share, Value::PercentAtLeast(95));
-        let none_positive = protect(scope(), vec![(key(), tally(40, [0, 40, 0, 0, 0, 0]))], &r);
+        let none_positive = protect(scope(), vec![(key(), tally(40, [0, 40, 0, 0, 0, 0]))], &r, &[]);
         assert_eq!(
             none_positive.groups[0].measures[3].share,
             Value::PercentAtMost(5)
         );
-        let few_positive = protect(scope(), vec![(key(), tally(40, [0, 35, 0, 0, 0, 5]))], &r);
+        let few_positive = protect(scope(), vec![(key(), tally(40, [0, 35, 0, 0, 0, 5]))], &r, &[]);
         assert_eq!(
             few_positive.groups[0].measures[3].share,
             Value::Withheld(Reason::RevealsSmallCount)
@@ -529,11 +854,8 @@ mod tests {
 
     #[test]
     fn few_answers_in_a_big_group_withhold_mean_and_sd() {
-        let release = protect(
-            scope(),
-            vec![(key(), tally(30, [0, 0, 0, 0, 4, 5]))],
-            &Rules::default(),
-        );
+        let release = protect(scope(),
+            vec![(key(), tally(30, [0, 0, 0, 0, 4, 5]))], &Rules::default(), &[]);
         let m = &release.groups[0].measures[3];
         assert_eq!(m.answered, Value::Count(10), "9 answers round to 10");
         assert_eq!(

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use crate::disclosure::{GroupRelease, MeasureValues, Reason, Release, Value};
 use crate::questionnaire::{self, Kind};
+use crate::summary::Breakdown;
 
 /// Escapes text for HTML. Five replacements do not justify a dependency.
 fn esc(s: &str) -> String {
@@ -22,6 +23,7 @@ fn mark(r: Reason) -> char {
         Reason::SmallBase => 'c',
         Reason::RevealsSmallCount => 'd',
         Reason::NarrowsWithheld => 'e',
+        Reason::ProtectsWithheld => 'f',
     }
 }
 
@@ -42,8 +44,8 @@ fn cell(v: Value) -> String {
     format!("<td{class}>{}</td>", text(v))
 }
 
-fn group_label(g: &GroupRelease) -> String {
-    match &g.key.breakdown_value {
+fn group_label(breakdown: Breakdown, g: &GroupRelease) -> String {
+    match super::breakdown_text(breakdown, g) {
         Some(b) => format!("{}, {}", g.key.period, b.replace('_', " ")),
         None => g.key.period.to_string(),
     }
@@ -155,14 +157,15 @@ pub fn write(release: &Release) -> Vec<u8> {
         h.push_str("<p>There are no responses in these periods.</p>");
     }
 
-    let mut teams: Vec<&str> = release.groups.iter().map(|g| g.key.team.as_str()).collect();
+    let mut teams: Vec<&Option<String>> = release.groups.iter().map(|g| &g.key.team).collect();
     teams.dedup();
     for team in teams {
         let groups: Vec<&GroupRelease> = release
             .groups
             .iter()
-            .filter(|g| g.key.team == team)
+            .filter(|g| &g.key.team == team)
             .collect();
+        let team = groups[0].key.team_name();
         let _ = write!(
             h,
             "<section class=\"team\"><h2>{}</h2>\n<div class=\"charts\">",
@@ -179,7 +182,7 @@ pub fn write(release: &Release) -> Vec<u8> {
                 .iter()
                 .map(|g| {
                     (
-                        group_label(g),
+                        group_label(release.breakdown, g),
                         measure(g, id).and_then(|m| m.mean).unwrap_or(g.responses),
                     )
                 })
@@ -201,7 +204,7 @@ pub fn write(release: &Release) -> Vec<u8> {
             let _ = write!(
                 h,
                 "<tr><th scope=\"row\">{}</th>{}",
-                esc(&group_label(g)),
+                esc(&group_label(release.breakdown, g)),
                 cell(g.responses)
             );
             for id in ["power", "safety", "identity", "overall"] {
@@ -230,7 +233,7 @@ pub fn write(release: &Release) -> Vec<u8> {
         if !published.is_empty() {
             h.push_str("<table><caption>Each question: average out of 5, and the percentage in its headline answers</caption><thead><tr><th scope=\"col\">Question</th>");
             for g in &published {
-                let _ = write!(h, "<th scope=\"col\">{}</th>", esc(&group_label(g)));
+                let _ = write!(h, "<th scope=\"col\">{}</th>", esc(&group_label(release.breakdown, g)));
             }
             h.push_str("</tr></thead><tbody>");
             for item in questionnaire::ITEMS {

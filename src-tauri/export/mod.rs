@@ -10,11 +10,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::disclosure::{self, Release, Rules, Scope, Value};
+use crate::disclosure::{self, Release, Scope, Value};
 use crate::error::AppError;
-use crate::period::{self, Month, PeriodKind};
+use crate::period::{self, Month, Period, PeriodKind};
 use crate::questionnaire::COMPATIBLE_VERSIONS;
-use crate::store::{ContextList, Store};
+use crate::store::{ContextList, NewRelease, ReleaseKey, Store};
 use crate::summary::{Breakdown, Names, Tallier};
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -75,15 +75,25 @@ pub struct Export {
     pub bytes: Vec<u8>,
     pub groups: usize,
     pub withheld: usize,
+    /// The same request was released before: this is that release again.
+    pub reissued: bool,
+    /// The release's number in the ledger.
+    pub number: Option<i64>,
 }
 
-/// Builds the protected summary a request asks for.
-pub fn release(
-    store: &Store,
-    request: &Request,
-    now: Month,
-    rules: &Rules,
-) -> Result<Release, AppError> {
+/// A protected release, not yet recorded or written.
+pub struct Prepared {
+    pub release: Release,
+    /// The same request was released before and this is what it released.
+    pub reissued: bool,
+    key: ReleaseKey,
+}
+
+/// Works out what a request would release, without recording it: the release recorded
+/// for the same request if there is one (rule 8), otherwise a new release from the
+/// responses not added after their month was released, checked against every earlier
+/// release of the same months.
+pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared, AppError> {
     let periods =
         period::periods(request.period, &request.from, &request.to, now).map_err(|e| {
             AppError::invalid(
@@ -100,31 +110,86 @@ pub fn release(
             ))
         }
     };
+    let key = ReleaseKey {
+        period_kind: request.period.id().to_string(),
+        first_month: first.to_string(),
+        last_month: last.to_string(),
+        breakdown: request.by.id().to_string(),
+    };
+    if let Some(cells) = store.find_release(&key)? {
+        return Ok(Prepared {
+            release: disclosure::decode(&cells).map_err(AppError::Storage)?,
+            reissued: true,
+            key,
+        });
+    }
+    let rules = store.rules()?;
+    let released = store.released_months()?;
     let mut tallier = Tallier::new(request.period, request.by);
-    let left_out =
-        store.for_each_response(first, last, COMPATIBLE_VERSIONS, |row| tallier.add(row))?;
+    let (other_versions, added_later) = store.for_each_response(
+        first,
+        last,
+        COMPATIBLE_VERSIONS,
+        &released,
+        |row| tallier.add(row),
+    )?;
     let mut names = Names::new();
     for list in ContextList::ALL {
         names.insert(list, store.all_names(list)?);
     }
+    let earlier = store
+        .overlapping_releases(first, last)?
+        .iter()
+        .map(|cells| disclosure::decode(cells))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AppError::Storage)?;
+    let span = (periods.len() > 1).then_some(Period::Span(first, last));
     let scope = Scope {
         period_kind: request.period,
         periods,
         breakdown: request.by,
-        left_out_other_versions: left_out,
+        left_out_other_versions: other_versions,
+        left_out_added_later: added_later,
     };
-    Ok(disclosure::protect(scope, tallier.finish(&names), rules))
+    let groups = tallier.finish(&names, &store.staff_counts()?, span);
+    Ok(Prepared {
+        release: disclosure::protect(scope, groups, &rules, &earlier),
+        reissued: false,
+        key,
+    })
 }
 
-/// Builds the export file a request asks for.
-pub fn build(store: &Store, request: &Request, now: Month) -> Result<Export, AppError> {
-    let release = release(store, request, now, &Rules::default())?;
-    let bytes = render(&release, request.format);
+/// Records a prepared release in the ledger (unless it is a reissue) and renders it.
+/// The file is rendered from the ledger's record, so a later reissue is byte-identical.
+pub fn record(store: &mut Store, prepared: Prepared, format: Format) -> Result<Export, AppError> {
+    let cells = disclosure::encode(&prepared.release);
+    let number = if prepared.reissued {
+        None
+    } else {
+        Some(store.record_release(&NewRelease {
+            key: prepared.key,
+            rules: serde_json::to_string(&prepared.release.rules).expect("plain numbers"),
+            app_version: APP_VERSION.to_string(),
+            questionnaire_version: crate::questionnaire::VERSION,
+            groups: prepared.release.groups.len(),
+            withheld: prepared.release.withheld_count(),
+            cells: cells.clone(),
+        })?)
+    };
+    let release = disclosure::decode(&cells).map_err(AppError::Storage)?;
     Ok(Export {
-        bytes,
+        bytes: render(&release, format),
         groups: release.groups.len(),
         withheld: release.withheld_count(),
+        reissued: prepared.reissued,
+        number,
     })
+}
+
+/// Prepares, records and renders the export a request asks for.
+pub fn build(store: &mut Store, request: &Request, now: Month) -> Result<Export, AppError> {
+    let prepared = prepare(store, request, now)?;
+    record(store, prepared, request.format)
 }
 
 pub fn render(release: &Release, format: Format) -> Vec<u8> {
@@ -172,9 +237,9 @@ pub fn rows(release: &Release) -> Vec<Row<'_>> {
                     statistic,
                     option: Option<(&'static str, &'static str)>,
                     value| Row {
-            team: &g.key.team,
+            team: g.key.team_name(),
             period: g.key.period.to_string(),
-            breakdown_value: g.key.breakdown_value.as_deref(),
+            breakdown_value: breakdown_text(release.breakdown, g),
             measure,
             measure_label,
             statistic,
@@ -213,6 +278,16 @@ pub fn rows(release: &Release) -> Vec<Row<'_>> {
     out
 }
 
+/// A group's breakdown value as exports write it: `None` without a breakdown, "All"
+/// on a total over the breakdown's values.
+pub fn breakdown_text(breakdown: Breakdown, g: &disclosure::GroupRelease) -> Option<&str> {
+    match (&g.key.breakdown_value, breakdown) {
+        (Some(v), _) => Some(v.as_str()),
+        (None, Breakdown::None) => None,
+        (None, _) => Some(crate::summary::ALL_VALUES),
+    }
+}
+
 /// Plain words for the note every format carries.
 pub fn notes(release: &Release) -> Vec<String> {
     let mut notes = release.rules.plain_words();
@@ -231,13 +306,23 @@ pub fn notes(release: &Release) -> Vec<String> {
             "{n} responses to an older questionnaire with different questions are left out."
         ));
     }
+    let added_later = match release.left_out_added_later {
+        Value::Count(0) => None,
+        Value::Withheld(_) => Some("From 1 to 7".to_string()),
+        v => Some(format!("About {}", v.text())),
+    };
+    if let Some(n) = added_later {
+        notes.push(format!(
+            "{n} responses were added to these periods after they were first exported (for example, paper forms entered later). They are left out, so that what was exported before does not change."
+        ));
+    }
     notes
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::disclosure::Reason;
+    use crate::disclosure::{Reason, Rules};
     use crate::period::Period;
     use crate::summary::{GroupKey, Tally};
 
@@ -248,7 +333,7 @@ mod tests {
         let mut counts = vec![[0u64; 6]; n];
         counts[3] = [0, 2, 0, 0, 20, 18]; // power_say: a small count, two rounded ones
         let key = |team: &str| GroupKey {
-            team: team.into(),
+            team: Some(team.into()),
             period: month,
             breakdown_value: None,
         };
@@ -273,8 +358,9 @@ mod tests {
             periods: vec![month],
             breakdown: Breakdown::None,
             left_out_other_versions: 0,
+            left_out_added_later: 0,
         };
-        disclosure::protect(scope, groups, &Rules::default())
+        disclosure::protect(scope, groups, &Rules::default(), &[])
     }
 
     #[test]
@@ -344,10 +430,11 @@ mod tests {
                 periods: vec![month],
                 breakdown: Breakdown::None,
                 left_out_other_versions: left_out,
+                left_out_added_later: 0,
             };
-            notes(&disclosure::protect(scope, vec![], &Rules::default())).join(" ")
+            notes(&disclosure::protect(scope, vec![], &Rules::default(), &[])).join(" ")
         };
-        assert!(!notes_for(0).contains("left out"));
+        assert!(!notes_for(0).contains("older questionnaire"));
         assert!(notes_for(3).contains("From 1 to 7 responses"));
         assert!(
             !notes_for(3).contains("3 responses"),

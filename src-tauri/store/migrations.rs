@@ -66,8 +66,55 @@ CREATE TABLE responses (
 CREATE INDEX responses_by_month ON responses (session_month);
 ";
 
+/// 2: what exports need to stay anonymous over time.
+///
+/// - `staff_counts`: how many staff hold each role in each team (rule 7).
+/// - `releases`: the release ledger (rule 8), one row per export with everything it
+///   published. Append-only: triggers refuse any update or delete.
+/// - `released_months`: for each month any export has covered, the last response id
+///   at its first release. Responses added later to that month (an import of old
+///   paper forms) are left out of every export, so nothing released changes.
+///   Append-only too.
+const M2_RELEASES: &str = "
+CREATE TABLE staff_counts (
+    team_id INTEGER NOT NULL REFERENCES teams (id),
+    role_id INTEGER NOT NULL REFERENCES roles (id),
+    staff   INTEGER NOT NULL CHECK (staff BETWEEN 0 AND 10000),
+    PRIMARY KEY (team_id, role_id)
+) WITHOUT ROWID;
+
+CREATE TABLE releases (
+    id                    INTEGER PRIMARY KEY,
+    released_at           TEXT NOT NULL,
+    period_kind           TEXT NOT NULL CHECK (period_kind IN ('month', 'quarter')),
+    first_month           TEXT NOT NULL,
+    last_month            TEXT NOT NULL,
+    breakdown             TEXT NOT NULL,
+    rules                 TEXT NOT NULL,
+    app_version           TEXT NOT NULL,
+    questionnaire_version INTEGER NOT NULL,
+    groups                INTEGER NOT NULL,
+    withheld              INTEGER NOT NULL,
+    cells                 TEXT NOT NULL
+);
+CREATE INDEX releases_by_request ON releases (period_kind, first_month, last_month, breakdown);
+CREATE TRIGGER releases_no_update BEFORE UPDATE ON releases
+    BEGIN SELECT RAISE(ABORT, 'the release ledger is append-only'); END;
+CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases
+    BEGIN SELECT RAISE(ABORT, 'the release ledger is append-only'); END;
+
+CREATE TABLE released_months (
+    month            TEXT PRIMARY KEY,
+    last_response_id INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER released_months_no_update BEFORE UPDATE ON released_months
+    BEGIN SELECT RAISE(ABORT, 'released months are append-only'); END;
+CREATE TRIGGER released_months_no_delete BEFORE DELETE ON released_months
+    BEGIN SELECT RAISE(ABORT, 'released months are append-only'); END;
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(M1_FIRST_SCHEMA)])
+    Migrations::new(vec![M::up(M1_FIRST_SCHEMA), M::up(M2_RELEASES)])
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use crate::disclosure::{RuleSettings, Rules};
 use crate::error::AppError;
+use crate::summary::StaffCounts;
 use crate::period::Month;
 use crate::questionnaire::{Answers, ITEMS};
 
@@ -155,6 +157,45 @@ pub struct Store {
 }
 
 const PASSPHRASE_KEY: &str = "staff_passphrase_hash";
+const RULES_KEY: &str = "disclosure_rules";
+
+/// What identifies a request in the ledger: the same key, the same release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseKey {
+    pub period_kind: String,
+    pub first_month: String,
+    pub last_month: String,
+    pub breakdown: String,
+}
+
+/// A release to append to the ledger.
+pub struct NewRelease {
+    pub key: ReleaseKey,
+    pub rules: String,
+    pub app_version: String,
+    pub questionnaire_version: u32,
+    pub groups: usize,
+    pub withheld: usize,
+    /// The whole release, as [`crate::disclosure::encode`] writes it.
+    pub cells: String,
+}
+
+/// One row of the release history staff see.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseEntry {
+    pub number: i64,
+    /// UTC; shown to staff on the device only, never exported.
+    pub released_at: String,
+    pub period_kind: String,
+    pub first_month: String,
+    pub last_month: String,
+    pub breakdown: String,
+    pub rules: String,
+    pub app_version: String,
+    pub questionnaire_version: u32,
+    pub groups: i64,
+    pub withheld: i64,
+}
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -404,45 +445,53 @@ impl Store {
     }
 
     /// Calls `f` for every response of a compatible questionnaire version in the months
-    /// `from..=to`. Returns how many responses of other versions were left out.
+    /// `from..=to`, leaving out responses added to a month after it was first released
+    /// (`released`: month -> last response id then). Returns how many were left out:
+    /// (other questionnaire versions, added after release).
     pub fn for_each_response(
         &self,
         from: Month,
         to: Month,
         versions: &[u32],
+        released: &HashMap<Month, i64>,
         mut f: impl FnMut(&ResponseRow),
-    ) -> Result<u64, AppError> {
+    ) -> Result<(u64, u64), AppError> {
         // Column list from the questionnaire's own ids, which are fixed identifiers.
         let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
         let sql = format!(
-            "SELECT questionnaire_version, team_id, session_type_id, role_id, session_month, {}
+            "SELECT questionnaire_version, team_id, session_type_id, role_id, session_month, id, {}
              FROM responses WHERE session_month BETWEEN ?1 AND ?2",
             columns.join(", ")
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
-        let mut left_out = 0;
-        let mut month_cache: Option<(String, Month)> = None;
+        let (mut other_versions, mut added_later) = (0, 0);
+        let mut month_cache: Option<(String, Month, i64)> = None;
         while let Some(r) = rows.next()? {
             let version: u32 = r.get(0)?;
-            if !versions.contains(&version) {
-                left_out += 1;
-                continue;
-            }
             let month_text = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-            let month = match &month_cache {
-                Some((text, m)) if text == month_text => *m,
+            let (month, cutoff) = match &month_cache {
+                Some((text, m, c)) if text == month_text => (*m, *c),
                 _ => {
                     let m = Month::parse(month_text).ok_or_else(|| {
                         AppError::Storage(format!("a stored month is not valid: {month_text:?}"))
                     })?;
-                    month_cache = Some((month_text.to_string(), m));
-                    m
+                    let c = released.get(&m).copied().unwrap_or(i64::MAX);
+                    month_cache = Some((month_text.to_string(), m, c));
+                    (m, c)
                 }
             };
+            if r.get::<_, i64>(5)? > cutoff {
+                added_later += 1;
+                continue;
+            }
+            if !versions.contains(&version) {
+                other_versions += 1;
+                continue;
+            }
             let mut answers: Answers = [None; ITEMS.len()];
             for (i, a) in answers.iter_mut().enumerate() {
-                *a = r.get::<_, Option<u8>>(5 + i)?;
+                *a = r.get::<_, Option<u8>>(6 + i)?;
             }
             f(&ResponseRow {
                 team: r.get(1)?,
@@ -452,7 +501,185 @@ impl Store {
                 answers,
             });
         }
-        Ok(left_out)
+        Ok((other_versions, added_later))
+    }
+
+    /// The rule settings: the defaults, made stricter by staff.
+    pub fn rules(&self) -> Result<Rules, AppError> {
+        match self.setting(RULES_KEY)? {
+            None => Ok(Rules::default()),
+            Some(text) => {
+                let settings: RuleSettings = serde_json::from_str(&text)
+                    .map_err(|e| AppError::Storage(format!("the rule settings cannot be read: {e}")))?;
+                Rules::default().tightened(settings).map_err(|(_, e)| {
+                    AppError::Storage(format!("the stored rule settings are not valid: {e}"))
+                })
+            }
+        }
+    }
+
+    /// Saves staff counts (of the named active teams and roles) and makes the rules
+    /// stricter, in one transaction: anything looser than now is refused and nothing
+    /// is written.
+    pub fn save_disclosure_settings(
+        &mut self,
+        settings: RuleSettings,
+        counts: &[(String, String, u32)],
+    ) -> Result<Rules, AppError> {
+        let tx = self.conn.transaction()?;
+        let current = match get_setting(&tx, RULES_KEY)? {
+            None => Rules::default(),
+            Some(text) => serde_json::from_str::<RuleSettings>(&text)
+                .ok()
+                .and_then(|s| Rules::default().tightened(s).ok())
+                .unwrap_or_default(),
+        };
+        let rules = current
+            .tightened(settings)
+            .map_err(|(field, message)| AppError::invalid(Some(field.to_string()), message))?;
+        let text = serde_json::to_string(&rules.settings()).expect("plain numbers");
+        set_setting(&tx, RULES_KEY, &text)?;
+        for (i, (team, role, staff)) in counts.iter().enumerate() {
+            let field = || Some(format!("staff_counts[{i}]"));
+            let team_id = find_active(&tx, ContextList::Teams, team)?.ok_or_else(|| {
+                AppError::invalid(field(), format!("The team \"{team}\" is not in the list."))
+            })?;
+            let role_id = find_active(&tx, ContextList::Roles, role)?.ok_or_else(|| {
+                AppError::invalid(field(), format!("The role \"{role}\" is not in the list."))
+            })?;
+            tx.execute(
+                "INSERT INTO staff_counts (team_id, role_id, staff) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (team_id, role_id) DO UPDATE SET staff = excluded.staff",
+                params![team_id, role_id, staff],
+            )?;
+        }
+        tx.commit()?;
+        Ok(rules)
+    }
+
+    /// How many staff hold each role in each team (by id).
+    pub fn staff_counts(&self) -> Result<StaffCounts, AppError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT team_id, role_id, staff FROM staff_counts")?;
+        let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Staff counts by name, for the settings screen: (team, role, staff).
+    pub fn staff_count_names(&self) -> Result<Vec<(String, String, u32)>, AppError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.name, r.name, s.staff FROM staff_counts s
+             JOIN teams t ON t.id = s.team_id JOIN roles r ON r.id = s.role_id
+             WHERE t.active = 1 AND r.active = 1 ORDER BY t.name, r.name",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// For each month some release covered, the last response id at its first release.
+    pub fn released_months(&self) -> Result<HashMap<Month, i64>, AppError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT month, last_response_id FROM released_months")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (m, id) = row?;
+            let month = Month::parse(&m)
+                .ok_or_else(|| AppError::Storage(format!("a released month is not valid: {m:?}")))?;
+            out.insert(month, id);
+        }
+        Ok(out)
+    }
+
+    /// The recorded release for exactly this request, if there is one (the first).
+    pub fn find_release(&self, key: &ReleaseKey) -> Result<Option<String>, AppError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT cells FROM releases WHERE period_kind = ?1 AND first_month = ?2
+                 AND last_month = ?3 AND breakdown = ?4 ORDER BY id LIMIT 1",
+                params![key.period_kind, key.first_month, key.last_month, key.breakdown],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Every recorded release that covers some month of `from..=to`.
+    pub fn overlapping_releases(&self, from: Month, to: Month) -> Result<Vec<String>, AppError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT cells FROM releases WHERE first_month <= ?2 AND last_month >= ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Appends a release to the ledger and marks its months released, in one
+    /// transaction. Returns the release's number in the ledger.
+    pub fn record_release(&mut self, r: &NewRelease) -> Result<i64, AppError> {
+        let tx = self.conn.transaction()?;
+        let last_id: i64 =
+            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM responses", [], |r| r.get(0))?;
+        let released_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        tx.execute(
+            "INSERT INTO releases (released_at, period_kind, first_month, last_month, breakdown,
+                 rules, app_version, questionnaire_version, groups, withheld, cells)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                released_at,
+                r.key.period_kind,
+                r.key.first_month,
+                r.key.last_month,
+                r.key.breakdown,
+                r.rules,
+                r.app_version,
+                r.questionnaire_version,
+                r.groups as i64,
+                r.withheld as i64,
+                r.cells
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let mut month = Month::parse(&r.key.first_month)
+            .ok_or_else(|| AppError::Storage("a release's first month is not valid".into()))?;
+        let last = Month::parse(&r.key.last_month)
+            .ok_or_else(|| AppError::Storage("a release's last month is not valid".into()))?;
+        while month <= last {
+            tx.execute(
+                "INSERT INTO released_months (month, last_response_id) VALUES (?1, ?2)
+                 ON CONFLICT (month) DO NOTHING",
+                params![month.to_string(), last_id],
+            )?;
+            month = month.next();
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The ledger for staff, newest first.
+    pub fn release_history(&self) -> Result<Vec<ReleaseEntry>, AppError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, released_at, period_kind, first_month, last_month, breakdown, rules,
+                    app_version, questionnaire_version, groups, withheld
+             FROM releases ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ReleaseEntry {
+                number: r.get(0)?,
+                released_at: r.get(1)?,
+                period_kind: r.get(2)?,
+                first_month: r.get(3)?,
+                last_month: r.get(4)?,
+                breakdown: r.get(5)?,
+                rules: r.get(6)?,
+                app_version: r.get(7)?,
+                questionnaire_version: r.get(8)?,
+                groups: r.get(9)?,
+                withheld: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn setting(&self, key: &str) -> Result<Option<String>, AppError> {
@@ -590,7 +817,7 @@ mod tests {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "FULL");
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), 2);
         assert!(!s.is_configured().unwrap());
         assert_eq!(s.response_count().unwrap(), 0);
     }
@@ -623,21 +850,33 @@ mod tests {
         let mut seen = Vec::new();
         let from = Month::parse("2026-01").unwrap();
         let to = Month::parse("2026-12").unwrap();
+        let none = HashMap::new();
         let left_out = s
-            .for_each_response(from, to, &[1], |row| seen.push(row.clone()))
+            .for_each_response(from, to, &[1], &none, |row: &ResponseRow| {
+                seen.push(row.clone())
+            })
             .unwrap();
-        assert_eq!(left_out, 0);
+        assert_eq!(left_out, (0, 0));
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].answers, r.answers);
         assert_eq!(seen[0].month, r.session_month);
         let outside = s
-            .for_each_response(from, from, &[1], |_| panic!("March is outside January"))
+            .for_each_response(from, from, &[1], &none, |_| {
+                panic!("March is outside January")
+            })
             .unwrap();
-        assert_eq!(outside, 0);
+        assert_eq!(outside, (0, 0));
         let other_version = s
-            .for_each_response(from, to, &[2], |_| panic!("version 1 is not 2"))
+            .for_each_response(from, to, &[2], &none, |_| panic!("version 1 is not 2"))
             .unwrap();
-        assert_eq!(other_version, 1);
+        assert_eq!(other_version, (1, 0));
+        let released: HashMap<Month, i64> = [(r.session_month, 0)].into();
+        let added_later = s
+            .for_each_response(from, to, &[1], &released, |_| {
+                panic!("added after its month was released")
+            })
+            .unwrap();
+        assert_eq!(added_later, (0, 1));
         assert!(
             s.comments(Month::parse("2026-03").unwrap())
                 .unwrap()

@@ -1,0 +1,182 @@
+//! The release ledger's record of a release (rule 8): every group and every value, so
+//! that the same request can be answered with the same values, and so that later
+//! releases are checked against what this one published. A compact JSON document.
+
+use serde_json::{json, Value as Json};
+
+use super::{GroupRelease, MeasureValues, OptionValue, Reason, Release, Rules, Value};
+use crate::period::{Period, PeriodKind};
+use crate::summary::{measures, Breakdown, GroupKey};
+
+fn value_code(v: Value) -> String {
+    match v {
+        Value::Count(n) => n.to_string(),
+        Value::Tenths(t) => format!("t{t}"),
+        Value::Percent(p) => format!("p{p}"),
+        Value::PercentAtLeast(p) => format!("ge{p}"),
+        Value::PercentAtMost(p) => format!("le{p}"),
+        Value::Withheld(r) => format!("w{}", r.id()),
+    }
+}
+
+fn parse_value(s: &str) -> Option<Value> {
+    let num = |t: &str| t.parse::<u64>().ok();
+    if let Some(r) = s.strip_prefix('w') {
+        return Reason::ALL.into_iter().find(|x| x.id() == r).map(Value::Withheld);
+    }
+    if let Some(t) = s.strip_prefix("ge") {
+        return Some(Value::PercentAtLeast(t.parse().ok()?));
+    }
+    if let Some(t) = s.strip_prefix("le") {
+        return Some(Value::PercentAtMost(t.parse().ok()?));
+    }
+    if let Some(t) = s.strip_prefix('p') {
+        return Some(Value::Percent(t.parse().ok()?));
+    }
+    if let Some(t) = s.strip_prefix('t') {
+        return Some(Value::Tenths(num(t)?));
+    }
+    Some(Value::Count(num(s)?))
+}
+
+fn period_code(p: Period) -> String {
+    match p {
+        Period::Span(first, last) => format!("{first}/{last}"),
+        other => other.to_string(),
+    }
+}
+
+pub fn encode(r: &Release) -> String {
+    let groups: Vec<Json> = r
+        .groups
+        .iter()
+        .map(|g| {
+            let m: Vec<Json> = g
+                .measures
+                .iter()
+                .map(|m| {
+                    json!([
+                        value_code(m.answered),
+                        m.options.iter().map(|o| value_code(o.count)).collect::<Vec<_>>(),
+                        m.mean.map(value_code),
+                        m.sd.map(value_code),
+                        value_code(m.share),
+                    ])
+                })
+                .collect();
+            json!({
+                "t": g.key.team,
+                "p": period_code(g.key.period),
+                "v": g.key.breakdown_value,
+                "n": value_code(g.responses),
+                "m": m,
+            })
+        })
+        .collect();
+    json!({
+        "rules": r.rules,
+        "kind": r.period_kind,
+        "periods": r.periods.iter().map(|p| period_code(*p)).collect::<Vec<_>>(),
+        "by": r.breakdown,
+        "left_other": value_code(r.left_out_other_versions),
+        "left_late": value_code(r.left_out_added_later),
+        "groups": groups,
+    })
+    .to_string()
+}
+
+/// Reads a recorded release back. A record this version cannot read is an error, never
+/// a guess.
+pub fn decode(text: &str) -> Result<Release, String> {
+    let bad = |what: &str| format!("a release in the ledger cannot be read ({what})");
+    let doc: Json = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+    let rules: Rules = serde_json::from_value(doc["rules"].clone()).map_err(|_| bad("rules"))?;
+    let period_kind: PeriodKind =
+        serde_json::from_value(doc["kind"].clone()).map_err(|_| bad("kind"))?;
+    let breakdown: Breakdown = serde_json::from_value(doc["by"].clone()).map_err(|_| bad("by"))?;
+    let val = |j: &Json| j.as_str().and_then(parse_value).ok_or_else(|| bad("value"));
+    let opt_val = |j: &Json| -> Result<Option<Value>, String> {
+        if j.is_null() {
+            Ok(None)
+        } else {
+            val(j).map(Some)
+        }
+    };
+    let period = |j: &Json| j.as_str().and_then(Period::parse_code).ok_or_else(|| bad("period"));
+    let text_or_null = |j: &Json| j.as_str().map(str::to_string);
+    let all = measures();
+    let mut groups = Vec::new();
+    for g in doc["groups"].as_array().ok_or_else(|| bad("groups"))? {
+        let ms = g["m"].as_array().ok_or_else(|| bad("measures"))?;
+        if !ms.is_empty() && ms.len() != all.len() {
+            return Err(bad("another questionnaire's measures"));
+        }
+        let mut measures_out = Vec::new();
+        for (measure, m) in all.iter().zip(ms) {
+            let opts = m[1].as_array().ok_or_else(|| bad("options"))?;
+            if opts.len() != measure.options.len() {
+                return Err(bad("another questionnaire's options"));
+            }
+            measures_out.push(MeasureValues {
+                measure: *measure,
+                answered: val(&m[0])?,
+                options: measure
+                    .options
+                    .iter()
+                    .zip(opts)
+                    .map(|(o, v)| Ok(OptionValue { option: o, count: val(v)? }))
+                    .collect::<Result<_, String>>()?,
+                mean: opt_val(&m[2])?,
+                sd: opt_val(&m[3])?,
+                share: val(&m[4])?,
+            });
+        }
+        groups.push(GroupRelease {
+            key: GroupKey {
+                team: text_or_null(&g["t"]),
+                period: period(&g["p"])?,
+                breakdown_value: text_or_null(&g["v"]),
+            },
+            responses: val(&g["n"])?,
+            measures: measures_out,
+        });
+    }
+    Ok(Release {
+        rules,
+        period_kind,
+        periods: doc["periods"]
+            .as_array()
+            .ok_or_else(|| bad("periods"))?
+            .iter()
+            .map(period)
+            .collect::<Result<_, _>>()?,
+        breakdown,
+        groups,
+        left_out_other_versions: val(&doc["left_other"])?,
+        left_out_added_later: val(&doc["left_late"])?,
+        _sealed: (),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_reads_back_as_written() {
+        let mut values = vec![
+            Value::Count(0),
+            Value::Count(125),
+            Value::Tenths(43),
+            Value::Percent(80),
+            Value::PercentAtLeast(95),
+            Value::PercentAtMost(5),
+        ];
+        values.extend(Reason::ALL.map(Value::Withheld));
+        for v in values {
+            assert_eq!(parse_value(&value_code(v)), Some(v));
+        }
+        assert_eq!(parse_value("x"), None);
+        assert_eq!(parse_value("wnonsense"), None);
+    }
+}
