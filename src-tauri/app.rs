@@ -263,7 +263,10 @@ impl App {
 
     /// Works out the export the UI asks for, without recording it (the caller asks
     /// where to save it, then calls [`App::record_export`]).
-    pub fn prepare_export(&self, payload: serde_json::Value) -> Result<(Request, Prepared), AppError> {
+    pub fn prepare_export(
+        &self,
+        payload: serde_json::Value,
+    ) -> Result<(Request, Prepared), AppError> {
         self.require_staff()?;
         let request: Request = validate::parse(payload, "export request")?;
         let prepared = export::prepare(&*self.store()?, &request, Month::current())?;

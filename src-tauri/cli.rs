@@ -197,11 +197,13 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                     FormatArg::Html => Format::Html,
                 },
             };
-            let built =
-                export::build(&mut store, &request, now).map_err(|e| describe(&e, "export failed"))?;
+            let built = export::build(&mut store, &request, now)
+                .map_err(|e| describe(&e, "export failed"))?;
             export::write_file(&out, &built.bytes).map_err(|e| describe(&e, "export failed"))?;
             if built.reissued {
-                println!("This request was exported before: the file holds the same values as then.");
+                println!(
+                    "This request was exported before: the file holds the same values as then."
+                );
             }
             println!(
                 "Saved {} ({} groups, {} values withheld).",

@@ -9,7 +9,6 @@ use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{self, AnswerOption, Answers, Item, Kind, Section, ITEMS};
 use crate::store::{ContextList, ResponseRow};
 
-
 /// What an export may be broken down by: one at a time, never crossed (rule 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -427,7 +426,11 @@ mod tests {
         t.add(&row(1, "2026-03", &[("power_say", 0), ("power_expert", 2)]));
         t.add(&row(2, "2026-04", &[("power_say", 1)]));
         let groups = t.finish(&names(), &StaffCounts::new(), None);
-        assert_eq!(groups.len(), 4, "North, South and all teams in each quarter");
+        assert_eq!(
+            groups.len(),
+            4,
+            "North, South and all teams in each quarter"
+        );
         let (k, tally) = &groups[0];
         assert_eq!(
             (
@@ -485,17 +488,30 @@ mod tests {
             r.role = role;
             r
         };
-        for (team, month, role) in [(1, "2026-01", 1), (1, "2026-01", 2), (1, "2026-02", 3), (2, "2026-01", 1)] {
+        for (team, month, role) in [
+            (1, "2026-01", 1),
+            (1, "2026-01", 2),
+            (1, "2026-02", 3),
+            (2, "2026-01", 1),
+        ] {
             t.add(&with_role(team, month, role));
         }
         let mut names = names();
         names.insert(
             ContextList::Roles,
-            [(1, "Nurse".into()), (2, "Psychologist".into()), (3, "Peer worker".into())].into(),
+            [
+                (1, "Nurse".into()),
+                (2, "Psychologist".into()),
+                (3, "Peer worker".into()),
+            ]
+            .into(),
         );
         // North: 4 nurses, 1 psychologist, 2 peer workers; South: 2 nurses only.
         let staff: StaffCounts = [((1, 1), 4), ((1, 2), 1), ((1, 3), 2), ((2, 1), 2)].into();
-        let span = Period::Span(Month::parse("2026-01").unwrap(), Month::parse("2026-02").unwrap());
+        let span = Period::Span(
+            Month::parse("2026-01").unwrap(),
+            Month::parse("2026-02").unwrap(),
+        );
         let groups = t.finish(&names, &staff, Some(span));
         let shown: Vec<String> = groups
             .iter()

@@ -22,7 +22,10 @@ fn value_code(v: Value) -> String {
 fn parse_value(s: &str) -> Option<Value> {
     let num = |t: &str| t.parse::<u64>().ok();
     if let Some(r) = s.strip_prefix('w') {
-        return Reason::ALL.into_iter().find(|x| x.id() == r).map(Value::Withheld);
+        return Reason::ALL
+            .into_iter()
+            .find(|x| x.id() == r)
+            .map(Value::Withheld);
     }
     if let Some(t) = s.strip_prefix("ge") {
         return Some(Value::PercentAtLeast(t.parse().ok()?));
@@ -57,7 +60,10 @@ pub fn encode(r: &Release) -> String {
                 .map(|m| {
                     json!([
                         value_code(m.answered),
-                        m.options.iter().map(|o| value_code(o.count)).collect::<Vec<_>>(),
+                        m.options
+                            .iter()
+                            .map(|o| value_code(o.count))
+                            .collect::<Vec<_>>(),
                         m.mean.map(value_code),
                         m.sd.map(value_code),
                         value_code(m.share),
@@ -102,7 +108,11 @@ pub fn decode(text: &str) -> Result<Release, String> {
             val(j).map(Some)
         }
     };
-    let period = |j: &Json| j.as_str().and_then(Period::parse_code).ok_or_else(|| bad("period"));
+    let period = |j: &Json| {
+        j.as_str()
+            .and_then(Period::parse_code)
+            .ok_or_else(|| bad("period"))
+    };
     let text_or_null = |j: &Json| j.as_str().map(str::to_string);
     let all = measures();
     let mut groups = Vec::new();
@@ -124,7 +134,12 @@ pub fn decode(text: &str) -> Result<Release, String> {
                     .options
                     .iter()
                     .zip(opts)
-                    .map(|(o, v)| Ok(OptionValue { option: o, count: val(v)? }))
+                    .map(|(o, v)| {
+                        Ok(OptionValue {
+                            option: o,
+                            count: val(v)?,
+                        })
+                    })
                     .collect::<Result<_, String>>()?,
                 mean: opt_val(&m[2])?,
                 sd: opt_val(&m[3])?,

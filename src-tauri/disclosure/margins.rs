@@ -251,10 +251,32 @@ fn choose(grid: &Grid, cells: &[Cell], c: usize) -> Option<usize> {
     best.map(|b| b.2)
 }
 
+/// Atoms inside a published total of 0: they are 0, as rule 4 publishes true zeros.
+/// A withheld cell made only of them is not a disclosure (a total of 0 says every part
+/// of it is 0) and is left out of both checks.
+fn zero_atoms(grid: &Grid, cells: &[Cell]) -> Vec<bool> {
+    let mut zero = vec![false; grid.n_atoms];
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.known == (Known::Published { lo: 0, hi: 0 }) {
+            for a in &grid.atoms[i] {
+                zero[*a as usize] = true;
+            }
+        }
+    }
+    zero
+}
+
+fn all_zero(grid: &Grid, zero: &[bool], cell: usize) -> bool {
+    let atoms = &grid.atoms[cell];
+    !atoms.is_empty() && atoms.iter().all(|a| zero[*a as usize])
+}
+
 /// Withheld cells that published cells pin down exactly (check 1).
 fn span_exposed(grid: &Grid, cells: &[Cell]) -> Vec<usize> {
-    // Atoms published on their own are known; the rest are the unknowns.
-    let mut known_atom = vec![false; grid.n_atoms];
+    // Atoms published on their own, or inside a published 0, are known; the rest are
+    // the unknowns.
+    let zero = zero_atoms(grid, cells);
+    let mut known_atom = zero.clone();
     for (i, cell) in cells.iter().enumerate() {
         if let (Known::Published { .. }, [a]) = (cell.known, grid.atoms[i].as_slice()) {
             known_atom[*a as usize] = true;
@@ -283,10 +305,13 @@ fn span_exposed(grid: &Grid, cells: &[Cell]) -> Vec<usize> {
     cells
         .iter()
         .enumerate()
-        .filter(|(_, c)| matches!(c.known, Known::Withheld { .. }))
+        .filter(|(i, c)| matches!(c.known, Known::Withheld { .. }) && !all_zero(grid, &zero, *i))
         .filter(|(i, _)| {
             let target = unknown(*i);
-            target.is_empty() || basis.reduce(target.iter().map(|a| (*a, 1)).collect()).is_empty()
+            target.is_empty()
+                || basis
+                    .reduce(target.iter().map(|a| (*a, 1)).collect())
+                    .is_empty()
         })
         .map(|(i, _)| i)
         .collect()
@@ -339,11 +364,12 @@ fn interval_exposed(grid: &Grid, cells: &[Cell], min_values: u64) -> Vec<usize> 
             break;
         }
     }
+    let zero = zero_atoms(grid, cells);
     cells
         .iter()
         .enumerate()
         .filter(|(i, c)| {
-            matches!(c.known, Known::Withheld { .. }) && {
+            matches!(c.known, Known::Withheld { .. }) && !all_zero(grid, &zero, *i) && {
                 let (lo, hi) = cell_iv[*i];
                 hi < lo + min_values - 1
             }

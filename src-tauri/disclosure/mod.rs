@@ -389,7 +389,9 @@ pub fn protect(
     let mut released: HashMap<_, (&GroupRelease, &Rules)> = HashMap::new();
     for r in earlier {
         for g in &r.groups {
-            released.entry(same(g, r.breakdown)).or_insert((g, &r.rules));
+            released
+                .entry(same(g, r.breakdown))
+                .or_insert((g, &r.rules));
         }
     }
     let mut reused = std::collections::HashSet::new();
@@ -546,7 +548,11 @@ fn protect_margins(
             team: g.key.team.as_ref().map(|t| intern(&mut teams, t)),
             first: g.key.period.first_month(),
             last: g.key.period.last_month(),
-            value: g.key.breakdown_value.as_ref().map(|v| intern(&mut values, v)),
+            value: g
+                .key
+                .breakdown_value
+                .as_ref()
+                .map(|v| intern(&mut values, v)),
         })
         .collect();
     let grid = margins::Grid::new(coords);
@@ -569,7 +575,10 @@ fn protect_margins(
                 }))
                 .collect();
             let extra = margins::protect(&grid, &mut cells, secondary, rules.min_possible_values);
-            (line, extra.into_iter().filter(|e| *e < n).collect::<Vec<_>>())
+            (
+                line,
+                extra.into_iter().filter(|e| *e < n).collect::<Vec<_>>(),
+            )
         };
         // Lines are independent: check them on two threads.
         let half = lines.len() / 2;
@@ -608,7 +617,10 @@ fn protect_margins(
             if answered_too {
                 withhold(&mut mv.answered);
             }
-            mv.mean.iter_mut().chain(mv.sd.iter_mut()).for_each(withhold);
+            mv.mean
+                .iter_mut()
+                .chain(mv.sd.iter_mut())
+                .for_each(withhold);
             withhold(&mut mv.share);
         }
     };
@@ -776,8 +788,12 @@ mod tests {
 
     #[test]
     fn group_below_floor_publishes_nothing_else() {
-        let release = protect(scope(),
-            vec![(key(), tally(9, [0, 0, 0, 0, 4, 5]))], &Rules::default(), &[]);
+        let release = protect(
+            scope(),
+            vec![(key(), tally(9, [0, 0, 0, 0, 4, 5]))],
+            &Rules::default(),
+            &[],
+        );
         let g = &release.groups[0];
         assert_eq!(g.responses, Value::Withheld(Reason::GroupBelowFloor));
         assert!(g.measures.is_empty());
@@ -786,8 +802,12 @@ mod tests {
     #[test]
     fn a_published_group_rounds_withholds_and_derives_from_enough_answers() {
         // power_say: 3 x "3", 9 x "4", 11 x "5" = 23 answers.
-        let release = protect(scope(),
-            vec![(key(), tally(23, [0, 0, 0, 3, 9, 11]))], &Rules::default(), &[]);
+        let release = protect(
+            scope(),
+            vec![(key(), tally(23, [0, 0, 0, 3, 9, 11]))],
+            &Rules::default(),
+            &[],
+        );
         let g = &release.groups[0];
         assert_eq!(g.responses, Value::Count(25));
         let m = g
@@ -837,15 +857,30 @@ mod tests {
     #[test]
     fn percentages_are_top_and_bottom_coded_and_never_reveal_a_small_count() {
         let r = Rules::default();
-        let all_positive = protect(scope(), vec![(key(), tally(40, [0, 0, 0, 0, 0, 40]))], &r, &[]);
+        let all_positive = protect(
+            scope(),
+            vec![(key(), tally(40, [0, 0, 0, 0, 0, 40]))],
+            &r,
+            &[],
+        );
         let m = &all_positive.groups[0].measures[3];
         assert_eq!(m.share, Value::PercentAtLeast(95));
-        let none_positive = protect(scope(), vec![(key(), tally(40, [0, 40, 0, 0, 0, 0]))], &r, &[]);
+        let none_positive = protect(
+            scope(),
+            vec![(key(), tally(40, [0, 40, 0, 0, 0, 0]))],
+            &r,
+            &[],
+        );
         assert_eq!(
             none_positive.groups[0].measures[3].share,
             Value::PercentAtMost(5)
         );
-        let few_positive = protect(scope(), vec![(key(), tally(40, [0, 35, 0, 0, 0, 5]))], &r, &[]);
+        let few_positive = protect(
+            scope(),
+            vec![(key(), tally(40, [0, 35, 0, 0, 0, 5]))],
+            &r,
+            &[],
+        );
         assert_eq!(
             few_positive.groups[0].measures[3].share,
             Value::Withheld(Reason::RevealsSmallCount)
@@ -854,8 +889,12 @@ mod tests {
 
     #[test]
     fn few_answers_in_a_big_group_withhold_mean_and_sd() {
-        let release = protect(scope(),
-            vec![(key(), tally(30, [0, 0, 0, 0, 4, 5]))], &Rules::default(), &[]);
+        let release = protect(
+            scope(),
+            vec![(key(), tally(30, [0, 0, 0, 0, 4, 5]))],
+            &Rules::default(),
+            &[],
+        );
         let m = &release.groups[0].measures[3];
         assert_eq!(m.answered, Value::Count(10), "9 answers round to 10");
         assert_eq!(

@@ -233,7 +233,11 @@ pub fn write(release: &Release) -> Vec<u8> {
         if !published.is_empty() {
             h.push_str("<table><caption>Each question: average out of 5, and the percentage in its headline answers</caption><thead><tr><th scope=\"col\">Question</th>");
             for g in &published {
-                let _ = write!(h, "<th scope=\"col\">{}</th>", esc(&group_label(release.breakdown, g)));
+                let _ = write!(
+                    h,
+                    "<th scope=\"col\">{}</th>",
+                    esc(&group_label(release.breakdown, g))
+                );
             }
             h.push_str("</tr></thead><tbody>");
             for item in questionnaire::ITEMS {

@@ -126,13 +126,10 @@ pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared,
     let rules = store.rules()?;
     let released = store.released_months()?;
     let mut tallier = Tallier::new(request.period, request.by);
-    let (other_versions, added_later) = store.for_each_response(
-        first,
-        last,
-        COMPATIBLE_VERSIONS,
-        &released,
-        |row| tallier.add(row),
-    )?;
+    let (other_versions, added_later) =
+        store.for_each_response(first, last, COMPATIBLE_VERSIONS, &released, |row| {
+            tallier.add(row)
+        })?;
     let mut names = Names::new();
     for list in ContextList::ALL {
         names.insert(list, store.all_names(list)?);

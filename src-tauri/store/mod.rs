@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::disclosure::{RuleSettings, Rules};
 use crate::error::AppError;
-use crate::summary::StaffCounts;
 use crate::period::Month;
 use crate::questionnaire::{Answers, ITEMS};
+use crate::summary::StaffCounts;
 
 /// File name of the database inside the app data directory.
 pub const DB_FILE: &str = "psi-feedback.sqlite3";
@@ -509,8 +509,9 @@ impl Store {
         match self.setting(RULES_KEY)? {
             None => Ok(Rules::default()),
             Some(text) => {
-                let settings: RuleSettings = serde_json::from_str(&text)
-                    .map_err(|e| AppError::Storage(format!("the rule settings cannot be read: {e}")))?;
+                let settings: RuleSettings = serde_json::from_str(&text).map_err(|e| {
+                    AppError::Storage(format!("the rule settings cannot be read: {e}"))
+                })?;
                 Rules::default().tightened(settings).map_err(|(_, e)| {
                     AppError::Storage(format!("the stored rule settings are not valid: {e}"))
                 })
@@ -586,8 +587,9 @@ impl Store {
         let mut out = HashMap::new();
         for row in rows {
             let (m, id) = row?;
-            let month = Month::parse(&m)
-                .ok_or_else(|| AppError::Storage(format!("a released month is not valid: {m:?}")))?;
+            let month = Month::parse(&m).ok_or_else(|| {
+                AppError::Storage(format!("a released month is not valid: {m:?}"))
+            })?;
             out.insert(month, id);
         }
         Ok(out)
@@ -600,7 +602,12 @@ impl Store {
             .query_row(
                 "SELECT cells FROM releases WHERE period_kind = ?1 AND first_month = ?2
                  AND last_month = ?3 AND breakdown = ?4 ORDER BY id LIMIT 1",
-                params![key.period_kind, key.first_month, key.last_month, key.breakdown],
+                params![
+                    key.period_kind,
+                    key.first_month,
+                    key.last_month,
+                    key.breakdown
+                ],
                 |r| r.get(0),
             )
             .optional()?)
@@ -619,8 +626,9 @@ impl Store {
     /// transaction. Returns the release's number in the ledger.
     pub fn record_release(&mut self, r: &NewRelease) -> Result<i64, AppError> {
         let tx = self.conn.transaction()?;
-        let last_id: i64 =
-            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM responses", [], |r| r.get(0))?;
+        let last_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM responses", [], |r| {
+            r.get(0)
+        })?;
         let released_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         tx.execute(
             "INSERT INTO releases (released_at, period_kind, first_month, last_month, breakdown,

@@ -58,11 +58,23 @@ pub fn header() -> String {
 /// One import row: month, team, session type "Individual", role "Nurse", the answers by
 /// item id (the rest empty), then the comment.
 pub fn row(month: &str, team: &str, answers: &[(&str, &str)], comment: &str) -> String {
+    row_in(month, team, "Individual", "Nurse", answers, comment)
+}
+
+/// One import row with its session type and role.
+pub fn row_in(
+    month: &str,
+    team: &str,
+    session_type: &str,
+    role: &str,
+    answers: &[(&str, &str)],
+    comment: &str,
+) -> String {
     let mut cells = vec![
         month.to_string(),
         team.to_string(),
-        "Individual".into(),
-        "Nurse".into(),
+        session_type.to_string(),
+        role.to_string(),
     ];
     for item in psi_feedback::questionnaire::ITEMS {
         cells.push(
