@@ -801,15 +801,34 @@
 
   function staffSection(id, title, ...children) {
     const headingId = 'staff-' + id + '-heading';
+    // tabindex -1: the links of staffNav() move focus to the heading.
     return el('section', { class: 'staff-section', id: 'staff-' + id, 'aria-labelledby': headingId },
-      el('h2', { id: headingId }, title), ...children);
+      el('h2', { id: headingId, tabindex: '-1' }, title), ...children);
+  }
+
+  /** Links to each section of the staff area, so nobody has to scroll past every comment. */
+  function staffNav(sections) {
+    const items = sections.map((section) => {
+      const heading = section.querySelector('h2');
+      const link = el('a', { href: '#' + heading.id }, heading.textContent);
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        heading.scrollIntoView({ block: 'start' });
+        heading.focus({ preventScroll: true });
+      });
+      return el('li', null, link);
+    });
+    return el('nav', { class: 'staff-nav', 'aria-labelledby': 'staff-nav-heading' },
+      el('h2', { id: 'staff-nav-heading', class: 'staff-nav__title' }, 'On this page'),
+      el('ul', { class: 'staff-nav__list' }, items));
   }
 
   function showStaffArea(message) {
     const lock = button('Lock staff area');
     const summary = summarySection();
     const comments = commentsSection();
-    const exporter = exportSection();
+    const history = historySection();
+    const exporter = exportSection({ onSaved: () => history.load(state.screen) });
     const settings = settingsSection();
 
     let locking = false;
@@ -829,13 +848,17 @@
       showHandOver('The staff area is locked.');
     });
 
+    const sections = [summary.section, comments.section, exporter.section, history.section, settings.section];
     const token = showScreen('Staff area', [
       el('div', { class: 'actions actions--top' }, lock),
-      summary.section, comments.section, exporter.section, settings.section,
+      staffNav(sections),
+      sections,
     ], { wide: true });
     if (message) announce(message);
     summary.load(token);
     comments.load(token);
+    history.load(token);
+    settings.load(token);
   }
 
   // Summary -------------------------------------------------------------------------------
@@ -951,7 +974,45 @@
 
   // Export --------------------------------------------------------------------------------
 
-  function exportSection() {
+  const BREAKDOWN_WORDS = {
+    none: 'None',
+    session_type: 'Session type',
+    role: 'Practitioner role',
+    choice: 'Attending by choice',
+    attending_choice: 'Attending by choice',
+  };
+
+  /** The value cell of a preview row: withheld values say so in words, with the reason. */
+  function valueCell(value) {
+    const v = value && typeof value === 'object' ? value : { text: value, withheld: false, reason: null };
+    const text = String(v.text === null || v.text === undefined ? '' : v.text);
+    if (!v.withheld) return el('td', null, text);
+    return el('td', { class: 'withheld' },
+      el('span', { class: 'withheld__text' }, text || 'withheld'),
+      v.reason ? el('span', { class: 'withheld__reason' }, String(v.reason)) : null);
+  }
+
+  function previewTable(rows) {
+    const captionId = uid('preview-caption');
+    const head = el('tr', null, ['Team', 'Period', 'Breakdown value', 'Measure', 'Statistic', 'Value']
+      .map((h) => el('th', { scope: 'col' }, h)));
+    const body = el('tbody', null, rows.map((row) => el('tr', null,
+      el('th', { scope: 'row' }, String(row.team || '')),
+      el('td', null, String(row.period || '')),
+      el('td', null, row.breakdown_value === null || row.breakdown_value === undefined
+        ? 'None' : String(row.breakdown_value)),
+      el('td', null, String(row.measure || '')),
+      el('td', null, String(row.statistic || '')),
+      valueCell(row.value))));
+    const table = el('table', { class: 'table' },
+      el('caption', { id: captionId }, 'Preview of the export'), el('thead', null, head), body);
+    // Long and wide: it scrolls in its own box (keyboard too), never the page sideways.
+    return el('div', {
+      class: 'table-wrap table-wrap--tall', role: 'region', 'aria-labelledby': captionId, tabindex: '0',
+    }, table);
+  }
+
+  function exportSection({ onSaved = null } = {}) {
     const slot = errorSlot();
     const month = previousMonth();
     const period = radioGroup({
@@ -963,10 +1024,10 @@
     const by = radioGroup({
       legend: 'Breakdown', name: 'export-by', idPrefix: 'export-by', checked: 'none',
       options: [
-        { value: 'none', label: 'None' },
-        { value: 'session_type', label: 'Session type' },
-        { value: 'role', label: 'Practitioner role' },
-        { value: 'choice', label: 'Attending by choice' },
+        { value: 'none', label: BREAKDOWN_WORDS.none },
+        { value: 'session_type', label: BREAKDOWN_WORDS.session_type },
+        { value: 'role', label: BREAKDOWN_WORDS.role },
+        { value: 'choice', label: BREAKDOWN_WORDS.choice },
       ],
     });
     const format = radioGroup({
@@ -978,9 +1039,11 @@
       ],
     });
     const save = button('Save export\u2026', { primary: true, type: 'submit' });
+    const preview = button('Preview');
     const result = el('p', { class: 'result', hidden: true });
+    const previewBox = el('div', { class: 'preview', hidden: true });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
-      slot, period, el('div', { class: 'field-row' }, from.wrap, to.wrap), by, format, actions(save), result);
+      slot, period, el('div', { class: 'field-row' }, from.wrap, to.wrap), by, format, actions(save, preview), result);
     const fieldTargets = {
       period: period.querySelector('input'),
       from: from.input,
@@ -991,7 +1054,7 @@
     const section = staffSection('export', 'Export',
       el('p', { class: 'note' }, 'Exports hold only rounded counts and statistics for groups of 10 or more people. '
         + 'They hold no comments, and no dates finer than the period you choose.'),
-      form);
+      form, previewBox);
 
     function showResult(text) {
       result.textContent = text;
@@ -999,11 +1062,8 @@
       announce(text, { visible: false });
     }
 
-    let busy = false;
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      if (busy) return;
-      result.hidden = true;
+    /** The request the form describes, or null after showing what is wrong with it. */
+    function readRequest() {
       const request = {
         period: checkedValue(period, 'export-period') || 'month',
         from: from.input.value.trim(),
@@ -1024,33 +1084,426 @@
       }
       if (errors.length) {
         showErrors(form, slot, errors);
-        return;
+        return null;
       }
       clearErrors(form, slot);
-      busy = true;
-      save.disabled = true;
-      let answer;
+      return request;
+    }
+
+    let busy = false;
+    // Increases with each preview asked for and each change to the form, so a late
+    // preview never shows under choices it was not made for.
+    let previewRequest = 0;
+
+    function setBusy(value) {
+      busy = value;
+      save.disabled = value;
+      preview.disabled = value;
+    }
+
+    function showPreview(data) {
+      const rows = Array.isArray(data.rows) ? data.rows : [];
+      const groups = Number(data.groups) || 0;
+      const withheld = Number(data.withheld) || 0;
+      const total = Number(data.total_rows) || 0;
+      const summary = plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values')
+        + ' withheld; the file will hold ' + plural(total, 'row', 'rows') + '.';
+      const parts = [el('h3', null, 'Preview'), el('p', { class: 'preview__summary' }, summary)];
+      const spoken = [summary];
+      if (data.reissued) {
+        const again = 'This request was exported before: the file will hold exactly the values released then.';
+        parts.push(el('p', { class: 'preview__reissued' }, again));
+        spoken.push(again);
+      }
+      if (rows.length && total > rows.length) {
+        parts.push(el('p', { class: 'note' }, 'Only the first ' + rows.length + ' of the ' + total
+          + ' rows are shown here. The file will hold them all.'));
+      }
+      parts.push(rows.length ? previewTable(rows) : el('p', null, 'The export would hold no rows.'));
+      const notes = Array.isArray(data.notes) ? data.notes : [];
+      if (notes.length) {
+        parts.push(el('h4', { class: 'small-heading' }, 'Notes the file will carry'),
+          el('ul', { class: 'plain-list' }, notes.map((n) => el('li', null, String(n)))));
+      }
+      previewBox.replaceChildren(...parts);
+      previewBox.hidden = false;
+      announce('Preview ready. ' + spoken.join(' '), { visible: false });
+    }
+
+    form.addEventListener('input', forgetPreview);
+    form.addEventListener('change', forgetPreview);
+
+    function forgetPreview(event) {
+      // The format changes only how the file is written, not what it holds.
+      if (event && event.target && event.target.name === 'export-format') return;
+      previewRequest += 1;
+      if (previewBox.hidden || !previewBox.firstChild || previewBox.classList.contains('preview--stale')) return;
+      previewBox.classList.add('preview--stale');
+      previewBox.replaceChildren(el('p', { class: 'note' },
+        'The choices have changed since the preview. Press Preview to see the export they make.'));
+    }
+
+    preview.addEventListener('click', async () => {
+      if (busy) return;
+      result.hidden = true;
+      const request = readRequest();
+      if (!request) return;
+      previewRequest += 1;
+      const mine = previewRequest;
+      const token = state.screen;
+      setBusy(true);
+      previewBox.setAttribute('aria-busy', 'true');
+      let data;
       try {
-        answer = await call('export_file', { request });
+        data = await call('preview_export', { request });
       } catch (error) {
-        busy = false;
-        save.disabled = false;
+        setBusy(false);
+        previewBox.removeAttribute('aria-busy');
+        if (token !== state.screen) return;
         if (handleLocked(error)) return;
         showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
         return;
       }
-      busy = false;
-      save.disabled = false;
+      setBusy(false);
+      previewBox.removeAttribute('aria-busy');
+      if (token !== state.screen || mine !== previewRequest) return;
+      previewBox.classList.remove('preview--stale');
+      showPreview(data || {});
+    });
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      result.hidden = true;
+      const request = readRequest();
+      if (!request) return;
+      setBusy(true);
+      let answer;
+      try {
+        answer = await call('export_file', { request });
+      } catch (error) {
+        setBusy(false);
+        if (handleLocked(error)) return;
+        showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
+        return;
+      }
+      setBusy(false);
       if (answer && answer.saved) {
         const groups = Number(answer.groups) || 0;
         const withheld = Number(answer.withheld) || 0;
         showResult('Export saved to ' + String(answer.path || '') + '. '
-          + plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values') + ' withheld.');
+          + plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values') + ' withheld.'
+          + (answer.reissued
+            ? ' This request was exported before: the file holds exactly the values released then.' : ''));
+        if (onSaved) onSaved();
       } else {
         showResult('Export cancelled.');
       }
     });
     return { section };
+  }
+
+  // Release history -----------------------------------------------------------------------
+
+  /** "2026-03-05T14:07:00Z" -> "5 March 2026, 14:07" in the device's time zone. */
+  function localDateTime(value) {
+    const date = new Date(String(value || ''));
+    if (Number.isNaN(date.getTime())) return String(value || '');
+    return date.getDate() + ' ' + MONTH_NAMES[date.getMonth()] + ' ' + date.getFullYear() + ', '
+      + String(date.getHours()).padStart(2, '0') + ':' + String(date.getMinutes()).padStart(2, '0');
+  }
+
+  function periodsText(entry) {
+    const kind = entry.period_kind === 'quarter' ? 'quarters' : 'months';
+    const first = String(entry.first_month || '');
+    const last = String(entry.last_month || '');
+    return (first === last ? first : first + ' to ' + last) + ', ' + kind;
+  }
+
+  function historyTable(entries) {
+    const captionId = uid('history-caption');
+    const head = el('tr', null, ['Number', 'Saved', 'Periods', 'Breakdown', 'Groups', 'Values withheld']
+      .map((h) => el('th', { scope: 'col' }, h)));
+    const body = el('tbody', null, entries.map((e) => el('tr', null,
+      el('th', { scope: 'row' }, String(e.number)),
+      el('td', null, el('time', { datetime: String(e.released_at || '') }, localDateTime(e.released_at))),
+      el('td', null, periodsText(e)),
+      el('td', null, BREAKDOWN_WORDS[e.breakdown] || String(e.breakdown || '')),
+      el('td', { class: 'number' }, String(Number(e.groups) || 0)),
+      el('td', { class: 'number' }, String(Number(e.withheld) || 0)))));
+    const table = el('table', { class: 'table' },
+      el('caption', { id: captionId }, 'Every export saved from this device'), el('thead', null, head), body);
+    return el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table);
+  }
+
+  function historySection() {
+    const slot = errorSlot();
+    const box = el('div', { class: 'history-box' }, el('p', null, 'Loading the release history.'));
+    const section = staffSection('history', 'Release history', slot,
+      el('p', { class: 'note' }, 'An export is recorded here for good the first time it is saved. Saving the '
+        + 'same request again gives exactly the same values, so it adds no new row.'),
+      box);
+    let request = 0;
+
+    async function load(token) {
+      request += 1;
+      const mine = request;
+      box.setAttribute('aria-busy', 'true');
+      let entries;
+      try {
+        entries = await call('release_history');
+      } catch (error) {
+        if (token !== state.screen || mine !== request) return;
+        if (handleLocked(error)) return;
+        box.removeAttribute('aria-busy');
+        box.replaceChildren();
+        showErrors(section, slot, [{ target: null, message: error.message }], { focus: false });
+        return;
+      }
+      if (token !== state.screen || mine !== request) return;
+      box.removeAttribute('aria-busy');
+      clearErrors(section, slot);
+      box.replaceChildren(Array.isArray(entries) && entries.length
+        ? historyTable(entries)
+        : el('p', null, 'Nothing has been exported yet.'));
+    }
+    return { section, load };
+  }
+
+  // Anonymity settings --------------------------------------------------------------------
+
+  const RULE_FIELDS = [
+    {
+      key: 'group_floor', label: 'Smallest group shown (responses)', name: 'the smallest group shown', max: 1000,
+      hint: (min, max) => 'A group with fewer responses shows only that it has fewer than this many. '
+        + 'It can only go up: from ' + min + ' to ' + max + '.',
+    },
+    {
+      key: 'rounding_base', label: 'Round counts to the nearest', name: 'the rounding of counts', max: 100,
+      hint: (min, max) => 'Every count shown is rounded to a multiple of this. '
+        + 'It can only go up: from ' + min + ' to ' + max + '.',
+    },
+    {
+      key: 'min_possible_values', label: 'Possible values each withheld count must keep',
+      name: 'the possible values each withheld count must keep', max: 7,
+      hint: (min, max) => 'With everything else published, a withheld count must still have at least this many '
+        + 'possible values. It can only go up: from ' + min + ' to ' + max + '.',
+    },
+  ];
+  const MAX_STAFF = 10000;
+
+  /** label: text, or an array of text and nodes. */
+  function numberField(id, label, value, { min, max, hint = null }) {
+    const input = el('input', {
+      type: 'number', id, name: id, inputmode: 'numeric', min, max, step: 1, autocomplete: 'off',
+      class: 'input input--number', value: String(value),
+    });
+    const wrap = el('div', { class: 'field' }, el('label', { for: id, class: 'label' }, ...[label].flat()),
+      hint ? hintFor(input, hint) : null, input);
+    return { wrap, input };
+  }
+
+  /** The input's whole number if it is one from min to max, or null. */
+  function wholeNumber(input, min, max) {
+    const text = input.value.trim();
+    if ((input.validity && input.validity.badInput) || !/^\d{1,7}$/.test(text)) return null;
+    const n = Number(text);
+    return n >= min && n <= max ? n : null;
+  }
+
+  /** The anonymity settings form: the rules (stricter only) and the staff in each role. */
+  function anonymityForm() {
+    const slot = errorSlot();
+    const headingId = 'anonymity-heading';
+    const body = el('div', { class: 'anonymity-box' }, el('p', null, 'Loading the anonymity settings.'));
+    const form = el('form', { novalidate: true, autocomplete: 'off', 'aria-labelledby': headingId },
+      el('h3', { id: headingId, class: 'form-heading' }, 'Anonymity settings'), slot, body);
+    // Filled in by render().
+    let current = null;
+    let ruleInputs = {};
+    let staffInputs = [];
+    let save = null;
+    let result = null;
+    let warning = null;
+    let armed = false;
+    let busy = false;
+    let request = 0;
+
+    function disarm() {
+      if (!armed) return;
+      armed = false;
+      save.textContent = 'Save anonymity settings';
+      warning.textContent = '';
+      warning.hidden = true;
+      removeDescribedBy(save, warning.id);
+    }
+
+    /** Builds the inputs for `data`; `keep` holds values typed before (see load()). */
+    function render(data, keep) {
+      const rules = (data && data.rules) || {};
+      current = {
+        group_floor: Number(rules.group_floor) || 0,
+        rounding_base: Number(rules.rounding_base) || 0,
+        min_possible_values: Number(rules.min_possible_values) || 0,
+      };
+      const kept = (key, value) => (keep && keep.has(key) ? keep.get(key) : value);
+      ruleInputs = {};
+      const ruleFields = RULE_FIELDS.map((f) => {
+        const min = current[f.key];
+        const id = 'anonymity-' + f.key.replace(/_/g, '-');
+        const field = numberField(id, f.label, kept(f.key, min), { min, max: f.max, hint: f.hint(min, f.max) });
+        ruleInputs[f.key] = field.input;
+        return field.wrap;
+      });
+      const rulesSet = el('fieldset', { class: 'fieldset' },
+        el('legend', { class: 'fieldset__legend' }, 'Anonymity rules (can only be made stricter)'), ruleFields);
+
+      const context = state.context || { teams: [], roles: [] };
+      const counts = new Map();
+      for (const c of (data && data.staff_counts) || []) {
+        counts.set(String(c.team) + '\u0000' + String(c.role), Number(c.staff) || 0);
+      }
+      staffInputs = [];
+      const hint = el('p', { class: 'hint', id: 'anonymity-staff-hint' },
+        'Roles held by fewer than 3 staff in a team are shown together as Other roles in exports.');
+      // The team shows once above its roles; each label still names both ("North: Nurse").
+      const teams = (context.teams || []).map((team, t) => el('div', { class: 'staff-team' },
+        el('h4', { class: 'small-heading' }, team.name),
+        el('div', { class: 'number-grid' }, (context.roles || []).map((role, r) => {
+          const key = String(team.name) + '\u0000' + String(role.name);
+          const id = 'anonymity-staff-' + t + '-' + r;
+          const known = counts.has(key);
+          const label = [el('span', { class: 'visually-hidden' }, team.name + ': '), role.name];
+          const field = numberField(id, label, kept(key, known ? counts.get(key) : 0), { min: 0, max: MAX_STAFF });
+          staffInputs.push({ team: team.name, role: role.name, input: field.input, known });
+          return field.wrap;
+        }))));
+      const staffSet = el('fieldset', { class: 'fieldset', 'aria-describedby': hint.id },
+        el('legend', { class: 'fieldset__legend' }, 'Staff in each role'), hint,
+        staffInputs.length ? teams : el('p', null, 'Add teams and practitioner roles above first.'));
+
+      save = button('Save anonymity settings', { primary: true, type: 'submit' });
+      warning = el('p', { class: 'cancel-warning', id: 'anonymity-warning', hidden: true });
+      result = el('p', { class: 'result', hidden: true });
+      armed = false;
+      body.replaceChildren(rulesSet, staffSet, warning, actions(save), result);
+    }
+
+    async function load(token, { keep = false } = {}) {
+      request += 1;
+      const mine = request;
+      // Keyed by rule and by team and role names, which stay put when the lists change.
+      const typed = new Map();
+      if (keep) {
+        for (const [key, input] of Object.entries(ruleInputs)) typed.set(key, input.value);
+        for (const s of staffInputs) typed.set(String(s.team) + '\u0000' + String(s.role), s.input.value);
+      }
+      body.setAttribute('aria-busy', 'true');
+      let data;
+      try {
+        data = await call('disclosure_settings');
+      } catch (error) {
+        if (token !== state.screen || mine !== request) return;
+        if (handleLocked(error)) return;
+        body.removeAttribute('aria-busy');
+        if (!current) body.replaceChildren(); // nothing loaded yet: no form to show
+        showErrors(form, slot, [{ target: null, message: error.message }], { focus: false });
+        return;
+      }
+      if (token !== state.screen || mine !== request) return;
+      body.removeAttribute('aria-busy');
+      clearErrors(form, slot);
+      render(data, keep ? typed : null);
+    }
+
+    form.addEventListener('input', () => disarm());
+    form.addEventListener('change', () => disarm());
+
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy || !current) return;
+      result.hidden = true;
+      const errors = [];
+      const rules = {};
+      for (const f of RULE_FIELDS) {
+        const min = current[f.key];
+        const n = wholeNumber(ruleInputs[f.key], min, f.max);
+        if (n === null) {
+          errors.push({
+            target: ruleInputs[f.key],
+            message: 'Enter a whole number from ' + min + ' to ' + f.max + ' for ' + f.name,
+          });
+        }
+        rules[f.key] = n;
+      }
+      const sent = [];
+      const staffCounts = [];
+      for (const s of staffInputs) {
+        const n = wholeNumber(s.input, 0, MAX_STAFF);
+        if (n === null) {
+          errors.push({
+            target: s.input,
+            message: 'Enter a whole number of staff from 0 to ' + MAX_STAFF + ' for ' + s.team + ': ' + s.role,
+          });
+        } else if (s.known || n !== 0) {
+          // A pair never filled in and left at 0 stays unrecorded, as it was.
+          sent.push(s.input);
+          staffCounts.push({ team: s.team, role: s.role, staff: n });
+        }
+      }
+      if (errors.length) {
+        disarm();
+        showErrors(form, slot, errors);
+        return;
+      }
+      clearErrors(form, slot);
+
+      // Stricter rules cannot be undone: say what changes and ask for a second press.
+      const raised = RULE_FIELDS.filter((f) => rules[f.key] > current[f.key]);
+      if (raised.length && !armed) {
+        armed = true;
+        const text = 'Stricter rules can never be loosened again. '
+          + raised.map((f) => f.label + ': from ' + current[f.key] + ' to ' + rules[f.key] + '.').join(' ')
+          + ' Press "Yes, make the rules stricter" to save.';
+        save.textContent = 'Yes, make the rules stricter';
+        warning.textContent = text;
+        warning.hidden = false;
+        addDescribedBy(save, warning.id);
+        // Enter may have been pressed far above: bring the warning and its button to view.
+        warning.scrollIntoView({ block: 'center' });
+        save.focus({ preventScroll: true });
+        announce(text, { visible: false });
+        return;
+      }
+
+      const settings = { rules, staff_counts: staffCounts };
+      busy = true;
+      save.disabled = true;
+      let saved;
+      try {
+        saved = await call('update_disclosure_settings', { settings });
+      } catch (error) {
+        busy = false;
+        save.disabled = false;
+        disarm();
+        if (handleLocked(error)) return;
+        let target = null;
+        const field = error.field || '';
+        const m = /^staff_counts\[(\d+)\]$/.exec(field);
+        if (m) target = sent[Number(m[1])] || null;
+        else if (Object.prototype.hasOwnProperty.call(ruleInputs, field)) target = ruleInputs[field];
+        showErrors(form, slot, [{ target, message: error.message }]);
+        return;
+      }
+      busy = false;
+      render(saved, null);
+      save.focus({ preventScroll: true });
+      result.textContent = 'Anonymity settings saved.';
+      result.hidden = false;
+      announce('Anonymity settings saved.', { visible: false });
+    });
+
+    return { form, load };
   }
 
   // Settings ------------------------------------------------------------------------------
@@ -1098,6 +1551,7 @@
       lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap,
       defaultTeam.wrap, defaultSessionType.wrap, defaultRole.wrap,
       actions(save), result);
+    const anonymity = anonymityForm();
     const fieldTargets = {
       teams: lists.teams.input,
       session_types: lists.sessionTypes.input,
@@ -1113,7 +1567,7 @@
       default_role: defaultRole.select,
       'defaults.role': defaultRole.select,
     };
-    const section = staffSection('settings', 'Settings', form);
+    const section = staffSection('settings', 'Settings', form, anonymity.form);
 
     let busy = false;
     form.addEventListener('submit', async (event) => {
@@ -1164,8 +1618,10 @@
       result.textContent = 'Settings saved.';
       result.hidden = false;
       announce('Settings saved.', { visible: false });
+      // The staff counts follow the lists; what was typed there stays.
+      anonymity.load(state.screen, { keep: true });
     });
-    return { section };
+    return { section, load: (token) => anonymity.load(token) };
   }
 
   // ---------------------------------------------------------------------------------------
