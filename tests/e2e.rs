@@ -439,6 +439,94 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
     });
 }
 
+#[test]
+fn staff_preview_of_an_export_release_history_and_anonymity_settings() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(configured_home(3000)).await;
+        s.heading("Before you hand over the device").await;
+        s.button("Staff area").await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.button("Unlock").await;
+        s.wait_for("//*[contains(normalize-space(), '3000 responses stored on this device')]")
+            .await;
+        s.wait_for(
+            "//section[h2[normalize-space()='Release history']]//p[normalize-space()='Nothing has been exported yet.']",
+        )
+        .await;
+
+        // Preview the last three months by session type: small groups have withheld values.
+        let now = psi_feedback::period::Month::current();
+        let (from, to) = (now.prev().prev().prev(), now.prev());
+        s.fill("From (YYYY-MM)", &from.to_string()).await;
+        s.fill("To (YYYY-MM)", &to.to_string()).await;
+        s.answer("Breakdown", "Session type").await;
+        s.button("Preview").await;
+        let preview = "//div[@role='region'][@tabindex='0'][table/caption[normalize-space()='Preview of the export']]";
+        let region = s.wait_for(preview).await;
+        let head = region
+            .find(Locator::XPath(".//thead"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for column in ["Team", "Period", "Breakdown value", "Measure", "Statistic", "Value"] {
+            assert!(head.contains(column), "column {column} in {head}");
+        }
+        let withheld = s
+            .wait_for(&format!(
+                "({preview}//td[contains(concat(' ', normalize-space(@class), ' '), ' withheld ')])[1]"
+            ))
+            .await;
+        let cell = withheld.text().await.unwrap();
+        assert!(cell.starts_with("withheld"), "{cell}");
+        assert!(cell.len() > "withheld".len(), "the reason is shown: {cell}");
+        s.wait_for("//p[contains(normalize-space(), 'values withheld; the file will hold')]")
+            .await;
+        let c = Connection::open(s.db()).unwrap();
+        let releases: i64 = c
+            .query_row("SELECT count(*) FROM releases", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(releases, 0, "a preview records nothing");
+
+        // Settings: the anonymity rules, and a staff count saved.
+        let link = s
+            .wait_for("//nav//a[normalize-space()='Settings']")
+            .await;
+        s.click(link).await;
+        let floor = s.labelled("Smallest group shown (responses)").await;
+        assert_eq!(floor.prop("value").await.unwrap().as_deref(), Some("10"));
+        assert_eq!(floor.attr("min").await.unwrap().as_deref(), Some("10"));
+        let rounding = s.labelled("Round counts to the nearest").await;
+        assert_eq!(rounding.prop("value").await.unwrap().as_deref(), Some("5"));
+        let possible = s
+            .labelled("Possible values each withheld count must keep")
+            .await;
+        assert_eq!(possible.attr("max").await.unwrap().as_deref(), Some("7"));
+        s.fill("North team: Psychologist", "4").await;
+        s.button("Save anonymity settings").await;
+        s.wait_for("//p[normalize-space()='Anonymity settings saved.']")
+            .await;
+        let counts: Vec<(String, String, i64)> = c
+            .prepare(
+                "SELECT t.name, r.name, s.staff FROM staff_counts s
+                 JOIN teams t ON t.id = s.team_id JOIN roles r ON r.id = s.role_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            counts,
+            vec![("North team".to_string(), "Psychologist".to_string(), 4)],
+            "only the count filled in is stored"
+        );
+        s.end().await;
+    });
+}
+
 /// Types the file's path into the GTK save dialog and confirms, as a person would.
 fn type_into_save_dialog(path: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);
