@@ -187,6 +187,9 @@ struct Cell {
     lo: u64,
     hi: u64,
     withheld: bool,
+    /// Withheld to protect another cell: 0, or more than 7 (never 1 to 7, which would
+    /// be withheld as a small count).
+    gap: bool,
 }
 
 fn months_of(period: &str) -> (String, String) {
@@ -234,14 +237,17 @@ fn line(rows: &[Row], measure: &str, statistic: &str, option: &str) -> Vec<Cell>
                         if why.contains("from 1 to 7") {
                             (1, 7, true)
                         } else if why.contains("worked out from the totals") {
-                            (8, CAP, true)
+                            (0, CAP, true)
                         } else {
                             (0, CAP, true)
                         }
                     }
                 },
             };
+            let gap =
+                row.is_some_and(|r| r["withheld_reason"].contains("worked out from the totals"));
             Cell {
+                gap,
                 label: format!("{} {} {}", g["team"], g["period"], g["breakdown_value"]),
                 team: (g["team"] != "All teams").then(|| g["team"].clone()),
                 first,
@@ -299,9 +305,11 @@ fn possible_values(cells: &[Cell], enough: usize) -> Vec<(String, BTreeSet<u64>)
     // Each atom's own range: its own cell, then narrowed by interval reasoning (which
     // only removes impossible values, so the enumeration below stays exact).
     let mut dom: Vec<(u64, u64)> = vec![(0, CAP); atoms.len()];
+    let mut gap = vec![false; atoms.len()];
     for (c, m) in cells.iter().zip(&members) {
         if let [a] = m.as_slice() {
             dom[*a] = (dom[*a].0.max(c.lo), dom[*a].1.min(c.hi));
+            gap[*a] |= c.gap;
         }
     }
     for _ in 0..20 {
@@ -341,6 +349,7 @@ fn possible_values(cells: &[Cell], enough: usize) -> Vec<(String, BTreeSet<u64>)
         withheld: &[usize],
         seen: &mut [BTreeSet<u64>],
         enough: usize,
+        gap: &[bool],
     ) -> bool {
         if a == x.len() {
             for (k, i) in withheld.iter().enumerate() {
@@ -348,20 +357,33 @@ fn possible_values(cells: &[Cell], enough: usize) -> Vec<(String, BTreeSet<u64>)
             }
             return seen.iter().all(|s| s.len() >= enough);
         }
-        for v in dom[a].0..=dom[a].1 {
+        for v in (dom[a].0..=dom[a].1).filter(|v| !(gap[a] && (1..=7).contains(v))) {
             x[a] = v;
             let fits = due[a].iter().all(|c| {
                 let s: u64 = members[*c].iter().map(|j| x[*j]).sum();
-                cells[*c].lo <= s && s <= cells[*c].hi
+                cells[*c].lo <= s && s <= cells[*c].hi && !(cells[*c].gap && (1..=7).contains(&s))
             });
-            if fits && walk(a + 1, x, dom, due, cells, members, withheld, seen, enough) {
+            if fits
+                && walk(
+                    a + 1,
+                    x,
+                    dom,
+                    due,
+                    cells,
+                    members,
+                    withheld,
+                    seen,
+                    enough,
+                    gap,
+                )
+            {
                 return true;
             }
         }
         false
     }
     walk(
-        0, &mut x, &dom, &due, cells, &members, &withheld, &mut seen, enough,
+        0, &mut x, &dom, &due, cells, &members, &withheld, &mut seen, enough, &gap,
     );
     withheld
         .iter()
@@ -446,6 +468,7 @@ fn unprotected(cells: &[Cell], truth: &BTreeMap<String, u64>) -> Vec<Cell> {
                 lo,
                 hi,
                 withheld,
+                gap: false,
                 ..c.clone()
             }
         })

@@ -35,6 +35,10 @@ pub struct Coords {
     pub first: Month,
     pub last: Month,
     pub value: Option<u32>,
+    /// A group of one period (not a total over periods). Atoms come only from these:
+    /// where no such group exists there are no responses, and everyone knows it, since
+    /// every group with a response is listed.
+    pub base: bool,
 }
 
 /// The shape of a table: every cell's coordinates and atoms, shared by all statistics.
@@ -60,21 +64,25 @@ impl Grid {
         cuts.sort();
         cuts.dedup();
         let teams: Vec<u32> = sorted_unique(cells.iter().filter_map(|c| c.team));
-        let values: Vec<Option<u32>> = {
-            let v: Vec<u32> = sorted_unique(cells.iter().filter_map(|c| c.value));
-            if v.is_empty() {
-                vec![None]
-            } else {
-                v.into_iter().map(Some).collect()
-            }
-        };
-        // Atoms: (team, stretch between two cuts, value), for the team/value pairs and
-        // stretches some cell with a specific team and value covers.
+        let mut values: Vec<Option<u32>> = sorted_unique(cells.iter().filter_map(|c| c.value))
+            .into_iter()
+            .map(Some)
+            .collect();
+        values.push(None);
+        // A team's groups without a value are atoms only where the team has no groups
+        // with one (no breakdown, or every role merged).
+        let valued: std::collections::HashSet<(u32, Month, Month)> = cells
+            .iter()
+            .filter(|c| c.value.is_some())
+            .filter_map(|c| c.team.map(|t| (t, c.first, c.last)))
+            .collect();
+        // Atoms: (team, stretch between two cuts, value), from the groups of one period.
         let mut atom_ids: BTreeMap<(u32, usize, Option<u32>), u32> = BTreeMap::new();
         for c in &cells {
-            let (Some(team), true) = (c.team, c.value.is_some() || values == [None]) else {
+            let Some(team) = c.team else { continue };
+            if !c.base || (c.value.is_none() && valued.contains(&(team, c.first, c.last))) {
                 continue;
-            };
+            }
             for s in stretches(&cuts, c.first, c.last) {
                 let next = atom_ids.len() as u32;
                 atom_ids.entry((team, s, c.value)).or_insert(next);
@@ -148,6 +156,24 @@ impl Grid {
     pub fn coords(&self, cell: usize) -> Coords {
         self.cells[cell]
     }
+
+    /// For each cell, the other cells made of exactly the same atoms (the same value).
+    fn twins(&self) -> Vec<Vec<usize>> {
+        let mut by_atoms: HashMap<&[u32], Vec<usize>> = HashMap::new();
+        for (i, a) in self.atoms.iter().enumerate() {
+            if !a.is_empty() {
+                by_atoms.entry(a.as_slice()).or_default().push(i);
+            }
+        }
+        (0..self.cells.len())
+            .map(|i| {
+                by_atoms
+                    .get(self.atoms[i].as_slice())
+                    .map(|v| v.iter().copied().filter(|j| *j != i).collect())
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
 }
 
 fn sorted_unique(it: impl Iterator<Item = u32>) -> Vec<u32> {
@@ -193,6 +219,14 @@ pub fn protect(
     min_values: u64,
 ) -> Vec<usize> {
     let mut withheld = Vec::new();
+    let twins = grid.twins();
+    let hide = |cells: &mut [Cell], i: usize, withheld: &mut Vec<usize>| {
+        cells[i].known = Known::Withheld {
+            lo: secondary_domain.0,
+            hi: secondary_domain.1,
+        };
+        withheld.push(i);
+    };
     // Each round withholds at least one cell or stops, so this ends.
     loop {
         let mut exposed = span_exposed(grid, cells);
@@ -203,15 +237,22 @@ pub fn protect(
             break;
         }
         let mut changed = false;
+        // One cell per line each round: a cell withheld for one exposed cell may
+        // already protect the next one in its line, which the next round sees.
+        let mut touched = std::collections::HashSet::new();
         for c in exposed {
-            if let Some(extra) = choose(grid, cells, c) {
-                if matches!(cells[extra].known, Known::Published { .. }) {
-                    cells[extra].known = Known::Withheld {
-                        lo: secondary_domain.0,
-                        hi: secondary_domain.1,
-                    };
-                    withheld.push(extra);
-                    changed = true;
+            if grid.lines[c].iter().any(|l| touched.contains(l)) {
+                continue;
+            }
+            if let Some(extra) = choose(grid, cells, &twins, c) {
+                touched.extend(grid.lines[c]);
+                touched.extend(grid.lines[extra]);
+                // Cells with the same atoms are one value: withhold them together.
+                for t in twins[extra].iter().copied().chain([extra]) {
+                    if cells[t].open && matches!(cells[t].known, Known::Published { .. }) {
+                        hide(cells, t, &mut withheld);
+                        changed = true;
+                    }
                 }
             }
         }
@@ -225,8 +266,9 @@ pub fn protect(
 }
 
 /// The open, published, non-zero cell to withhold to protect `c`: the smallest in the
-/// line where `c` has the fewest other withheld cells.
-fn choose(grid: &Grid, cells: &[Cell], c: usize) -> Option<usize> {
+/// line where `c` has the fewest other withheld cells. A cell with a published twin
+/// that cannot be withheld (released before) would be withheld in vain, so is skipped.
+fn choose(grid: &Grid, cells: &[Cell], twins: &[Vec<usize>], c: usize) -> Option<usize> {
     let mut best: Option<(usize, u64, usize)> = None; // (hidden others, truth, cell)
     for line in grid.lines[c] {
         let members = &grid.line_members[line];
@@ -242,13 +284,43 @@ fn choose(grid: &Grid, cells: &[Cell], c: usize) -> Option<usize> {
             if !matches!(cell.known, Known::Published { .. }) {
                 continue;
             }
+            let futile = twins[*m]
+                .iter()
+                .any(|t| !cells[*t].open && matches!(cells[*t].known, Known::Published { .. }));
+            if futile {
+                continue;
+            }
             let key = (hidden_others, cell.truth, *m);
             if best.is_none_or(|b| key < b) {
                 best = Some(key);
             }
         }
     }
-    best.map(|b| b.2)
+    if best.is_some() {
+        return best.map(|b| b.2);
+    }
+    // No line has a cell to withhold (the exposure runs through totals of other shapes,
+    // or through published zeros): the smallest open published cell near `c`, zeros
+    // included.
+    // `c`'s atoms and those of the published cells that share one with it: the cells
+    // a derivation of `c` goes through.
+    let mut mine: std::collections::HashSet<u32> = grid.atoms[c].iter().copied().collect();
+    let near: Vec<u32> = (0..cells.len())
+        .filter(|m| matches!(cells[*m].known, Known::Published { .. }))
+        .filter(|m| grid.atoms[*m].iter().any(|a| mine.contains(a)))
+        .flat_map(|m| grid.atoms[m].iter().copied())
+        .collect();
+    mine.extend(near);
+    (0..cells.len())
+        .filter(|m| *m != c && cells[*m].open)
+        .filter(|m| matches!(cells[*m].known, Known::Published { .. }))
+        .filter(|m| grid.atoms[*m].iter().any(|a| mine.contains(a)))
+        .filter(|m| {
+            !twins[*m]
+                .iter()
+                .any(|t| !cells[*t].open && matches!(cells[*t].known, Known::Published { .. }))
+        })
+        .min_by_key(|m| (cells[*m].truth, *m))
 }
 
 /// Atoms inside a published total of 0: they are 0, as rule 4 publishes true zeros.
@@ -461,6 +533,7 @@ mod tests {
                 first: jan,
                 last: jan,
                 value: None,
+                base: true,
             })
             .collect();
         cells.push(Coords {
@@ -468,6 +541,7 @@ mod tests {
             first: jan,
             last: jan,
             value: None,
+            base: true,
         });
         Grid::new(cells)
     }
@@ -537,6 +611,7 @@ mod tests {
             first,
             last,
             value: None,
+            base: true,
         };
         let grid = Grid::new(vec![
             cell(jan, mar),

@@ -513,10 +513,11 @@ impl Line {
                 lo: 1,
                 hi: rules.small_count_max,
             },
-            (Some(Value::Withheld(Reason::ProtectsWithheld)), _) => Known::Withheld {
-                lo: rules.small_count_max + 1,
-                hi: ANY,
-            },
+            // Withheld to protect another: 0 or more than the small counts, which an
+            // interval can only say as "0 or more".
+            (Some(Value::Withheld(Reason::ProtectsWithheld)), _) => {
+                Known::Withheld { lo: 0, hi: ANY }
+            }
             (Some(_), _) => Known::Withheld { lo: 0, hi: ANY },
         }
     }
@@ -553,11 +554,12 @@ fn protect_margins(
                 .breakdown_value
                 .as_ref()
                 .map(|v| intern(&mut values, v)),
+            base: !matches!(g.key.period, Period::Span(..)),
         })
         .collect();
     let grid = margins::Grid::new(coords);
     let n = out.len();
-    let secondary = (rules.small_count_max + 1, u64::MAX / 4);
+    let secondary = (0, u64::MAX / 4);
     let run = |lines: &[Line], out: &[GroupRelease]| -> Vec<(Line, Vec<usize>)> {
         let check = |line: Line| {
             let mut cells: Vec<margins::Cell> = out
