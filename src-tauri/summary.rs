@@ -332,7 +332,10 @@ fn merge_roles(
     staff: &StaffCounts,
 ) -> HashMap<(i64, i64), Option<i64>> {
     let mut roles_of: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (team, role) in present.chain(staff.keys().copied()) {
+    // A role counts in a team if it has responses there or staff; a count of 0 for a
+    // role nobody in the team holds is no role at all.
+    let staffed = staff.iter().filter(|(_, n)| **n > 0).map(|(k, _)| *k);
+    for (team, role) in present.chain(staffed) {
         roles_of.entry(team).or_default().push(role);
     }
     let mut out = HashMap::new();
