@@ -50,6 +50,8 @@ pub struct Grid {
     /// Cells in one line: the same coordinates but one.
     lines: Vec<[usize; 3]>,
     line_members: Vec<Vec<usize>>,
+    /// For each atom, the cells that hold it.
+    cells_of_atom: Vec<Vec<u32>>,
 }
 
 impl Grid {
@@ -92,7 +94,7 @@ impl Grid {
         for (i, id) in atom_ids.values_mut().enumerate() {
             *id = i as u32;
         }
-        let atoms = cells
+        let atoms: Vec<Vec<u32>> = cells
             .iter()
             .map(|c| {
                 let mut out = Vec::new();
@@ -136,12 +138,19 @@ impl Grid {
             }
             lines.push(ids);
         }
+        let mut cells_of_atom: Vec<Vec<u32>> = vec![Vec::new(); atom_ids.len()];
+        for (i, a) in atoms.iter().enumerate() {
+            for x in a {
+                cells_of_atom[*x as usize].push(i as u32);
+            }
+        }
         Grid {
             n_atoms: atom_ids.len(),
             cells,
             atoms,
             lines,
             line_members,
+            cells_of_atom,
         }
     }
 
@@ -227,26 +236,23 @@ pub fn protect(
         };
         withheld.push(i);
     };
-    // Each round withholds at least one cell or stops, so this ends.
+    // Each round withholds at least one cell or stops, so this ends. The cheap checks
+    // come first (peeling, then intervals); the exact elimination runs only when both
+    // find nothing, and the loop ends only when all three do.
     loop {
-        let mut exposed = span_exposed(grid, cells);
+        let mut exposed = span_exposed(grid, cells, false);
         if exposed.is_empty() {
             exposed = interval_exposed(grid, cells, min_values);
+        }
+        if exposed.is_empty() {
+            exposed = span_exposed(grid, cells, true);
         }
         if exposed.is_empty() {
             break;
         }
         let mut changed = false;
-        // One cell per line each round: a cell withheld for one exposed cell may
-        // already protect the next one in its line, which the next round sees.
-        let mut touched = std::collections::HashSet::new();
         for c in exposed {
-            if grid.lines[c].iter().any(|l| touched.contains(l)) {
-                continue;
-            }
             if let Some(extra) = choose(grid, cells, &twins, c) {
-                touched.extend(grid.lines[c]);
-                touched.extend(grid.lines[extra]);
                 // Cells with the same atoms are one value: withhold them together.
                 for t in twins[extra].iter().copied().chain([extra]) {
                     if cells[t].open && matches!(cells[t].known, Known::Published { .. }) {
@@ -302,25 +308,43 @@ fn choose(grid: &Grid, cells: &[Cell], twins: &[Vec<usize>], c: usize) -> Option
     // No line has a cell to withhold (the exposure runs through totals of other shapes,
     // or through published zeros): the smallest open published cell near `c`, zeros
     // included.
-    // `c`'s atoms and those of the published cells that share one with it: the cells
-    // a derivation of `c` goes through.
-    let mut mine: std::collections::HashSet<u32> = grid.atoms[c].iter().copied().collect();
-    let near: Vec<u32> = (0..cells.len())
-        .filter(|m| matches!(cells[*m].known, Known::Published { .. }))
-        .filter(|m| grid.atoms[*m].iter().any(|a| mine.contains(a)))
-        .flat_map(|m| grid.atoms[m].iter().copied())
-        .collect();
-    mine.extend(near);
-    (0..cells.len())
-        .filter(|m| *m != c && cells[*m].open)
-        .filter(|m| matches!(cells[*m].known, Known::Published { .. }))
-        .filter(|m| grid.atoms[*m].iter().any(|a| mine.contains(a)))
-        .filter(|m| {
-            !twins[*m]
+    // The cells that share an atom with `c`, then those that share one with a
+    // published cell among them: the cells a derivation of `c` goes through.
+    let usable = |m: usize| {
+        m != c
+            && cells[m].open
+            && matches!(cells[m].known, Known::Published { .. })
+            && !twins[m]
                 .iter()
                 .any(|t| !cells[*t].open && matches!(cells[*t].known, Known::Published { .. }))
-        })
-        .min_by_key(|m| (cells[*m].truth, *m))
+    };
+    let sharing = |of: &[u32]| -> Vec<usize> {
+        let mut out: Vec<usize> = of
+            .iter()
+            .flat_map(|a| grid.cells_of_atom[*a as usize].iter().map(|m| *m as usize))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    let first = sharing(&grid.atoms[c]);
+    let best = |set: &[usize]| {
+        set.iter()
+            .copied()
+            .filter(|m| usable(*m))
+            .min_by_key(|m| (cells[*m].truth, *m))
+    };
+    if let Some(m) = best(&first) {
+        return Some(m);
+    }
+    let mut near: Vec<u32> = first
+        .iter()
+        .filter(|m| matches!(cells[**m].known, Known::Published { .. }))
+        .flat_map(|m| grid.atoms[*m].iter().copied())
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    best(&sharing(&near))
 }
 
 /// Atoms inside a published total of 0: they are 0, as rule 4 publishes true zeros.
@@ -343,49 +367,97 @@ fn all_zero(grid: &Grid, zero: &[bool], cell: usize) -> bool {
     !atoms.is_empty() && atoms.iter().all(|a| zero[*a as usize])
 }
 
-/// Withheld cells that published cells pin down exactly (check 1).
-fn span_exposed(grid: &Grid, cells: &[Cell]) -> Vec<usize> {
-    // Atoms published on their own, or inside a published 0, are known; the rest are
-    // the unknowns.
+/// Withheld cells that published cells pin down exactly (check 1). Without `exact`,
+/// only what peeling finds.
+fn span_exposed(grid: &Grid, cells: &[Cell], exact: bool) -> Vec<usize> {
+    let published = |i: usize| matches!(cells[i].known, Known::Published { .. });
+    // Atoms inside a published 0 are known. Then peeling: a published cell with one
+    // atom left unknown determines it. Peeling is linear in the table's size and finds
+    // most exposures; the elimination below runs only when it finds none.
     let zero = zero_atoms(grid, cells);
-    let mut known_atom = zero.clone();
-    for (i, cell) in cells.iter().enumerate() {
-        if let (Known::Published { .. }, [a]) = (cell.known, grid.atoms[i].as_slice()) {
-            known_atom[*a as usize] = true;
+    let mut determined = zero.clone();
+    let mut remaining: Vec<u32> = (0..cells.len())
+        .map(|i| {
+            if published(i) {
+                grid.atoms[i].iter().filter(|a| !zero[**a as usize]).count() as u32
+            } else {
+                0
+            }
+        })
+        .collect();
+    let mut queue: Vec<usize> = (0..cells.len()).filter(|i| remaining[*i] == 1).collect();
+    while let Some(r) = queue.pop() {
+        if remaining[r] != 1 {
+            continue;
+        }
+        let Some(&a) = grid.atoms[r].iter().find(|a| !determined[**a as usize]) else {
+            continue;
+        };
+        determined[a as usize] = true;
+        for c in &grid.cells_of_atom[a as usize] {
+            let c = *c as usize;
+            if published(c) {
+                remaining[c] -= 1;
+                if remaining[c] == 1 {
+                    queue.push(c);
+                }
+            }
         }
     }
-    let unknown = |i: usize| -> Vec<u32> {
+    let withheld: Vec<usize> = (0..cells.len())
+        .filter(|i| !published(*i) && !all_zero(grid, &zero, *i))
+        .collect();
+    let peeled: Vec<usize> = withheld
+        .iter()
+        .copied()
+        .filter(|i| grid.atoms[*i].iter().all(|a| determined[*a as usize]))
+        .collect();
+    if !peeled.is_empty() || !exact {
+        return peeled;
+    }
+    // Then exact elimination over what peeling left undetermined.
+    let undetermined = |i: usize| -> Vec<u32> {
         grid.atoms[i]
             .iter()
             .copied()
-            .filter(|a| !known_atom[*a as usize])
+            .filter(|a| !determined[*a as usize])
             .collect()
     };
-    let mut rows: Vec<Vec<u32>> = cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| matches!(c.known, Known::Published { .. }))
-        .map(|(i, _)| unknown(i))
-        .filter(|r| !r.is_empty())
+    let mut rows: Vec<Vec<u32>> = (0..cells.len())
+        .filter(|i| published(*i) && remaining[*i] >= 2)
+        .map(undetermined)
         .collect();
     rows.sort_by_key(Vec::len);
     rows.dedup();
+    let t0 = std::time::Instant::now();
     let mut basis = Basis::default();
     for r in &rows {
         basis.insert(r.iter().map(|a| (*a, 1)).collect());
     }
-    cells
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| matches!(c.known, Known::Withheld { .. }) && !all_zero(grid, &zero, *i))
-        .filter(|(i, _)| {
-            let target = unknown(*i);
-            target.is_empty()
-                || basis
-                    .reduce(target.iter().map(|a| (*a, 1)).collect())
-                    .is_empty()
+    if std::env::var_os("PSI_MARGIN_TRACE").is_some() {
+        let und = determined.iter().filter(|d| !**d).count();
+        let entries: usize = basis.pivots.values().map(Vec::len).sum();
+        eprintln!(
+            "elim rows {} undetermined {} pivots {} entries {} in {:.4}",
+            rows.len(),
+            und,
+            basis.pivots.len(),
+            entries,
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    withheld
+        .into_iter()
+        .filter(|i| {
+            let target: BTreeMap<u32, u64> = undetermined(*i).into_iter().map(|a| (a, 1)).collect();
+            // Reduction leaves a first column that no row starts with untouched: such a
+            // target is not in the span, without reducing it.
+            match target.keys().next() {
+                None => true,
+                Some(first) if !basis.pivots.contains_key(first) => false,
+                Some(_) => basis.reduce(target).is_empty(),
+            }
         })
-        .map(|(i, _)| i)
         .collect()
 }
 
@@ -572,10 +644,14 @@ mod tests {
     fn a_total_minus_the_other_teams_gives_a_withheld_cell_away_unless_one_more_is_withheld() {
         let grid = teams_and_total(3);
         let mut cells = vec![published(40), small(3), published(20), published(63)];
-        assert_eq!(span_exposed(&grid, &cells), vec![1], "the attack works");
+        assert_eq!(
+            span_exposed(&grid, &cells, true),
+            vec![1],
+            "the attack works"
+        );
         let extra = protect(&grid, &mut cells, (8, u64::MAX), 3);
         assert_eq!(extra, vec![2], "the smaller other team is withheld");
-        assert!(span_exposed(&grid, &cells).is_empty());
+        assert!(span_exposed(&grid, &cells, true).is_empty());
         assert!(interval_exposed(&grid, &cells, 3).is_empty());
     }
 
@@ -594,7 +670,10 @@ mod tests {
         // cells is published through the grand total: 40 + x + y = 42 -> x + y about 2.
         let grid = teams_and_total(3);
         let cells = vec![published(40), small(1), small(1), published(42)];
-        assert!(span_exposed(&grid, &cells).is_empty(), "not in the span");
+        assert!(
+            span_exposed(&grid, &cells, true).is_empty(),
+            "not in the span"
+        );
         // Total 40 (38..42) minus 40 (38..42) leaves x + y in 0..4: x is 1..3, y too.
         assert!(
             interval_exposed(&grid, &cells, 3).is_empty(),
