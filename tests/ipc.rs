@@ -283,6 +283,16 @@ fn staff_commands_need_the_passphrase() {
             "export_file",
             json!({"request": {"period": "month", "from": "2026-01", "to": "2026-01", "by": "none", "format": "csv"}}),
         ),
+        (
+            "preview_export",
+            json!({"request": {"period": "month", "from": "2026-01", "to": "2026-01", "by": "none", "format": "csv"}}),
+        ),
+        ("release_history", json!({})),
+        ("disclosure_settings", json!({})),
+        (
+            "update_disclosure_settings",
+            json!({"settings": {"rules": {"group_floor": 10, "rounding_base": 5, "min_possible_values": 3}, "staff_counts": []}}),
+        ),
     ] {
         assert_eq!(h.call(cmd, body).unwrap_err()["kind"], "locked", "{cmd}");
     }
@@ -340,6 +350,88 @@ fn staff_commands_need_the_passphrase() {
         h.call("staff_comments", json!({})).unwrap_err()["kind"],
         "locked"
     );
+}
+
+#[test]
+fn anonymity_settings_only_tighten_and_a_refused_save_writes_nothing() {
+    let h = Harness::configured();
+    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"}))
+        .unwrap();
+    let start = h.call("disclosure_settings", json!({})).unwrap();
+    assert_eq!(
+        start["rules"],
+        json!({"group_floor": 10, "rounding_base": 5, "min_possible_values": 3})
+    );
+    let save = |rules: Value, counts: Value| {
+        h.call(
+            "update_disclosure_settings",
+            json!({"settings": {"rules": rules, "staff_counts": counts}}),
+        )
+    };
+    let team = h.call("app_state", json!({})).unwrap()["context"]["teams"][0]["name"].clone();
+    let role = h.call("app_state", json!({})).unwrap()["context"]["roles"][0]["name"].clone();
+    let counts = json!([{"team": team, "role": role, "staff": 4}]);
+    for (rules, counts, field) in [
+        (
+            json!({"group_floor": 9, "rounding_base": 5, "min_possible_values": 3}),
+            counts.clone(),
+            "group_floor",
+        ),
+        (
+            json!({"group_floor": 7, "rounding_base": 5, "min_possible_values": 3}),
+            counts.clone(),
+            "group_floor",
+        ),
+        (
+            json!({"group_floor": 10, "rounding_base": 4, "min_possible_values": 3}),
+            counts.clone(),
+            "rounding_base",
+        ),
+        (
+            json!({"group_floor": 10, "rounding_base": 5, "min_possible_values": 2}),
+            counts.clone(),
+            "min_possible_values",
+        ),
+        (
+            json!({"group_floor": 10, "rounding_base": 5, "min_possible_values": 8}),
+            counts.clone(),
+            "min_possible_values",
+        ),
+        (
+            json!({"group_floor": 12, "rounding_base": 5, "min_possible_values": 3}),
+            json!([{"team": team, "role": role, "staff": 4}, {"team": "No such team", "role": role, "staff": 1}]),
+            "staff_counts[1]",
+        ),
+    ] {
+        let e = save(rules, counts).unwrap_err();
+        assert_eq!(e["field"], field, "{e}");
+        assert_eq!(
+            h.call("disclosure_settings", json!({})).unwrap(),
+            start,
+            "nothing written"
+        );
+    }
+    assert_eq!(
+        save(json!({"group_floor": 10, "rounding_base": 5}), json!([])).unwrap_err()["kind"],
+        "invalid"
+    );
+    let saved = save(
+        json!({"group_floor": 12, "rounding_base": 10, "min_possible_values": 4}),
+        counts,
+    )
+    .unwrap();
+    assert_eq!(saved["rules"]["group_floor"], 12);
+    assert_eq!(saved["staff_counts"][0]["staff"], 4);
+    assert_eq!(
+        save(
+            json!({"group_floor": 10, "rounding_base": 10, "min_possible_values": 4}),
+            json!([])
+        )
+        .unwrap_err()["field"],
+        "group_floor",
+        "back to 10 is looser than 12 now"
+    );
+    assert_eq!(h.call("release_history", json!({})).unwrap(), json!([]));
 }
 
 #[test]
