@@ -1,5 +1,6 @@
 //! JSON: the same rows as the CSV, with the metadata a data warehouse needs.
 
+use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 use crate::disclosure::{Reason, Release, Value};
@@ -33,43 +34,88 @@ pub fn write(release: &Release) -> Vec<u8> {
             })
         })
         .collect();
-    let rows: Vec<Json> = super::rows(release)
+    // The rows are most of the file: written straight from borrowed fields rather than
+    // built as JSON values first (fields in alphabetical order, as the metadata's are).
+    let rows: Vec<JsonRow> = super::rows(release)
         .into_iter()
-        .map(|r| {
-            json!({
-                "team": r.team,
-                "period": r.period,
-                "breakdown_value": r.breakdown_value,
-                "measure": r.measure,
-                "statistic": r.statistic,
-                "option": r.option,
-                "value": value(r.value),
-                "withheld": r.value.reason().map(|x| x.id()),
-            })
+        .map(|r| JsonRow {
+            breakdown_value: r.breakdown_value,
+            measure: r.measure,
+            option: r.option,
+            period: r.period,
+            statistic: r.statistic,
+            team: r.team,
+            value: JsonValue(r.value),
+            withheld: r.value.reason().map(|x| x.id()),
         })
         .collect();
-    let doc = json!({
-        "format": "psi-feedback-summary",
-        "format_version": 1,
-        "app_version": super::APP_VERSION,
-        "questionnaire_version": questionnaire::VERSION,
-        "questionnaire_versions_included": questionnaire::COMPATIBLE_VERSIONS,
-        "period_kind": release.period_kind.id(),
-        "periods": release.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-        "breakdown": release.breakdown.id(),
-        "rules": {
+    let doc = Doc {
+        app_version: super::APP_VERSION,
+        breakdown: release.breakdown.id(),
+        format: "psi-feedback-summary",
+        format_version: 1,
+        left_out: json!({
+            "other_questionnaire_versions": value(release.left_out_other_versions),
+            "withheld": release.left_out_other_versions.reason().map(|r| r.id()),
+            "added_after_release": value(release.left_out_added_later),
+            "added_after_release_withheld": release.left_out_added_later.reason().map(|r| r.id()),
+        }),
+        measures: measure_meta,
+        period_kind: release.period_kind.id(),
+        periods: release.periods.iter().map(|p| p.to_string()).collect(),
+        questionnaire_version: questionnaire::VERSION,
+        questionnaire_versions_included: questionnaire::COMPATIBLE_VERSIONS,
+        rows,
+        rules: json!({
             "settings": rules,
             "applied": super::notes(release),
             "withheld_reasons": reasons,
-        },
-        "left_out": {
-            "other_questionnaire_versions": value(release.left_out_other_versions),
-            "withheld": release.left_out_other_versions.reason().map(|r| r.id()),
-        },
-        "measures": measure_meta,
-        "rows": rows,
-    });
+        }),
+    };
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("JSON of plain values");
     bytes.push(b'\n');
     bytes
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    app_version: &'static str,
+    breakdown: &'static str,
+    format: &'static str,
+    format_version: u32,
+    left_out: Json,
+    measures: Vec<Json>,
+    period_kind: &'static str,
+    periods: Vec<String>,
+    questionnaire_version: u32,
+    questionnaire_versions_included: &'static [u32],
+    rows: Vec<JsonRow<'a>>,
+    rules: Json,
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    breakdown_value: Option<&'a str>,
+    measure: &'static str,
+    option: Option<&'static str>,
+    period: String,
+    statistic: &'static str,
+    team: &'a str,
+    value: JsonValue,
+    withheld: Option<&'static str>,
+}
+
+/// A value as JSON: counts and percentages as numbers, averages as decimals, the rest
+/// ("95 or more", "withheld") as text.
+struct JsonValue(Value);
+
+impl Serialize for JsonValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Count(n) => s.serialize_u64(n),
+            Value::Tenths(t) => s.serialize_f64(t as f64 / 10.0),
+            Value::Percent(p) => s.serialize_u32(p),
+            other => s.serialize_str(&other.text()),
+        }
+    }
 }
