@@ -23,7 +23,7 @@ use psi_feedback::export::Format;
 use psi_feedback::store::Store;
 
 mod common;
-use common::Row;
+use common::{rank, Row};
 
 const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
 const PASSPHRASE: &str = "correct horse battery";
@@ -422,34 +422,6 @@ fn derivable(cells: &[Cell]) -> Vec<String> {
         .collect()
 }
 
-fn rank(mut rows: Vec<Vec<f64>>) -> usize {
-    let cols = rows.first().map_or(0, Vec::len);
-    let mut r = 0;
-    for c in 0..cols {
-        let Some(p) =
-            (r..rows.len()).max_by(|a, b| rows[*a][c].abs().total_cmp(&rows[*b][c].abs()))
-        else {
-            break;
-        };
-        if rows[p][c].abs() < 1e-9 {
-            continue;
-        }
-        rows.swap(r, p);
-        for i in 0..rows.len() {
-            if i != r {
-                let f = rows[i][c] / rows[r][c];
-                if f != 0.0 {
-                    for k in c..cols {
-                        rows[i][k] -= f * rows[r][k];
-                    }
-                }
-            }
-        }
-        r += 1;
-    }
-    r
-}
-
 /// The same cells, published by rules 1 to 5 only, from their true values.
 fn unprotected(cells: &[Cell], truth: &BTreeMap<String, u64>) -> Vec<Cell> {
     cells
@@ -828,6 +800,20 @@ fn late_paper_forms_change_nothing_released_and_are_counted() {
         ),
         "{wider}"
     );
+    // Staff see two releases: January, then January to February; the repeats add none.
+    let history = Store::open(&db).unwrap().release_history().unwrap();
+    let ranges: Vec<(String, String)> = history
+        .iter()
+        .map(|r| (r.first_month.clone(), r.last_month.clone()))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            ("2026-01".to_string(), "2026-02".to_string()),
+            ("2026-01".to_string(), "2026-01".to_string())
+        ],
+        "newest first"
+    );
 }
 
 #[test]
@@ -870,8 +856,10 @@ fn a_repeat_request_is_byte_identical_even_after_the_rules_are_tightened() {
     drop(store);
     assert_eq!(export(&db, "2026-01", "2026-01", None, "html"), first);
     // A new request is made under the new rules.
-    let feb = common::csv_rows(&export(&db, "2026-02", "2026-02", None, "csv"));
-    assert!(feb.is_empty(), "no responses in February");
+    let feb: serde_json::Value =
+        serde_json::from_str(&export(&db, "2026-02", "2026-02", None, "json")).unwrap();
+    assert_eq!(feb["rules"]["settings"]["group_floor"], 20);
+    assert_eq!(feb["rules"]["settings"]["rounding_base"], 10);
 }
 
 #[test]

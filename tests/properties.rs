@@ -4,6 +4,9 @@
 //! other published figures narrow to fewer than 3 values.
 
 use proptest::prelude::*;
+
+mod common;
+use common::rank;
 use psi_feedback::disclosure::{self, inversion, Reason, Rules, Scope, Value};
 use psi_feedback::export::{render, rows, Format};
 use psi_feedback::period::{Month, Period, PeriodKind};
@@ -296,32 +299,6 @@ fn derivable(cells: &[LineCell]) -> Vec<String> {
         })
         .map(|c| format!("{:?}", c.key))
         .collect()
-}
-
-fn rank(mut rows: Vec<Vec<f64>>) -> usize {
-    let cols = rows.first().map_or(0, Vec::len);
-    let mut r = 0;
-    for c in 0..cols {
-        let Some(p) =
-            (r..rows.len()).max_by(|a, b| rows[*a][c].abs().total_cmp(&rows[*b][c].abs()))
-        else {
-            break;
-        };
-        if rows[p][c].abs() < 1e-9 {
-            continue;
-        }
-        rows.swap(r, p);
-        for i in 0..rows.len() {
-            if i != r {
-                let f = rows[i][c] / rows[r][c];
-                for k in c..cols {
-                    rows[i][k] -= f * rows[r][k];
-                }
-            }
-        }
-        r += 1;
-    }
-    r
 }
 
 fn assert_no_margin_leak(releases: &[&Release]) -> Result<(), TestCaseError> {

@@ -154,18 +154,6 @@ impl Grid {
         }
     }
 
-    pub fn len(&self) -> usize {
-        self.cells.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
-    }
-
-    pub fn coords(&self, cell: usize) -> Coords {
-        self.cells[cell]
-    }
-
     /// For each cell, the other cells made of exactly the same atoms (the same value).
     fn twins(&self) -> Vec<Vec<usize>> {
         let mut by_atoms: HashMap<&[u32], Vec<usize>> = HashMap::new();
@@ -275,49 +263,36 @@ pub fn protect(
 /// line where `c` has the fewest other withheld cells. A cell with a published twin
 /// that cannot be withheld (released before) would be withheld in vain, so is skipped.
 fn choose(grid: &Grid, cells: &[Cell], twins: &[Vec<usize>], c: usize) -> Option<usize> {
+    let published = |m: usize| matches!(cells[m].known, Known::Published { .. });
+    let usable = |m: usize| {
+        m != c
+            && cells[m].open
+            && published(m)
+            && !twins[m].iter().any(|t| !cells[*t].open && published(*t))
+    };
     let mut best: Option<(usize, u64, usize)> = None; // (hidden others, truth, cell)
     for line in grid.lines[c] {
         let members = &grid.line_members[line];
         let hidden_others = members
             .iter()
-            .filter(|m| **m != c && matches!(cells[**m].known, Known::Withheld { .. }))
+            .filter(|m| **m != c && !published(**m))
             .count();
-        for m in members {
-            let cell = &cells[*m];
-            if *m == c || !cell.open || cell.truth == 0 {
-                continue;
-            }
-            if !matches!(cell.known, Known::Published { .. }) {
-                continue;
-            }
-            let futile = twins[*m]
-                .iter()
-                .any(|t| !cells[*t].open && matches!(cells[*t].known, Known::Published { .. }));
-            if futile {
-                continue;
-            }
-            let key = (hidden_others, cell.truth, *m);
-            if best.is_none_or(|b| key < b) {
-                best = Some(key);
+        for m in members.iter().copied() {
+            if usable(m) && cells[m].truth > 0 {
+                let key = (hidden_others, cells[m].truth, m);
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
+                }
             }
         }
     }
-    if best.is_some() {
-        return best.map(|b| b.2);
+    if let Some((_, _, m)) = best {
+        return Some(m);
     }
     // No line has a cell to withhold (the exposure runs through totals of other shapes,
     // or through published zeros): the smallest open published cell near `c`, zeros
-    // included.
-    // The cells that share an atom with `c`, then those that share one with a
-    // published cell among them: the cells a derivation of `c` goes through.
-    let usable = |m: usize| {
-        m != c
-            && cells[m].open
-            && matches!(cells[m].known, Known::Published { .. })
-            && !twins[m]
-                .iter()
-                .any(|t| !cells[*t].open && matches!(cells[*t].known, Known::Published { .. }))
-    };
+    // included. Near: sharing an atom with `c`, then sharing one with a published cell
+    // among those, the cells a derivation of `c` goes through.
     let sharing = |of: &[u32]| -> Vec<usize> {
         let mut out: Vec<usize> = of
             .iter()
@@ -328,23 +303,23 @@ fn choose(grid: &Grid, cells: &[Cell], twins: &[Vec<usize>], c: usize) -> Option
         out
     };
     let first = sharing(&grid.atoms[c]);
-    let best = |set: &[usize]| {
+    let smallest = |set: &[usize]| {
         set.iter()
             .copied()
             .filter(|m| usable(*m))
             .min_by_key(|m| (cells[*m].truth, *m))
     };
-    if let Some(m) = best(&first) {
+    if let Some(m) = smallest(&first) {
         return Some(m);
     }
     let mut near: Vec<u32> = first
         .iter()
-        .filter(|m| matches!(cells[**m].known, Known::Published { .. }))
+        .filter(|m| published(**m))
         .flat_map(|m| grid.atoms[*m].iter().copied())
         .collect();
     near.sort_unstable();
     near.dedup();
-    best(&sharing(&near))
+    smallest(&sharing(&near))
 }
 
 /// Atoms inside a published total of 0: they are 0, as rule 4 publishes true zeros.

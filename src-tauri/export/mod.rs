@@ -293,22 +293,18 @@ pub fn notes(release: &Release) -> Vec<String> {
             .to_string(),
     );
     notes.push("Scores are averages on a 1 to 5 scale, where 5 is the best.".to_string());
-    let left_out = match release.left_out_other_versions {
+    // A count of responses left out, in words, under the same rules as every count.
+    let about = |v: Value| match v {
         Value::Count(0) => None,
         Value::Withheld(_) => Some("From 1 to 7".to_string()),
         v => Some(format!("About {}", v.text())),
     };
-    if let Some(n) = left_out {
+    if let Some(n) = about(release.left_out_other_versions) {
         notes.push(format!(
             "{n} responses to an older questionnaire with different questions are left out."
         ));
     }
-    let added_later = match release.left_out_added_later {
-        Value::Count(0) => None,
-        Value::Withheld(_) => Some("From 1 to 7".to_string()),
-        v => Some(format!("About {}", v.text())),
-    };
-    if let Some(n) = added_later {
+    if let Some(n) = about(release.left_out_added_later) {
         notes.push(format!(
             "{n} responses were added to these periods after they were first exported (for example, paper forms entered later). They are left out, so that what was exported before does not change."
         ));

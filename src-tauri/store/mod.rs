@@ -506,17 +506,7 @@ impl Store {
 
     /// The rule settings: the defaults, made stricter by staff.
     pub fn rules(&self) -> Result<Rules, AppError> {
-        match self.setting(RULES_KEY)? {
-            None => Ok(Rules::default()),
-            Some(text) => {
-                let settings: RuleSettings = serde_json::from_str(&text).map_err(|e| {
-                    AppError::Storage(format!("the rule settings cannot be read: {e}"))
-                })?;
-                Rules::default().tightened(settings).map_err(|(_, e)| {
-                    AppError::Storage(format!("the stored rule settings are not valid: {e}"))
-                })
-            }
-        }
+        stored_rules(&self.conn)
     }
 
     /// Saves staff counts (of the named active teams and roles) and makes the rules
@@ -528,14 +518,7 @@ impl Store {
         counts: &[(String, String, u32)],
     ) -> Result<Rules, AppError> {
         let tx = self.conn.transaction()?;
-        let current = match get_setting(&tx, RULES_KEY)? {
-            None => Rules::default(),
-            Some(text) => serde_json::from_str::<RuleSettings>(&text)
-                .ok()
-                .and_then(|s| Rules::default().tightened(s).ok())
-                .unwrap_or_default(),
-        };
-        let rules = current
+        let rules = stored_rules(&tx)?
             .tightened(settings)
             .map_err(|(field, message)| AppError::invalid(Some(field.to_string()), message))?;
         let text = serde_json::to_string(&rules.settings()).expect("plain numbers");
@@ -693,6 +676,19 @@ impl Store {
     fn setting(&self, key: &str) -> Result<Option<String>, AppError> {
         get_setting(&self.conn, key)
     }
+}
+
+/// The rule settings as stored: the defaults, made stricter by staff. Stored settings
+/// that cannot be read are an error, never a silent return to the defaults.
+fn stored_rules(conn: &Connection) -> Result<Rules, AppError> {
+    let Some(text) = get_setting(conn, RULES_KEY)? else {
+        return Ok(Rules::default());
+    };
+    let settings: RuleSettings = serde_json::from_str(&text)
+        .map_err(|e| AppError::Storage(format!("the rule settings cannot be read: {e}")))?;
+    Rules::default()
+        .tightened(settings)
+        .map_err(|(_, e)| AppError::Storage(format!("the stored rule settings are not valid: {e}")))
 }
 
 fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>, AppError> {

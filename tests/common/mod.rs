@@ -88,3 +88,32 @@ pub fn row_in(
     cells.push(comment.to_string());
     cells.join(",")
 }
+
+/// The rank of a matrix, by Gaussian elimination in floating point with partial
+/// pivoting: the attacks' own linear algebra, independent of the exporter's exact
+/// modular arithmetic (the matrices are small 0/1 tables).
+pub fn rank(mut rows: Vec<Vec<f64>>) -> usize {
+    let cols = rows.first().map_or(0, Vec::len);
+    let mut r = 0;
+    for c in 0..cols {
+        let Some(p) =
+            (r..rows.len()).max_by(|a, b| rows[*a][c].abs().total_cmp(&rows[*b][c].abs()))
+        else {
+            break;
+        };
+        if rows[p][c].abs() < 1e-9 {
+            continue;
+        }
+        rows.swap(r, p);
+        for i in 0..rows.len() {
+            if i != r {
+                let f = rows[i][c] / rows[r][c];
+                for k in c..cols {
+                    rows[i][k] -= f * rows[r][k];
+                }
+            }
+        }
+        r += 1;
+    }
+    r
+}
