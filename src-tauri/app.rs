@@ -1,8 +1,9 @@
 //! What the window can ask for, as plain Rust: each method takes the UI's untrusted
 //! payload, checks it whole, and calls the store. The Tauri commands only forward here.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,14 +13,82 @@ use crate::error::AppError;
 use crate::export::{self, Export, Format, Prepared, Request};
 use crate::period::{Month, Period, PeriodKind};
 use crate::questionnaire::{self, Questionnaire};
-use crate::store::{Comment, Context, ContextList, ReleaseEntry, Store};
+use crate::store::{
+    Action, AuditEntry, Comment, Context, ContextList, NewResponse, ReleaseEntry, Store,
+};
 use crate::summary::Breakdown;
 use crate::validate::{self, ResponsePayload};
 
 pub struct App {
-    store: Mutex<Store>,
-    staff_unlocked: AtomicBool,
+    /// The store, or why the database could not be opened.
+    store: Result<Mutex<Store>, Problem>,
+    /// When staff last did something in the unlocked staff area; `None`: locked.
+    staff: Mutex<Option<Instant>>,
+    /// Responses that could not be stored (full disk, read-only or locked file), kept in
+    /// memory only until staff save them again or discard them.
+    unsaved: Mutex<Vec<NewResponse>>,
+    timeouts: Timeouts,
 }
+
+/// Why the app cannot use its database, for staff.
+#[derive(Serialize, Debug, Clone)]
+pub struct Problem {
+    pub message: String,
+    /// Where the database file is.
+    pub path: String,
+}
+
+/// How long the window waits before it acts on its own.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Timeouts {
+    /// Without a key press or touch in the questionnaire, "Are you still there?" shows.
+    pub questionnaire_idle_seconds: u64,
+    /// After the warning, this long before the answers are cleared.
+    pub warning_seconds: u64,
+    /// Without any activity, the staff area locks itself.
+    pub staff_idle_seconds: u64,
+}
+
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            questionnaire_idle_seconds: 120,
+            warning_seconds: 30,
+            staff_idle_seconds: 300,
+        }
+    }
+}
+
+impl Timeouts {
+    /// The defaults, or every wait set to `PSI_FEEDBACK_IDLE_SECONDS` (1 to 3600) when
+    /// it is set: for trying the idle behaviour out, and for its tests.
+    pub fn from_env() -> Timeouts {
+        match std::env::var("PSI_FEEDBACK_IDLE_SECONDS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|n| (1..=3600).contains(n))
+        {
+            Some(n) => Timeouts {
+                questionnaire_idle_seconds: n,
+                warning_seconds: n,
+                staff_idle_seconds: n,
+            },
+            None => Timeouts::default(),
+        }
+    }
+
+    /// The staff unlock ends this long after the last staff command. Longer than the
+    /// window's own idle lock, which also counts mouse and key activity, so the window
+    /// normally locks first; this is the backstop if it does not.
+    fn staff_expiry(self) -> Duration {
+        Duration::from_secs(self.staff_idle_seconds + 60)
+    }
+}
+
+/// At most this many unsaved responses are kept in memory; staff will have been told
+/// long before.
+const MAX_UNSAVED: usize = 100;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -28,6 +97,44 @@ pub struct AppStateView {
     pub staff_unlocked: bool,
     pub questionnaire: Questionnaire,
     pub context: Context,
+    pub kiosk: bool,
+    /// How many responses are waiting to be saved.
+    pub unsaved: usize,
+    pub timeouts: Timeouts,
+    /// Set when the database cannot be used: everything else is then empty.
+    pub problem: Option<Problem>,
+}
+
+/// The settings that keep the device safe, for the staff area.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct SafetySettings {
+    pub kiosk: bool,
+    pub retention_months: Option<u32>,
+    pub unsaved: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionPayload {
+    months: Option<u32>,
+    /// `false`: only say how many responses would be deleted.
+    confirm: bool,
+}
+
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionResult {
+    pub saved: bool,
+    /// How many responses were deleted, or would be without `confirm`.
+    pub deleted: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PassphraseChange {
+    current: String,
+    new: String,
 }
 
 #[derive(Deserialize)]
@@ -86,33 +193,108 @@ pub struct Overview {
 
 impl App {
     pub fn new(store: Store) -> App {
+        App::with(Ok(store), Timeouts::default())
+    }
+
+    /// Opens the database at `path`. A database that cannot be used does not stop the
+    /// app: the window shows staff what is wrong, and the file is left as it is.
+    pub fn open(path: &Path, timeouts: Timeouts) -> App {
+        let store = Store::open(path).map_err(|e| {
+            eprintln!("psi-feedback: the database cannot be used: {e:?}");
+            Problem {
+                message: e.to_string(),
+                path: path.display().to_string(),
+            }
+        });
+        App::with(store, timeouts)
+    }
+
+    fn with(store: Result<Store, Problem>, timeouts: Timeouts) -> App {
+        let store = store.map(|mut s| {
+            // Responses past the retention period go at every start.
+            if let Err(e) = s.apply_retention(Month::current()) {
+                eprintln!("psi-feedback: the retention setting could not be applied: {e:?}");
+            }
+            Mutex::new(s)
+        });
         App {
-            store: Mutex::new(store),
-            staff_unlocked: AtomicBool::new(false),
+            store,
+            staff: Mutex::new(None),
+            unsaved: Mutex::new(Vec::new()),
+            timeouts,
         }
     }
 
     fn store(&self) -> Result<std::sync::MutexGuard<'_, Store>, AppError> {
-        self.store
-            .lock()
-            .map_err(|_| AppError::Storage("the store lock was poisoned".into()))
-    }
-
-    fn require_staff(&self) -> Result<(), AppError> {
-        if self.staff_unlocked.load(Ordering::SeqCst) {
-            Ok(())
-        } else {
-            Err(AppError::Locked)
+        match &self.store {
+            Ok(m) => m
+                .lock()
+                .map_err(|_| AppError::Storage("the store lock was poisoned".into())),
+            Err(p) => Err(AppError::Unusable(p.message.clone())),
         }
     }
 
+    fn staff(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        // The value is a plain timestamp: a panic elsewhere cannot leave it half-set.
+        self.staff.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn unsaved(&self) -> std::sync::MutexGuard<'_, Vec<NewResponse>> {
+        self.unsaved.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn staff_unlocked(&self) -> bool {
+        self.staff()
+            .is_some_and(|t| t.elapsed() <= self.timeouts.staff_expiry())
+    }
+
+    /// Staff commands pass only while the staff area is unlocked and has been used
+    /// recently; each one counts as activity.
+    fn require_staff(&self) -> Result<(), AppError> {
+        let mut staff = self.staff();
+        match *staff {
+            Some(t) if t.elapsed() <= self.timeouts.staff_expiry() => {
+                *staff = Some(Instant::now());
+                Ok(())
+            }
+            _ => {
+                *staff = None;
+                Err(AppError::Locked)
+            }
+        }
+    }
+
+    /// The window saw staff activity (keys, pointer): keeps the unlock alive.
+    pub fn staff_activity(&self) -> Result<(), AppError> {
+        self.require_staff()
+    }
+
     pub fn state(&self) -> Result<AppStateView, AppError> {
-        let store = self.store()?;
+        let store = match self.store() {
+            Ok(s) => s,
+            Err(AppError::Unusable(_)) => {
+                return Ok(AppStateView {
+                    configured: false,
+                    staff_unlocked: false,
+                    questionnaire: questionnaire::questionnaire(),
+                    context: Context::default(),
+                    kiosk: false,
+                    unsaved: 0,
+                    timeouts: self.timeouts,
+                    problem: self.store.as_ref().err().cloned(),
+                })
+            }
+            Err(e) => return Err(e),
+        };
         Ok(AppStateView {
             configured: store.is_configured()?,
-            staff_unlocked: self.staff_unlocked.load(Ordering::SeqCst),
+            staff_unlocked: self.staff_unlocked(),
             questionnaire: questionnaire::questionnaire(),
             context: store.context()?,
+            kiosk: store.kiosk()?,
+            unsaved: self.unsaved().len(),
+            timeouts: self.timeouts,
+            problem: None,
         })
     }
 
@@ -127,7 +309,9 @@ impl App {
         store.configure(&hash, &lists)
     }
 
-    /// Stores a response. Returns only once it is committed to disk.
+    /// Stores a response. Returns only once it is committed to disk. If the database
+    /// cannot take it (full disk, read-only or locked file), nothing is half-written,
+    /// the response is kept in memory for staff, and the error says to tell them.
     pub fn submit(&self, payload: serde_json::Value) -> Result<Saved, AppError> {
         let p: ResponsePayload = validate::parse(payload, "answers")?;
         let mut store = self.store()?;
@@ -135,25 +319,230 @@ impl App {
             return Err(AppError::NotConfigured);
         }
         let response = validate::response(p, &store, Month::current())?;
-        store.submit(&response)?;
-        Ok(Saved { saved: true })
-    }
-
-    pub fn unlock(&self, passphrase: &str) -> Result<(), AppError> {
-        let hash = self
-            .store()?
-            .passphrase_hash()?
-            .ok_or(AppError::NotConfigured)?;
-        if auth::verify(passphrase, &hash) {
-            self.staff_unlocked.store(true, Ordering::SeqCst);
-            Ok(())
-        } else {
-            Err(AppError::WrongPassphrase)
+        match store.submit(&response) {
+            Ok(_) => Ok(Saved { saved: true }),
+            Err(AppError::Storage(detail)) => {
+                eprintln!("psi-feedback: a response could not be saved: {detail}");
+                let mut unsaved = self.unsaved();
+                if unsaved.len() < MAX_UNSAVED {
+                    unsaved.push(response);
+                }
+                Err(AppError::NotSaved)
+            }
+            Err(e) => Err(e),
         }
     }
 
+    /// Tries again to store the responses that could not be saved, all in one
+    /// transaction. Anyone may ask: it only ever saves. Returns how many were saved.
+    pub fn retry_unsaved(&self) -> Result<usize, AppError> {
+        let mut store = self.store()?;
+        let mut unsaved = self.unsaved();
+        if unsaved.is_empty() {
+            return Ok(0);
+        }
+        let n = unsaved.len();
+        match store.insert_all(&unsaved) {
+            Ok(()) => {
+                unsaved.clear();
+                let _ = store.audit(
+                    Action::SavedLate,
+                    &format!("Saved {n} responses that could not be saved at first"),
+                );
+                Ok(n)
+            }
+            Err(AppError::Storage(detail)) => {
+                eprintln!("psi-feedback: unsaved responses still cannot be saved: {detail}");
+                Err(AppError::NotSaved)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Staff choose to give up the responses that could not be saved.
+    pub fn discard_unsaved(&self) -> Result<usize, AppError> {
+        self.require_staff()?;
+        let n = std::mem::take(&mut *self.unsaved()).len();
+        if n > 0 {
+            // Recorded if the database takes it: it may be the thing that is broken.
+            if let Err(e) = self.store()?.audit(
+                Action::DiscardUnsaved,
+                &format!("Discarded {n} responses that could not be saved"),
+            ) {
+                eprintln!("psi-feedback: the discard could not be recorded: {e:?}");
+            }
+        }
+        Ok(n)
+    }
+
+    /// Checks the staff passphrase, counting wrong tries in the database so that the
+    /// pauses after five survive a restart. While paused, no try is checked at all.
+    fn check_passphrase(
+        &self,
+        passphrase: &str,
+        purpose: &str,
+        record: Option<(Action, &str)>,
+    ) -> Result<(), AppError> {
+        self.check_passphrase_at(passphrase, purpose, record, chrono::Utc::now())
+    }
+
+    fn check_passphrase_at(
+        &self,
+        passphrase: &str,
+        purpose: &str,
+        record: Option<(Action, &str)>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        let (hash, tries) = {
+            let store = self.store()?;
+            (
+                store.passphrase_hash()?.ok_or(AppError::NotConfigured)?,
+                store.tries()?,
+            )
+        };
+        if let Some(until) = tries.paused_until.filter(|u| *u > now) {
+            return Err(AppError::Paused {
+                seconds: (until - now).num_seconds() + 1,
+            });
+        }
+        // Checked without holding the store: argon2 takes a moment.
+        let right = auth::verify(passphrase, &hash);
+        let mut store = self.store()?;
+        if right {
+            if let Err(e) = store.record_right_try(now, record) {
+                // A full or read-only disk must not shut staff out of the staff area,
+                // where they deal with exactly that.
+                eprintln!("psi-feedback: an unlock could not be recorded: {e:?}");
+            }
+            Ok(())
+        } else {
+            let tries = store.record_wrong_try(now, purpose)?;
+            match tries.paused_until {
+                Some(until) => Err(AppError::Paused {
+                    seconds: (until - now).num_seconds(),
+                }),
+                None => Err(AppError::WrongPassphrase),
+            }
+        }
+    }
+
+    pub fn unlock(&self, passphrase: &str) -> Result<(), AppError> {
+        self.check_passphrase(
+            passphrase,
+            "to unlock the staff area",
+            Some((Action::Unlock, "Unlocked the staff area")),
+        )?;
+        *self.staff() = Some(Instant::now());
+        Ok(())
+    }
+
     pub fn lock(&self) {
-        self.staff_unlocked.store(false, Ordering::SeqCst);
+        *self.staff() = None;
+    }
+
+    /// Changes the staff passphrase: the current one is checked (and counts as a try).
+    pub fn change_passphrase(&self, payload: serde_json::Value) -> Result<(), AppError> {
+        self.require_staff()?;
+        let p: PassphraseChange = validate::parse(payload, "passphrase change")?;
+        auth::check_new(&p.new)?;
+        self.check_passphrase(&p.current, "to change the passphrase", None)
+            .map_err(|e| match e {
+                AppError::WrongPassphrase => AppError::invalid(
+                    Some("current".to_string()),
+                    "The current passphrase is not right.",
+                ),
+                other => other,
+            })?;
+        let hash = auth::hash(&p.new)?;
+        self.store()?.set_passphrase(
+            &hash,
+            Action::PassphraseChanged,
+            "Changed the staff passphrase",
+        )
+    }
+
+    /// Whether closing the window needs the staff passphrase: in kiosk mode, unless
+    /// the staff area is unlocked. If the database cannot be used, closing is free.
+    pub fn close_needs_passphrase(&self) -> bool {
+        let kiosk = self.store().and_then(|s| s.kiosk()).unwrap_or(false);
+        kiosk && !self.staff_unlocked()
+    }
+
+    /// Allows the window to close: with the passphrase in kiosk mode.
+    pub fn close_app(&self, passphrase: &str) -> Result<(), AppError> {
+        if !self.close_needs_passphrase() {
+            return Ok(());
+        }
+        self.check_passphrase(
+            passphrase,
+            "to close the app",
+            Some((Action::CloseApp, "Closed the app in kiosk mode")),
+        )
+    }
+
+    pub fn set_kiosk(&self, on: bool) -> Result<(), AppError> {
+        self.require_staff()?;
+        self.store()?.set_kiosk(on)
+    }
+
+    pub fn safety_settings(&self) -> Result<SafetySettings, AppError> {
+        self.require_staff()?;
+        let store = self.store()?;
+        Ok(SafetySettings {
+            kiosk: store.kiosk()?,
+            retention_months: store.retention_months()?,
+            unsaved: self.unsaved().len(),
+        })
+    }
+
+    /// Sets how many months responses are kept. Without `confirm`, only says how many
+    /// would be deleted now.
+    pub fn update_retention(
+        &self,
+        payload: serde_json::Value,
+    ) -> Result<RetentionResult, AppError> {
+        self.require_staff()?;
+        let p: RetentionPayload = validate::parse(payload, "retention")?;
+        if let Some(m) = p.months {
+            if !(1..=crate::store::audit::MAX_RETENTION_MONTHS).contains(&m) {
+                return Err(AppError::invalid(
+                    Some("months".to_string()),
+                    format!(
+                        "The number of months must be from 1 to {}.",
+                        crate::store::audit::MAX_RETENTION_MONTHS
+                    ),
+                ));
+            }
+        }
+        let now = Month::current();
+        let mut store = self.store()?;
+        if !p.confirm {
+            let deleted = match p.months {
+                Some(m) => store.count_older_than(m, now)?,
+                None => 0,
+            };
+            return Ok(RetentionResult {
+                saved: false,
+                deleted,
+            });
+        }
+        let deleted = store.set_retention(p.months, now)?;
+        Ok(RetentionResult {
+            saved: true,
+            deleted,
+        })
+    }
+
+    /// Saves a consistent copy of the database at `path` (chosen in the save dialog).
+    pub fn backup_to(&self, path: &Path) -> Result<(), AppError> {
+        self.require_staff()?;
+        self.store()?.backup_to(path)
+    }
+
+    /// The audit trail, newest first.
+    pub fn audit_trail(&self) -> Result<Vec<AuditEntry>, AppError> {
+        self.require_staff()?;
+        self.store()?.audit_trail(AUDIT_ROWS)
     }
 
     pub fn update_settings(&self, payload: serde_json::Value) -> Result<Context, AppError> {
@@ -196,7 +585,8 @@ impl App {
             .into_iter()
             .map(|(team, responses)| TeamCount { team, responses })
             .collect();
-        if let Some((first, last)) = shown_range(store.months()?.first().copied(), kind, now) {
+        let first_data = store.months()?.first().copied();
+        if let Some((first, last)) = shown_range(first_data, store.deleted_before()?, kind, now) {
             let request = Request {
                 period: kind,
                 from: first.to_string(),
@@ -371,6 +761,9 @@ impl App {
 /// At most this many rows are previewed; the file holds them all.
 pub const PREVIEW_ROWS: usize = 3000;
 
+/// The staff area shows this many of the latest audit rows.
+pub const AUDIT_ROWS: usize = 500;
+
 #[derive(Serialize, Debug)]
 pub struct PreviewRow {
     pub team: String,
@@ -429,12 +822,19 @@ fn validated_lists(
 }
 
 /// The first and last months of the ended periods to show, from the first month with
-/// responses, at most ten years back; `None` when no period with responses has ended.
-fn shown_range(first_data: Option<Month>, kind: PeriodKind, now: Month) -> Option<(Month, Month)> {
+/// responses, at most ten years back and none that starts before `kept_from` (the
+/// months before it were deleted); `None` when no period with responses has ended.
+fn shown_range(
+    first_data: Option<Month>,
+    kept_from: Option<Month>,
+    kind: PeriodKind,
+    now: Month,
+) -> Option<(Month, Month)> {
     let last = Period::of(kind, now).first_month().prev();
     let ten_years_back = (0..119).fold(last, |m, _| m.prev());
+    let floor = kept_from.map_or(ten_years_back, |k| k.max(ten_years_back));
     let mut first = Period::of(kind, first_data?).first_month();
-    while first < ten_years_back {
+    while first < floor {
         first = Period::of(kind, first).last_month().next();
     }
     (first <= last).then_some((first, last))
@@ -451,26 +851,27 @@ mod tests {
     #[test]
     fn the_staff_summary_shows_only_ended_periods_within_ten_years() {
         let now = m("2026-11");
-        assert_eq!(shown_range(None, PeriodKind::Month, now), None);
+        assert_eq!(shown_range(None, None, PeriodKind::Month, now), None);
         assert_eq!(
-            shown_range(Some(now), PeriodKind::Month, now),
+            shown_range(Some(now), None, PeriodKind::Month, now),
             None,
             "this month has not ended"
         );
         assert_eq!(
-            shown_range(Some(m("2026-02")), PeriodKind::Month, now),
+            shown_range(Some(m("2026-02")), None, PeriodKind::Month, now),
             Some((m("2026-02"), m("2026-10")))
         );
         assert_eq!(
-            shown_range(Some(m("2026-10")), PeriodKind::Quarter, now),
+            shown_range(Some(m("2026-10")), None, PeriodKind::Quarter, now),
             None,
             "this quarter has not ended"
         );
         assert_eq!(
-            shown_range(Some(m("2026-02")), PeriodKind::Quarter, now),
+            shown_range(Some(m("2026-02")), None, PeriodKind::Quarter, now),
             Some((m("2026-01"), m("2026-09")))
         );
-        let (first, last) = shown_range(Some(m("1990-05")), PeriodKind::Quarter, now).unwrap();
+        let (first, last) =
+            shown_range(Some(m("1990-05")), None, PeriodKind::Quarter, now).unwrap();
         assert_eq!((first, last), (m("2016-10"), m("2026-09")));
         assert!(crate::period::periods(
             PeriodKind::Quarter,
@@ -479,7 +880,26 @@ mod tests {
             now
         )
         .is_ok());
-        let (first, last) = shown_range(Some(m("1990-05")), PeriodKind::Month, now).unwrap();
+        assert_eq!(
+            shown_range(
+                Some(m("2026-02")),
+                Some(m("2026-05")),
+                PeriodKind::Quarter,
+                now
+            ),
+            Some((m("2026-07"), m("2026-09"))),
+            "no quarter that starts before the deleted months end"
+        );
+        assert_eq!(
+            shown_range(
+                Some(m("2026-02")),
+                Some(m("2026-05")),
+                PeriodKind::Month,
+                now
+            ),
+            Some((m("2026-05"), m("2026-10")))
+        );
+        let (first, last) = shown_range(Some(m("1990-05")), None, PeriodKind::Month, now).unwrap();
         assert!(crate::period::periods(
             PeriodKind::Month,
             &first.to_string(),
@@ -487,5 +907,309 @@ mod tests {
             now
         )
         .is_ok());
+    }
+}
+
+#[cfg(test)]
+mod safety_tests {
+    use super::*;
+    use crate::store::Fault;
+    use serde_json::json;
+
+    const PASS: &str = "staff passphrase 1";
+
+    fn app() -> (tempfile::TempDir, std::path::PathBuf, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("app.sqlite3");
+        let app = App::open(&db, Timeouts::default());
+        app.setup(json!({"passphrase": PASS, "teams": ["North"],
+            "session_types": ["Individual"], "roles": ["Nurse"]}))
+            .unwrap();
+        (dir, db, app)
+    }
+
+    fn response(app: &App, comment: &str) -> serde_json::Value {
+        let c = app.state().unwrap().context;
+        json!({"team": c.teams[0].id, "session_type": c.session_types[0].id,
+               "role": c.roles[0].id, "answers": {"power_say": 4}, "comment": comment})
+    }
+
+    fn rows(app: &App) -> u64 {
+        app.store().unwrap().response_count().unwrap()
+    }
+
+    fn with_store<T>(app: &App, f: impl FnOnce(&Store) -> T) -> T {
+        f(&app.store().unwrap())
+    }
+
+    fn actions(app: &App) -> Vec<String> {
+        with_store(app, |s| s.audit_trail(1000).unwrap())
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+
+    #[test]
+    fn a_full_disk_keeps_the_answers_until_they_are_saved_again() {
+        let (_d, _db, app) = app();
+        with_store(&app, |s| s.simulate_fault(Some(Fault::DiskFull)));
+        let mut acknowledged = 0;
+        let err = loop {
+            match app.submit(response(&app, &format!("note {acknowledged}"))) {
+                Ok(_) => acknowledged += 1,
+                Err(e) => break e,
+            }
+            assert!(acknowledged < 10_000, "the disk never filled");
+        };
+        assert!(matches!(err, AppError::NotSaved), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "Your answers could not be saved. Please tell a member of staff."
+        );
+        assert_eq!(rows(&app), acknowledged, "nothing half-written");
+        assert_eq!(app.state().unwrap().unsaved, 1);
+        assert!(matches!(app.retry_unsaved(), Err(AppError::NotSaved)));
+        assert_eq!(
+            app.state().unwrap().unsaved,
+            1,
+            "a failed retry loses nothing"
+        );
+
+        with_store(&app, |s| s.simulate_fault(None));
+        assert_eq!(app.retry_unsaved().unwrap(), 1);
+        assert_eq!(rows(&app), acknowledged + 1);
+        assert_eq!(app.state().unwrap().unsaved, 0);
+        let comment: String = with_store(&app, |s| {
+            s.conn_for_tests()
+                .prepare("SELECT comment FROM responses ORDER BY id DESC LIMIT 1")
+                .unwrap()
+                .query_row([], |r| r.get(0))
+                .unwrap()
+        });
+        assert_eq!(comment, format!("note {acknowledged}"));
+        assert!(actions(&app).contains(&"saved_late".to_string()));
+    }
+
+    #[test]
+    fn a_read_only_database_keeps_the_answers_and_staff_can_discard_them() {
+        let (_d, _db, app) = app();
+        with_store(&app, |s| s.simulate_fault(Some(Fault::ReadOnly)));
+        let err = app.submit(response(&app, "kept")).unwrap_err();
+        assert!(matches!(err, AppError::NotSaved), "{err:?}");
+        assert_eq!(rows(&app), 0);
+        assert_eq!(app.state().unwrap().unsaved, 1);
+        // Only staff may throw answers away; a read-only disk does not shut them out.
+        assert!(matches!(app.discard_unsaved(), Err(AppError::Locked)));
+        app.unlock(PASS).unwrap();
+        assert_eq!(app.discard_unsaved().unwrap(), 1);
+        assert_eq!(app.state().unwrap().unsaved, 0);
+        with_store(&app, |s| s.simulate_fault(None));
+        assert_eq!(app.retry_unsaved().unwrap(), 0);
+        assert_eq!(rows(&app), 0);
+    }
+
+    #[test]
+    fn a_locked_database_keeps_the_answers() {
+        let (_d, db, app) = app();
+        let other = rusqlite::Connection::open(&db).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let err = app.submit(response(&app, "waiting")).unwrap_err();
+        assert!(matches!(err, AppError::NotSaved), "{err:?}");
+        other.execute_batch("ROLLBACK").unwrap();
+        assert_eq!(app.retry_unsaved().unwrap(), 1);
+        assert_eq!(rows(&app), 1);
+    }
+
+    #[test]
+    fn wrong_passphrases_pause_tries_even_after_a_restart() {
+        let (_d, db, app) = app();
+        // Whole seconds, as the database keeps them.
+        let t0 = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp(), 0).unwrap();
+        let unlock = |app: &App, p: &str, at| {
+            app.check_passphrase_at(p, "test", Some((Action::Unlock, "Unlocked")), at)
+        };
+        for _ in 0..4 {
+            assert!(matches!(
+                unlock(&app, "wrong one!", t0),
+                Err(AppError::WrongPassphrase)
+            ));
+        }
+        match unlock(&app, "wrong one!", t0) {
+            Err(AppError::Paused { seconds }) => assert_eq!(seconds, 30),
+            other => panic!("{other:?}"),
+        }
+        drop(app);
+        let app = App::open(&db, Timeouts::default());
+        let later = t0 + chrono::Duration::seconds(10);
+        assert!(
+            matches!(
+                unlock(&app, PASS, later),
+                Err(AppError::Paused { seconds: 21 })
+            ),
+            "even the right passphrase waits, after a restart too"
+        );
+        let after = t0 + chrono::Duration::seconds(31);
+        match unlock(&app, "wrong again", after) {
+            Err(AppError::Paused { seconds }) => assert_eq!(seconds, 60, "the pause doubles"),
+            other => panic!("{other:?}"),
+        }
+        let after = after + chrono::Duration::seconds(61);
+        unlock(&app, PASS, after).unwrap();
+        assert_eq!(
+            with_store(&app, |s| s.tries().unwrap().failed),
+            0,
+            "a right passphrase starts the count again"
+        );
+        let trail = actions(&app);
+        assert_eq!(trail.iter().filter(|a| *a == "wrong_passphrase").count(), 6);
+        assert_eq!(trail.iter().filter(|a| *a == "unlock_paused").count(), 2);
+        assert_eq!(trail[0], "unlock");
+    }
+
+    #[test]
+    fn the_staff_area_locks_itself_when_left_idle() {
+        let (_d, _db, app) = app();
+        app.unlock(PASS).unwrap();
+        assert!(app.audit_trail().is_ok());
+        *app.staff() = Some(Instant::now() - app.timeouts.staff_expiry() / 2);
+        assert!(app.audit_trail().is_ok(), "recent activity keeps it open");
+        *app.staff() = Some(Instant::now() - app.timeouts.staff_expiry() - Duration::from_secs(1));
+        assert!(matches!(app.audit_trail(), Err(AppError::Locked)));
+        assert!(!app.state().unwrap().staff_unlocked);
+        assert!(
+            matches!(app.audit_trail(), Err(AppError::Locked)),
+            "stays locked"
+        );
+    }
+
+    #[test]
+    fn the_passphrase_changes_only_with_the_current_one() {
+        let (_d, _db, app) = app();
+        let change = |current: &str, new: &str| {
+            app.change_passphrase(json!({"current": current, "new": new}))
+        };
+        assert!(matches!(
+            change(PASS, "new passphrase"),
+            Err(AppError::Locked)
+        ));
+        app.unlock(PASS).unwrap();
+        let err = change("not it at all", "new passphrase").unwrap_err();
+        assert_eq!(err.field(), Some("current"));
+        assert!(matches!(
+            change(PASS, "short"),
+            Err(AppError::Invalid { .. })
+        ));
+        change(PASS, "new passphrase").unwrap();
+        app.lock();
+        assert!(matches!(app.unlock(PASS), Err(AppError::WrongPassphrase)));
+        app.unlock("new passphrase").unwrap();
+        assert!(actions(&app).contains(&"passphrase_changed".to_string()));
+    }
+
+    #[test]
+    fn kiosk_mode_needs_the_passphrase_to_close() {
+        let (_d, db, app) = app();
+        assert!(!app.close_needs_passphrase());
+        assert!(matches!(app.set_kiosk(true), Err(AppError::Locked)));
+        app.unlock(PASS).unwrap();
+        app.set_kiosk(true).unwrap();
+        assert!(!app.close_needs_passphrase(), "staff unlocked");
+        app.lock();
+        assert!(app.close_needs_passphrase());
+        assert!(matches!(
+            app.close_app("wrong one!"),
+            Err(AppError::WrongPassphrase)
+        ));
+        app.close_app(PASS).unwrap();
+        drop(app);
+        let app = App::open(&db, Timeouts::default());
+        assert!(app.state().unwrap().kiosk, "kiosk mode survives a restart");
+        assert!(app.close_needs_passphrase());
+        let trail = actions(&app);
+        assert!(trail.contains(&"kiosk".to_string()));
+        assert!(trail.contains(&"close_app".to_string()));
+    }
+
+    #[test]
+    fn a_damaged_database_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("app.sqlite3");
+        std::fs::write(&db, b"these are not the bytes of a database, at all").unwrap();
+        let before = std::fs::read(&db).unwrap();
+        let app = App::open(&db, Timeouts::default());
+        let state = app.state().unwrap();
+        let problem = state.problem.expect("a problem");
+        assert!(
+            problem.message.contains("not an SQLite database"),
+            "{}",
+            problem.message
+        );
+        assert_eq!(problem.path, db.display().to_string());
+        assert!(matches!(
+            app.submit(json!({})),
+            Err(AppError::Invalid { .. }) | Err(AppError::Unusable(_))
+        ));
+        assert!(matches!(app.unlock(PASS), Err(AppError::Unusable(_))));
+        drop(app);
+        assert_eq!(std::fs::read(&db).unwrap(), before, "never written");
+    }
+
+    #[test]
+    fn retention_deletes_old_responses_keeps_the_ledger_and_is_audited() {
+        let (_d, _db, app) = app();
+        let now = Month::current();
+        let old = (0..14).fold(now, |m, _| m.prev());
+        {
+            let mut store = app.store().unwrap();
+            let c = store.context().unwrap();
+            for (month, n) in [(old, 3), (now.prev(), 2)] {
+                for _ in 0..n {
+                    store
+                        .submit(&NewResponse {
+                            questionnaire_version: questionnaire::VERSION,
+                            session_month: month,
+                            source: crate::store::Source::Paper,
+                            team: c.teams[0].id,
+                            session_type: c.session_types[0].id,
+                            role: c.roles[0].id,
+                            answers: [None; questionnaire::ITEMS.len()],
+                            comment: None,
+                        })
+                        .unwrap();
+                }
+            }
+        }
+        app.unlock(PASS).unwrap();
+        let export = |from: Month| {
+            app.prepare_export(json!({"period": "month", "from": from.to_string(),
+                "to": now.prev().to_string(), "by": "none", "format": "csv"}))
+        };
+        let (_, prepared) = export(old).unwrap();
+        app.record_export(prepared, Format::Csv).unwrap();
+        let ask = app
+            .update_retention(json!({"months": 12, "confirm": false}))
+            .unwrap();
+        assert_eq!((ask.saved, ask.deleted), (false, 3));
+        assert_eq!(rows(&app), 5, "asking deletes nothing");
+        assert!(app
+            .update_retention(json!({"months": 0, "confirm": true}))
+            .is_err());
+        let done = app
+            .update_retention(json!({"months": 12, "confirm": true}))
+            .unwrap();
+        assert_eq!((done.saved, done.deleted), (true, 3));
+        assert_eq!(rows(&app), 2);
+        assert_eq!(app.release_history().unwrap().len(), 1, "the ledger stays");
+        let (_, again) = export(old).unwrap();
+        assert!(again.reissued, "the same request still gets its file");
+        let Err(err) = export(old.next()) else {
+            panic!("an export of deleted months was not refused")
+        };
+        assert_eq!(err.field(), Some("from"), "{err}");
+        let trail = app.audit_trail().unwrap();
+        assert!(trail
+            .iter()
+            .any(|e| e.action == "deletion" && e.detail.starts_with("Deleted 3 responses")));
+        assert!(trail.iter().all(|e| e.who == "staff"));
     }
 }

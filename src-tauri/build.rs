@@ -24,5 +24,15 @@ fn psi_commands() -> &'static [&'static str] {
         "release_history",
         "disclosure_settings",
         "update_disclosure_settings",
+        "staff_activity",
+        "retry_unsaved",
+        "discard_unsaved",
+        "change_passphrase",
+        "safety_settings",
+        "update_retention",
+        "audit_trail",
+        "set_kiosk",
+        "close_app",
+        "backup_file",
     ]
 }

@@ -59,6 +59,14 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Save a consistent copy of the whole database (it holds comments: keep it safe)
+    Backup { file: PathBuf },
+    /// Replace the database with a backup, after checking it; the database that was
+    /// there is kept beside it. Close the app first.
+    Restore { file: PathBuf },
+    /// Set a new staff passphrase when the old one is forgotten. Nothing else changes.
+    /// Asks for it twice on a terminal, or reads one line from standard input.
+    ResetPassphrase,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -94,6 +102,9 @@ fn open(db: Option<PathBuf>) -> Result<Store, String> {
 fn describe(e: &AppError, context: &str) -> String {
     match e {
         AppError::Storage(detail) => format!("{context}: {detail}"),
+        AppError::Unusable(detail) => format!(
+            "{context}: {detail}\nThe file was not changed. To put a backup in its place: psi-feedback restore BACKUP-FILE"
+        ),
         other => format!("{context}: {other}"),
     }
 }
@@ -114,9 +125,78 @@ pub fn main() -> i32 {
     }
 }
 
+/// The new passphrase: typed twice without echo on a terminal, else one line of input.
+fn read_new_passphrase() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal};
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New staff passphrase: ")
+            .map_err(|e| format!("cannot read the passphrase: {e}"))?;
+        let again = rpassword::prompt_password("Type it again: ")
+            .map_err(|e| format!("cannot read the passphrase: {e}"))?;
+        if first != again {
+            return Err("the two passphrases are not the same; nothing was changed".into());
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(|e| format!("cannot read the passphrase: {e}"))?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
 fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
     let now = Month::current();
     match command {
+        Command::Backup { file } => {
+            let mut store = open(db)?;
+            store
+                .backup_to(&file)
+                .map_err(|e| describe(&e, "the backup failed"))?;
+            println!("Saved a backup of the database to {}.", file.display());
+            println!("It holds every response and comment: keep it somewhere safe.");
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let path = db_path(db)?;
+            let restored = crate::store::restore(&path, &file, chrono::Utc::now())
+                .map_err(|e| format!("nothing was restored: {e}"))?;
+            println!(
+                "Restored {} responses from {} into {}.",
+                restored.responses,
+                file.display(),
+                path.display()
+            );
+            if let Some(kept) = restored.kept_as {
+                println!("The database that was there is kept as {}.", kept.display());
+            }
+            Ok(())
+        }
+        Command::ResetPassphrase => {
+            let mut store = open(db)?;
+            if !store
+                .is_configured()
+                .map_err(|e| describe(&e, "cannot read the database"))?
+            {
+                return Err(
+                    "this device has not been set up yet: open the app to set it up".into(),
+                );
+            }
+            let passphrase = read_new_passphrase()?;
+            let hash =
+                crate::auth::hash(&passphrase).map_err(|e| describe(&e, "nothing was changed"))?;
+            store
+                .set_passphrase(
+                    &hash,
+                    crate::store::Action::PassphraseReset,
+                    "Reset the staff passphrase from the command line",
+                )
+                .map_err(|e| describe(&e, "nothing was changed"))?;
+            println!("The staff passphrase is reset. No responses or settings were changed.");
+            Ok(())
+        }
         Command::Demo {
             responses,
             teams,

@@ -24,6 +24,26 @@ pub enum AppError {
     Storage(String),
     #[error("The export could not be saved: {0}")]
     Export(String),
+    /// A response could not be stored (full disk, read-only or locked file). The app
+    /// keeps it until staff save it again or discard it.
+    #[error("Your answers could not be saved. Please tell a member of staff.")]
+    NotSaved,
+    /// Too many wrong passphrases: no try is checked until the pause ends.
+    #[error("{}", paused_message(*.seconds))]
+    Paused { seconds: i64 },
+    /// The database file cannot be used as it is (not a database, damaged, too new, in
+    /// use by a restore). Said to staff in full; the file is left untouched.
+    #[error("{0}")]
+    Unusable(String),
+}
+
+fn paused_message(seconds: i64) -> String {
+    let wait = if seconds > 90 {
+        format!("{} minutes", (seconds + 59) / 60)
+    } else {
+        format!("{} seconds", seconds.max(1))
+    };
+    format!("Too many wrong passphrases. Please wait {wait}, then try again.")
 }
 
 impl AppError {
@@ -43,6 +63,9 @@ impl AppError {
             AppError::AlreadyConfigured => "already_configured",
             AppError::Storage(_) => "storage",
             AppError::Export(_) => "export",
+            AppError::NotSaved => "not_saved",
+            AppError::Paused { .. } => "paused",
+            AppError::Unusable(_) => "unusable",
         }
     }
 

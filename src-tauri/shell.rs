@@ -3,13 +3,16 @@
 
 use std::path::Path;
 
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State, WindowEvent};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::app::{App, AppStateView, DisclosureSettings, Overview, Preview, Saved};
+use crate::app::{
+    App, AppStateView, DisclosureSettings, Overview, Preview, RetentionResult, SafetySettings,
+    Saved, Timeouts,
+};
 use crate::error::AppError;
 use crate::export;
-use crate::store::{Comment, Context, ReleaseEntry, Store};
+use crate::store::{AuditEntry, Comment, Context, ReleaseEntry};
 
 #[tauri::command]
 fn app_state(app: State<'_, App>) -> Result<AppStateView, AppError> {
@@ -34,6 +37,104 @@ fn unlock_staff(app: State<'_, App>, passphrase: String) -> Result<(), AppError>
 #[tauri::command]
 fn lock_staff(app: State<'_, App>) {
     app.lock()
+}
+
+#[tauri::command]
+fn staff_activity(app: State<'_, App>) -> Result<(), AppError> {
+    app.staff_activity()
+}
+
+#[tauri::command]
+fn retry_unsaved(app: State<'_, App>) -> Result<usize, AppError> {
+    app.retry_unsaved()
+}
+
+#[tauri::command]
+fn discard_unsaved(app: State<'_, App>) -> Result<usize, AppError> {
+    app.discard_unsaved()
+}
+
+#[tauri::command]
+fn change_passphrase(app: State<'_, App>, change: serde_json::Value) -> Result<(), AppError> {
+    app.change_passphrase(change)
+}
+
+#[tauri::command]
+fn safety_settings(app: State<'_, App>) -> Result<SafetySettings, AppError> {
+    app.safety_settings()
+}
+
+#[tauri::command]
+fn update_retention(
+    app: State<'_, App>,
+    retention: serde_json::Value,
+) -> Result<RetentionResult, AppError> {
+    app.update_retention(retention)
+}
+
+#[tauri::command]
+fn audit_trail(app: State<'_, App>) -> Result<Vec<AuditEntry>, AppError> {
+    app.audit_trail()
+}
+
+/// Turns kiosk mode on or off: the setting, and the window full screen or not.
+#[tauri::command]
+fn set_kiosk<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    on: bool,
+) -> Result<(), AppError> {
+    app.set_kiosk(on)?;
+    fullscreen(&handle, on);
+    Ok(())
+}
+
+/// Closes the app; in kiosk mode only with the staff passphrase.
+#[tauri::command]
+fn close_app<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+    passphrase: String,
+) -> Result<(), AppError> {
+    app.close_app(&passphrase)?;
+    handle.exit(0);
+    Ok(())
+}
+
+fn fullscreen<R: Runtime>(handle: &AppHandle<R>, on: bool) {
+    if let Some(window) = handle.get_webview_window("main") {
+        if let Err(e) = window.set_fullscreen(on) {
+            eprintln!("psi-feedback: full screen could not be changed: {e}");
+        }
+    }
+}
+
+/// Saves a backup of the database where staff choose, with the native save dialog.
+#[tauri::command]
+async fn backup_file<R: Runtime>(
+    handle: AppHandle<R>,
+    app: State<'_, App>,
+) -> Result<Option<String>, AppError> {
+    app.safety_settings()?; // staff only, before the dialog opens
+    let name = format!(
+        "psi-feedback-backup-{}.sqlite3",
+        chrono::Utc::now().format("%Y-%m-%d")
+    );
+    let chosen = handle
+        .dialog()
+        .file()
+        .set_title("Save a backup of all the data on this device")
+        .set_file_name(name)
+        .add_filter("PSI Feedback backup", &["sqlite3"])
+        .blocking_save_file();
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    let path = chosen
+        .into_path()
+        .map_err(|e| AppError::Export(e.to_string()))?;
+    app.backup_to(&path)?;
+    Ok(Some(path.display().to_string()))
 }
 
 #[tauri::command]
@@ -130,16 +231,52 @@ async fn export_file<R: Runtime>(
     })
 }
 
+/// The script the window runs when a close is refused: it asks for the passphrase.
+/// A fixed string; nothing from outside goes into it.
+const CLOSE_REQUESTED_JS: &str =
+    "window.psiFeedback && window.psiFeedback.closeRequested && window.psiFeedback.closeRequested()";
+
 /// Registers the plugin and commands on any runtime, so tests can use the mock runtime.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .setup(|tauri_app| {
+            let kiosk = tauri_app
+                .state::<App>()
+                .state()
+                .map(|s| s.kiosk)
+                .unwrap_or(false);
+            if kiosk {
+                fullscreen(tauri_app.handle(), true);
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                if window.state::<App>().close_needs_passphrase() {
+                    api.prevent_close();
+                    if let Some(webview) = window.get_webview_window(window.label()) {
+                        let _ = webview.eval(CLOSE_REQUESTED_JS);
+                    }
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             app_state,
             setup,
             submit_response,
             unlock_staff,
             lock_staff,
+            staff_activity,
+            retry_unsaved,
+            discard_unsaved,
+            change_passphrase,
+            safety_settings,
+            update_retention,
+            audit_trail,
+            set_kiosk,
+            close_app,
+            backup_file,
             staff_overview,
             staff_comments,
             update_settings,
@@ -151,16 +288,14 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         ])
 }
 
-/// The app with its state, on any runtime. The store is opened before the window, so
-/// a database that cannot be opened is reported instead of showing a broken window.
+/// The app with its state, on any runtime. A database that cannot be used still gets a
+/// window, which tells staff what is wrong and where the file is.
 pub fn build_app<R: Runtime>(
     builder: tauri::Builder<R>,
     db: &Path,
 ) -> Result<tauri::App<R>, String> {
-    let store =
-        Store::open(db).map_err(|e| format!("cannot open the database {}: {e:?}", db.display()))?;
     self::builder(builder)
-        .manage(App::new(store))
+        .manage(App::open(db, Timeouts::from_env()))
         .build(tauri::generate_context!())
         .map_err(|e| e.to_string())
 }

@@ -104,7 +104,7 @@ fn a_new_database_is_created_and_migrated_by_any_command() {
     let version: i64 = c
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, psi_feedback::store::SCHEMA_VERSION);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("# PSI Feedback summary"));
     assert_eq!(

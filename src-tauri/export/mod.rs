@@ -123,6 +123,18 @@ pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared,
             key,
         });
     }
+    // Months whose responses the retention setting deleted would look empty: refuse
+    // them rather than publish a wrong picture (a repeat request, above, still works).
+    if let Some(kept_from) = store.deleted_before()? {
+        if first < kept_from {
+            return Err(AppError::invalid(
+                Some("from".to_string()),
+                format!(
+                    "Responses from before {kept_from} have been deleted, as the retention setting says. Choose periods from {kept_from} on."
+                ),
+            ));
+        }
+    }
     let rules = store.rules()?;
     let released = store.released_months()?;
     let mut tallier = Tallier::new(request.period, request.by);
@@ -161,6 +173,16 @@ pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared,
 pub fn record(store: &mut Store, prepared: Prepared, format: Format) -> Result<Export, AppError> {
     let cells = disclosure::encode(&prepared.release);
     let number = if prepared.reissued {
+        store.audit(
+            crate::store::Action::Export,
+            &format!(
+                "Exported again: {} {} to {}, {} (the same file as before)",
+                prepared.key.period_kind,
+                prepared.key.first_month,
+                prepared.key.last_month,
+                prepared.key.breakdown
+            ),
+        )?;
         None
     } else {
         Some(store.record_release(&NewRelease {

@@ -113,8 +113,36 @@ CREATE TRIGGER released_months_no_delete BEFORE DELETE ON released_months
     BEGIN SELECT RAISE(ABORT, 'released months are append-only'); END;
 ";
 
+/// 3: the audit trail.
+///
+/// One row per staff action that matters to a data-protection officer: unlocks and
+/// wrong passphrases, exports, backups, restores, deletions under the retention
+/// setting, passphrase changes. `who` is always "staff": the device has one staff
+/// passphrase, not personal accounts. `detail` never holds anything a service user
+/// wrote. Append-only, like the release ledger.
+const M3_AUDIT: &str = "
+CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    who    TEXT NOT NULL CHECK (who IN ('staff')),
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+";
+
+/// The schema version a database has once every migration has run.
+pub const LATEST: i64 = 3;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(M1_FIRST_SCHEMA), M::up(M2_RELEASES)])
+    Migrations::new(vec![
+        M::up(M1_FIRST_SCHEMA),
+        M::up(M2_RELEASES),
+        M::up(M3_AUDIT),
+    ])
 }
 
 #[cfg(test)]
@@ -122,5 +150,15 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn latest_is_the_number_of_migrations() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, super::LATEST);
     }
 }

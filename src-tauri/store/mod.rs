@@ -1,6 +1,12 @@
 //! The SQLite store: the only place that reads or writes the database.
 
+pub mod audit;
+pub mod files;
 mod migrations;
+
+pub use audit::{Action, AuditEntry};
+pub use files::{restore, Restored};
+pub use migrations::LATEST as SCHEMA_VERSION;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -95,7 +101,7 @@ pub struct Defaults {
 }
 
 /// What staff choose from at hand-over: the active names of each list and the defaults.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct Context {
     pub teams: Vec<Choice>,
     pub session_types: Vec<Choice>,
@@ -152,9 +158,21 @@ pub struct Comment {
     pub comment: String,
 }
 
+#[cfg(test)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Fault {
+    DiskFull,
+    ReadOnly,
+}
+
 pub struct Store {
     conn: Connection,
+    /// A shared lock on the file beside the database, held while it is open.
+    _lock: std::fs::File,
 }
+
+/// How long a write waits for another connection's write to finish.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 const PASSPHRASE_KEY: &str = "staff_passphrase_hash";
 const RULES_KEY: &str = "disclosure_rules";
@@ -199,13 +217,30 @@ pub struct ReleaseEntry {
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    ///
+    /// An existing file is checked before anything is written to it: it must be an
+    /// SQLite database, pass SQLite's quick check and have a schema version this app
+    /// knows. Otherwise the error is [`AppError::Unusable`] and the file is untouched.
     pub fn open(path: &Path) -> Result<Store, AppError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| AppError::Storage(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| {
+                AppError::Unusable(format!(
+                    "The folder {} cannot be created: {e}",
+                    dir.display()
+                ))
+            })?;
         }
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let lock = files::shared_lock(path)?;
+        let existing = files::check_header(path)?;
+        let mut conn = Connection::open(path)
+            .map_err(|e| AppError::Unusable(format!("The database file cannot be opened: {e}")))?;
+        // A busy database (a backup or a command line export in progress) is waited
+        // for this long before a write gives up with an error.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        if existing {
+            files::quick_check(&conn)?;
+            files::known_version(&conn)?;
+        }
         // WAL: readers (a staff summary) never block a submit. synchronous=FULL: in WAL
         // mode, NORMAL can lose the last commits on power loss; FULL syncs the WAL at
         // every commit, so a response is on disk before the UI says "thank you".
@@ -213,7 +248,33 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         migrations::migrations().to_latest(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, _lock: lock })
+    }
+
+    /// Makes the connection behave like a full disk (`max_page_count`) or a read-only
+    /// file (`query_only`), for the tests of what a failed write does.
+    #[cfg(test)]
+    pub(crate) fn simulate_fault(&self, fault: Option<Fault>) {
+        let pages: i64 = self
+            .conn
+            .pragma_query_value(None, "page_count", |r| r.get(0))
+            .unwrap();
+        let (max, query_only) = match fault {
+            None => (1_073_741_823, false),
+            Some(Fault::DiskFull) => (pages, false),
+            Some(Fault::ReadOnly) => (1_073_741_823, true),
+        };
+        self.conn
+            .pragma_update(None, "max_page_count", max)
+            .unwrap();
+        self.conn
+            .pragma_update(None, "query_only", query_only)
+            .unwrap();
+    }
+
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
     }
 
     pub fn schema_version(&self) -> Result<i64, AppError> {
@@ -632,6 +693,15 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
+        audit::append(
+            &tx,
+            chrono::Utc::now(),
+            Action::Export,
+            &format!(
+                "Exported release {id}: {} {} to {}, {}",
+                r.key.period_kind, r.key.first_month, r.key.last_month, r.key.breakdown
+            ),
+        )?;
         let mut month = Month::parse(&r.key.first_month)
             .ok_or_else(|| AppError::Storage("a release's first month is not valid".into()))?;
         let last = Month::parse(&r.key.last_month)
@@ -821,7 +891,7 @@ mod tests {
             .pragma_query_value(None, "synchronous", |r| r.get(0))
             .unwrap();
         assert_eq!(sync, 2, "FULL");
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), SCHEMA_VERSION);
         assert!(!s.is_configured().unwrap());
         assert_eq!(s.response_count().unwrap(), 0);
     }

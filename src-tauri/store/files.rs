@@ -1,0 +1,532 @@
+//! The database as a file: the checks before it is opened, the lock beside it, backups
+//! and restores. A file that is not a sound database of a schema we know is never
+//! written to, replaced or "repaired": staff are told, and a restore moves it aside.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use super::audit::{self, Action};
+use super::{migrations, Store};
+use crate::error::AppError;
+
+/// The first 16 bytes of every SQLite database file.
+const HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// The lock file beside the database. Every open holds a shared lock on it; a restore
+/// needs it alone, so it cannot swap the file from under a running app (whose writes
+/// would then go to the old file).
+fn lock_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+fn open_lock_file(db: &Path) -> Result<File, AppError> {
+    let path = lock_path(db);
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            AppError::Unusable(format!(
+                "The lock file {} cannot be opened: {e}",
+                path.display()
+            ))
+        })
+}
+
+pub(super) fn shared_lock(db: &Path) -> Result<File, AppError> {
+    let file = open_lock_file(db)?;
+    match file.try_lock_shared() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(AppError::Unusable(
+            "The database is being restored from a backup. Try again when that has finished."
+                .into(),
+        )),
+        Err(TryLockError::Error(e)) => Err(AppError::Unusable(format!(
+            "The database cannot be locked: {e}"
+        ))),
+    }
+}
+
+fn exclusive_lock(db: &Path) -> Result<File, AppError> {
+    let file = open_lock_file(db)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(AppError::Unusable(
+            "PSI Feedback is open on this database. Close the app (and any other psi-feedback command) first."
+                .into(),
+        )),
+        Err(TryLockError::Error(e)) => Err(AppError::Unusable(format!(
+            "The database cannot be locked: {e}"
+        ))),
+    }
+}
+
+/// Whether the file at `path` has content to keep, after checking that it is an SQLite
+/// database at all. Reads only; a missing or empty file has nothing to lose.
+pub(super) fn check_header(path: &Path) -> Result<bool, AppError> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => {
+            return Err(AppError::Unusable(format!(
+                "The database file cannot be read: {e}"
+            )))
+        }
+    };
+    if meta.is_dir() {
+        return Err(AppError::Unusable(
+            "There is a folder where the database file should be.".into(),
+        ));
+    }
+    if meta.len() == 0 {
+        return Ok(false);
+    }
+    let mut head = [0u8; 16];
+    let read = File::open(path)
+        .and_then(|mut f| {
+            let mut n = 0;
+            while n < head.len() {
+                match f.read(&mut head[n..])? {
+                    0 => break,
+                    k => n += k,
+                }
+            }
+            Ok(n)
+        })
+        .map_err(|e| AppError::Unusable(format!("The database file cannot be read: {e}")))?;
+    if read < HEADER.len() || &head != HEADER {
+        return Err(AppError::Unusable(
+            "The database file is not an SQLite database: it may have been overwritten or damaged."
+                .into(),
+        ));
+    }
+    Ok(true)
+}
+
+/// SQLite's quick check: every page and record well formed (no index cross-check, so it
+/// is fast enough for every start). Anything but "ok" is damage.
+pub(super) fn quick_check(conn: &Connection) -> Result<(), AppError> {
+    let mut stmt = conn.prepare("PRAGMA quick_check(5)").map_err(damaged)?;
+    let lines: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(damaged)?;
+    if lines == ["ok"] {
+        Ok(())
+    } else {
+        Err(AppError::Unusable(format!(
+            "The database is damaged. SQLite's check found: {}",
+            lines.join("; ")
+        )))
+    }
+}
+
+fn damaged(e: rusqlite::Error) -> AppError {
+    AppError::Unusable(format!("The database is damaged or unreadable: {e}"))
+}
+
+/// The schema version of an open database, checked to be one this app knows.
+pub(super) fn known_version(conn: &Connection) -> Result<i64, AppError> {
+    let v: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(damaged)?;
+    if v > migrations::LATEST {
+        return Err(AppError::Unusable(format!(
+            "The database was made by a newer version of PSI Feedback (schema {v}; this version knows up to {}). Install the newer version.",
+            migrations::LATEST
+        )));
+    }
+    if v < 0 {
+        return Err(AppError::Unusable(format!(
+            "The database has an unknown schema version ({v})."
+        )));
+    }
+    Ok(v)
+}
+
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    /// Where the database that was there before now is, if there was one.
+    pub kept_as: Option<PathBuf>,
+    /// The backup's schema version, before it was brought up to date.
+    pub from_version: i64,
+    pub responses: u64,
+}
+
+impl Store {
+    /// Saves a consistent copy of the whole database to `dest` with SQLite's online
+    /// backup API, written beside `dest` first and renamed into place, so a failed
+    /// backup never leaves a half-written file under the chosen name. The copy is a
+    /// single self-contained file (rollback journal, not WAL).
+    pub fn backup_to(&mut self, dest: &Path) -> Result<(), AppError> {
+        let dir = dest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let io =
+            |e: std::io::Error| AppError::Export(format!("the backup could not be written: {e}"));
+        let tmp = tempfile::Builder::new()
+            .prefix(".psi-feedback-backup-")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        {
+            let mut copy = Connection::open(tmp.path())?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+            backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+            drop(backup);
+            copy.pragma_update(None, "journal_mode", "DELETE")?;
+            quick_check(&copy)?;
+        }
+        tmp.as_file().sync_all().map_err(io)?;
+        tmp.persist(dest).map_err(|e| io(e.error))?;
+        sync_dir(dir);
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.audit(Action::Backup, &format!("Saved a backup named {name}"))
+    }
+}
+
+/// Checks that `backup` is a sound PSI Feedback database of a schema this version
+/// knows, and replaces the database at `db` with it. The database that was there is
+/// moved aside (with its WAL), never deleted or overwritten. Refused while any app or
+/// command has the database open.
+pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, AppError> {
+    let dir = db
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AppError::Unusable(format!("cannot create {}: {e}", dir.display())))?;
+    let _lock = exclusive_lock(db)?;
+    let not_a_backup =
+        |why: String| AppError::Unusable(format!("{} cannot be restored: {why}", backup.display()));
+
+    let mut wal = backup.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(not_a_backup(
+            "it is a database in use (it has a write-ahead log beside it). Use a backup saved by PSI Feedback.".into(),
+        ));
+    }
+    if !check_header(backup).map_err(|e| not_a_backup(e.to_string()))? {
+        return Err(not_a_backup("the file is empty.".into()));
+    }
+    // Work on a copy beside the database: the backup itself is only read.
+    let tmp = tempfile::Builder::new()
+        .prefix(".psi-feedback-restore-")
+        .tempfile_in(dir)
+        .map_err(|e| AppError::Unusable(format!("cannot write in {}: {e}", dir.display())))?;
+    std::fs::copy(backup, tmp.path()).map_err(|e| not_a_backup(e.to_string()))?;
+    let aside = std::fs::metadata(db)
+        .is_ok()
+        .then(|| free_aside(dir, db, at));
+    let (from_version, responses) = {
+        let mut conn = Connection::open_with_flags(
+            tmp.path(),
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_backup(e.to_string()))?;
+        quick_check(&conn).map_err(|e| not_a_backup(e.to_string()))?;
+        let from_version = known_version(&conn).map_err(|e| not_a_backup(e.to_string()))?;
+        if from_version < 1 {
+            return Err(not_a_backup("it is not a PSI Feedback database.".into()));
+        }
+        let responses: u64 = conn
+            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+            .map_err(|_| not_a_backup("it is not a PSI Feedback database.".into()))?;
+        migrations::migrations()
+            .to_latest(&mut conn)
+            .map_err(|e| not_a_backup(format!("it could not be brought up to date: {e}")))?;
+        let kept = aside
+            .as_ref()
+            .and_then(|a| a.file_name())
+            .map(|n| format!("; the database before was kept as {}", n.to_string_lossy()))
+            .unwrap_or_default();
+        audit::append(
+            &conn,
+            at,
+            Action::Restore,
+            &format!("Restored from a backup (schema {from_version}, {responses} responses){kept}"),
+        )?;
+        (from_version, responses)
+    };
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| AppError::Unusable(e.to_string()))?;
+
+    let kept_as = match aside {
+        Some(aside) => {
+            move_with_journal(db, &aside)?;
+            Some(aside)
+        }
+        None => None,
+    };
+    tmp.persist(db).map_err(|e| {
+        AppError::Unusable(format!(
+            "the restored database could not be put in place: {}{}",
+            e.error,
+            kept_as
+                .as_ref()
+                .map(|k| format!(" (the database before is at {})", k.display()))
+                .unwrap_or_default()
+        ))
+    })?;
+    sync_dir(dir);
+    Ok(Restored {
+        kept_as,
+        from_version,
+        responses,
+    })
+}
+
+/// A name beside the database that nothing has: an earlier database kept aside is
+/// never overwritten, even by two restores in the same second.
+fn free_aside(dir: &Path, db: &Path, at: DateTime<Utc>) -> PathBuf {
+    let base = format!(
+        "{}.before-restore-{}",
+        db.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        at.format("%Y%m%dT%H%M%SZ")
+    );
+    let taken = |p: &Path| {
+        ["", "-wal", "-shm"].iter().any(|suffix| {
+            let mut name = p.as_os_str().to_owned();
+            name.push(suffix);
+            std::fs::symlink_metadata(&name).is_ok()
+        })
+    };
+    let mut candidate = dir.join(&base);
+    let mut n = 2;
+    while taken(&candidate) {
+        candidate = dir.join(format!("{base}-{n}"));
+        n += 1;
+    }
+    candidate
+}
+
+/// Moves a database and its WAL and shared-memory files together, so the moved copy
+/// stays whole and the new file does not pick up the old one's log.
+fn move_with_journal(from: &Path, to: &Path) -> Result<(), AppError> {
+    for suffix in ["-wal", "-shm", ""] {
+        let mut a = from.as_os_str().to_owned();
+        a.push(suffix);
+        let mut b = to.as_os_str().to_owned();
+        b.push(suffix);
+        if std::fs::metadata(&a).is_ok() {
+            std::fs::rename(&a, &b).map_err(|e| {
+                AppError::Unusable(format!(
+                    "{} could not be moved aside: {e}",
+                    Path::new(&a).display()
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes a rename durable. Best effort: some filesystems cannot sync a directory.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{ContextList, DB_FILE};
+
+    fn store_with_rows(dir: &Path, n: usize) -> PathBuf {
+        let db = dir.join(DB_FILE);
+        let mut s = Store::open(&db).unwrap();
+        s.ensure_names(ContextList::Teams, &["North".into()])
+            .unwrap();
+        s.conn
+            .execute_batch(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
+                 INSERT INTO responses (questionnaire_version, submitted_at, session_month,
+                     source, team_id, session_type_id, role_id, comment)
+                 SELECT 1, '2026-01-01T00:00:00Z', '2026-01', 'paper', 1, 1, 1,
+                        'comment number ' || i FROM n"
+            ))
+            .unwrap();
+        db
+    }
+
+    fn rows(db: &Path) -> i64 {
+        Connection::open(db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn setup_lists(db: &Path) {
+        let mut s = Store::open(db).unwrap();
+        s.ensure_names(ContextList::SessionTypes, &["Individual".into()])
+            .unwrap();
+        s.ensure_names(ContextList::Roles, &["Nurse".into()])
+            .unwrap();
+    }
+
+    fn db_with(dir: &Path, n: usize) -> PathBuf {
+        setup_lists(&dir.join(DB_FILE));
+        store_with_rows(dir, n)
+    }
+
+    #[test]
+    fn a_damaged_page_is_found_at_open_and_the_file_is_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_with(dir.path(), 3000);
+        // Make the file self-contained, then spoil the middle of it.
+        Connection::open(&db)
+            .unwrap()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+        let mut bytes = std::fs::read(&db).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid..mid + 4096].fill(0xA5);
+        std::fs::write(&db, &bytes).unwrap();
+        let err = Store::open(&db).err().expect("damage found");
+        assert!(matches!(err, AppError::Unusable(_)), "{err:?}");
+        assert!(err.to_string().contains("damaged"), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "never written");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_with(dir.path(), 1);
+        Connection::open(&db)
+            .unwrap()
+            .pragma_update(None, "user_version", migrations::LATEST + 1)
+            .unwrap();
+        let before = std::fs::read(&db).unwrap();
+        let err = Store::open(&db).err().expect("refused");
+        assert!(err.to_string().contains("newer version"), "{err}");
+        assert_eq!(std::fs::read(&db).unwrap(), before);
+    }
+
+    #[test]
+    fn a_folder_in_place_of_the_file_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join(DB_FILE);
+        std::fs::create_dir(&db).unwrap();
+        assert!(matches!(Store::open(&db), Err(AppError::Unusable(_))));
+    }
+
+    #[test]
+    fn a_backup_is_one_sound_file_that_restores_with_the_old_database_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_with(dir.path(), 50);
+        let backup = dir.path().join("backups").join("copy.sqlite3");
+        std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
+        let mut store = Store::open(&db).unwrap();
+        store.backup_to(&backup).unwrap();
+        assert_eq!(store.audit_trail(10).unwrap()[0].action, "backup");
+        let leftovers: Vec<_> = std::fs::read_dir(backup.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("copy.sqlite3")]);
+        let mode: String = Connection::open(&backup)
+            .unwrap()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "delete", "self-contained");
+        assert_eq!(rows(&backup), 50);
+
+        // A restore while the database is open would lose the app's next writes.
+        let err = restore(&db, &backup, Utc::now()).unwrap_err();
+        assert!(err.to_string().contains("Close the app"), "{err}");
+        // More responses after the backup: they are in the file kept aside.
+        store
+            .conn
+            .execute_batch(
+                "INSERT INTO responses (questionnaire_version, submitted_at, session_month,
+                     source, team_id, session_type_id, role_id)
+                 VALUES (1, '2026-02-01T00:00:00Z', '2026-02', 'paper', 1, 1, 1)",
+            )
+            .unwrap();
+        drop(store);
+        let at = Utc::now();
+        let first = restore(&db, &backup, at).unwrap();
+        assert_eq!(
+            (first.responses, first.from_version),
+            (50, migrations::LATEST)
+        );
+        assert_eq!(rows(&db), 50);
+        let kept = first.kept_as.unwrap();
+        assert_eq!(rows(&kept), 51, "the database before is kept whole");
+        let second = restore(&db, &backup, at).unwrap();
+        assert_ne!(second.kept_as.unwrap(), kept, "never overwritten");
+        assert_eq!(rows(&kept), 51);
+        let store = Store::open(&db).unwrap();
+        let trail = store.audit_trail(10).unwrap();
+        assert_eq!(trail[0].action, "restore");
+        assert!(
+            trail[0].detail.contains("50 responses"),
+            "{}",
+            trail[0].detail
+        );
+    }
+
+    #[test]
+    fn a_restore_checks_the_backup_first_and_changes_nothing_if_it_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_with(dir.path(), 5);
+        let before = std::fs::read(&db).unwrap();
+        let cases: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+            (
+                "empty",
+                Box::new(|p: &Path| std::fs::write(p, b"").unwrap()),
+            ),
+            (
+                "not an SQLite database",
+                Box::new(|p: &Path| std::fs::write(p, b"team,month\nNorth,2026-01\n").unwrap()),
+            ),
+            (
+                "not a PSI Feedback database",
+                Box::new(|p: &Path| {
+                    Connection::open(p)
+                        .unwrap()
+                        .execute_batch("CREATE TABLE other (x); INSERT INTO other VALUES (1);")
+                        .unwrap()
+                }),
+            ),
+            (
+                "newer version",
+                Box::new(|p: &Path| {
+                    let c = Connection::open(p).unwrap();
+                    c.execute_batch("CREATE TABLE responses (x)").unwrap();
+                    c.pragma_update(None, "user_version", migrations::LATEST + 1)
+                        .unwrap();
+                }),
+            ),
+        ];
+        for (i, (expect, make)) in cases.iter().enumerate() {
+            let bad = dir.path().join(format!("bad-{i}.sqlite3"));
+            make(&bad);
+            let err = restore(&db, &bad, Utc::now()).unwrap_err();
+            assert!(err.to_string().contains(expect), "{expect}: {err}");
+            assert_eq!(std::fs::read(&db).unwrap(), before, "{expect}");
+        }
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.') || n.contains("before-restore"))
+            .collect();
+        assert!(names.is_empty(), "nothing left behind: {names:?}");
+    }
+}
