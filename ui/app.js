@@ -31,6 +31,11 @@
     screen: 0,
     thanksTimer: null,
     overviewPeriod: 'month',
+    kiosk: false,
+    // Responses the Rust side holds because they could not be saved.
+    unsaved: 0,
+    timeouts: { questionnaireIdleSeconds: 120, warningSeconds: 30, staffIdleSeconds: 300 },
+    problem: null,
   };
 
   let screenEl = null;
@@ -146,7 +151,7 @@
   function handleLocked(error) {
     if (error && error.kind === 'locked') {
       state.staffUnlocked = false;
-      showStaffUnlock('The staff area is locked. Enter the passphrase to go on.');
+      showStaffUnlock('The staff area locked itself. Enter the passphrase to go on.');
       return true;
     }
     return false;
@@ -160,6 +165,7 @@
     state.screen += 1;
     clearTimeout(state.thanksTimer);
     state.thanksTimer = null;
+    watchIdle(null);
     announce('');
     const h1 = el('h1', { tabindex: '-1' }, heading);
     screenEl.replaceChildren(h1, ...children.flat(Infinity).filter((c) => c instanceof Node));
@@ -273,8 +279,26 @@
     return summary;
   }
 
+  /** Keys that would reload the page or go back: a reload clears the screen, and the
+   *  window keeps no history, but neither should happen by accident mid-questionnaire. */
+  function isNavigationKey(event) {
+    const key = event.key;
+    const ctrl = event.ctrlKey || event.metaKey;
+    if (key === 'F5' || key === 'BrowserBack' || key === 'BrowserForward' || key === 'BrowserRefresh') return true;
+    if (ctrl && (key === 'r' || key === 'R')) return true;
+    if (event.altKey && (key === 'ArrowLeft' || key === 'ArrowRight' || key === 'Home')) return true;
+    const target = event.target;
+    const editable = target instanceof HTMLElement
+      && (target.isContentEditable || target.matches('input:not([type="radio"]):not([type="checkbox"]), textarea'));
+    return key === 'Backspace' && !editable;
+  }
+
   /** Stops the Enter key on a radio button from sending the whole form. */
   function onKeyDown(event) {
+    if (isNavigationKey(event)) {
+      event.preventDefault();
+      return;
+    }
     const target = event.target;
     if (event.key === 'Enter' && target instanceof HTMLInputElement && target.type === 'radio') {
       event.preventDefault();
@@ -402,6 +426,10 @@
     state.staffUnlocked = Boolean(appState && appState.staffUnlocked);
     state.questionnaire = (appState && appState.questionnaire) || null;
     state.context = (appState && appState.context) || null;
+    state.kiosk = Boolean(appState && appState.kiosk);
+    state.unsaved = Number(appState && appState.unsaved) || 0;
+    if (appState && appState.timeouts) state.timeouts = appState.timeouts;
+    state.problem = (appState && appState.problem) || null;
   }
 
   async function loadAppState(message) {
@@ -413,7 +441,8 @@
       return;
     }
     applyAppState(appState);
-    if (!state.configured) showSetup(message);
+    if (state.problem) showProblem(state.problem);
+    else if (!state.configured) showSetup(message);
     else showHandOver(message);
   }
 
@@ -562,7 +591,14 @@
       showIntro();
     });
 
+    const unsavedNote = state.unsaved > 0
+      ? el('div', { class: 'warning-box' },
+        el('h2', { class: 'warning-box__title' }, 'Answers waiting to be saved'),
+        el('p', null, (state.unsaved === 1 ? 'One person’s answers' : state.unsaved + ' people’s answers')
+          + ' could not be saved. Open the staff area to save them again or to discard them.'))
+      : null;
     showScreen('Before you hand over the device', [
+      unsavedNote,
       el('p', null, 'Staff: choose the session details, then hand the device to the person.'),
       form,
     ]);
@@ -584,6 +620,7 @@
       el('div', { class: 'intro' }, (q.intro || []).map((line) => el('p', null, line))),
       actions(start),
     ]);
+    watchIdle('questionnaire', () => { state.session = null; });
   }
 
   // ---------------------------------------------------------------------------------------
@@ -704,6 +741,14 @@
       try {
         await call('submit_response', { response });
       } catch (error) {
+        if (error.kind === 'not_saved') {
+          // The Rust side keeps the answers until staff save them or discard them; the
+          // page keeps nothing, so the next person cannot see them.
+          leaveQuestionnaire(form);
+          state.unsaved += 1;
+          showNotSaved(error.message);
+          return;
+        }
         saving = false;
         send.disabled = false;
         cancel.disabled = false;
@@ -730,6 +775,7 @@
       el('p', { class: 'hint hint--lead' }, 'Every question is optional. Skip any you like.'),
       form,
     ]);
+    watchIdle('questionnaire', () => leaveQuestionnaire(form));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -828,7 +874,12 @@
     const summary = summarySection();
     const comments = commentsSection();
     const history = historySection();
-    const exporter = exportSection({ onSaved: () => history.load(state.screen) });
+    const exporter = exportSection({
+      onSaved: () => {
+        history.load(state.screen);
+        if (audit) audit.load(state.screen);
+      },
+    });
     const settings = settingsSection();
 
     let locking = false;
@@ -848,13 +899,19 @@
       showHandOver('The staff area is locked.');
     });
 
-    const sections = [summary.section, comments.section, exporter.section, history.section, settings.section];
+    const audit = auditSection();
+    const safety = safetySection(() => audit.load(state.screen));
+    const sections = [summary.section, comments.section, exporter.section, history.section, settings.section,
+      safety.section, audit.section];
     const token = showScreen('Staff area', [
       el('div', { class: 'actions actions--top' }, lock),
       staffNav(sections),
       sections,
     ], { wide: true });
+    watchIdle('staff');
     if (message) announce(message);
+    safety.load(token);
+    audit.load(token);
     summary.load(token);
     comments.load(token);
     history.load(token);
@@ -1625,12 +1682,579 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // H. Dialogs, idle time, and what happens when answers cannot be saved
+
+  const dialogs = new Set();
+
+  /** A modal dialog over the screen: focus goes to `first` and comes back on close. */
+  function modal(title, children, first) {
+    const titleId = uid('dialog-title');
+    const dialog = el('dialog', { class: 'dialog', 'aria-labelledby': titleId },
+      el('h2', { id: titleId, class: 'dialog__title' }, title), children);
+    const back = document.activeElement;
+    dialog.addEventListener('close', () => {
+      dialogs.delete(dialog);
+      dialog.remove();
+      if (back instanceof HTMLElement && back.isConnected) back.focus();
+    });
+    document.body.append(dialog);
+    dialogs.add(dialog);
+    dialog.showModal();
+    if (first) first.focus();
+    return dialog;
+  }
+
+  function closeDialog(dialog) {
+    if (dialog && dialog.open) dialog.close();
+  }
+
+  function closeAllDialogs() {
+    for (const dialog of Array.from(dialogs)) closeDialog(dialog);
+  }
+
+  const idle = { mode: null, timer: null, onClear: null, dialog: null, lastPing: 0 };
+
+  /** "30 seconds", "5 minutes". */
+  function waitText(seconds) {
+    const n = Number(seconds) || 0;
+    return n >= 120 ? plural(Math.round(n / 60), 'minute', 'minutes') : plural(n, 'second', 'seconds');
+  }
+
+  /**
+   * Watches for a person who has walked away. 'questionnaire': after a quiet spell,
+   * "Are you still there?", then the answers are cleared (`onClear`) and the hand-over
+   * screen comes back. 'staff': the staff area locks. null: nothing is watched.
+   */
+  function watchIdle(mode, onClear) {
+    clearTimeout(idle.timer);
+    idle.timer = null;
+    closeAllDialogs();
+    idle.dialog = null;
+    idle.mode = mode;
+    idle.onClear = onClear || null;
+    idle.lastPing = Date.now();
+    if (mode) restartIdleTimer();
+  }
+
+  function restartIdleTimer() {
+    clearTimeout(idle.timer);
+    const t = state.timeouts;
+    const staff = idle.mode === 'staff';
+    const seconds = Number(staff ? t.staffIdleSeconds : t.questionnaireIdleSeconds) || 120;
+    idle.timer = setTimeout(staff ? lockForIdle : showStillThere, seconds * 1000);
+  }
+
+  function onActivity() {
+    if (!idle.mode || idle.dialog) return; // the warning needs its own answer
+    restartIdleTimer();
+    if (idle.mode === 'staff') {
+      // The Rust side ends an unlock that has been quiet too long: tell it someone is here.
+      const every = Math.min(30000, (Number(state.timeouts.staffIdleSeconds) || 300) * 500);
+      if (Date.now() - idle.lastPing >= every) {
+        idle.lastPing = Date.now();
+        call('staff_activity').catch((error) => handleLocked(error));
+      }
+    }
+  }
+
+  async function lockForIdle() {
+    idle.mode = null;
+    try {
+      await call('lock_staff');
+    } catch (error) {
+      // Locked on this side whatever the answer: the Rust side also expires it.
+    }
+    state.staffUnlocked = false;
+    showHandOver('The staff area locked itself after ' + waitText(state.timeouts.staffIdleSeconds) + ' without use.');
+  }
+
+  function showStillThere() {
+    const token = state.screen;
+    const yes = button('Yes, I am still here', { primary: true });
+    const clear = button('Clear my answers');
+    const dialog = modal('Are you still there?', [
+      el('p', null, 'To keep your answers private, they will be cleared in '
+        + waitText(state.timeouts.warningSeconds) + '.'),
+      el('p', null, 'Press the button to carry on.'),
+      actions(yes, clear),
+    ], yes);
+    idle.dialog = dialog;
+
+    function clearNow() {
+      if (token !== state.screen) return;
+      const onClear = idle.onClear;
+      idle.mode = null;
+      idle.dialog = null;
+      closeDialog(dialog);
+      if (onClear) onClear();
+      showHandOver('No one was using the questionnaire, so the answers were cleared.');
+    }
+
+    function carryOn() {
+      if (token !== state.screen) return;
+      idle.dialog = null;
+      closeDialog(dialog);
+      restartIdleTimer();
+    }
+
+    clearTimeout(idle.timer);
+    idle.timer = setTimeout(clearNow, (Number(state.timeouts.warningSeconds) || 30) * 1000);
+    yes.addEventListener('click', carryOn);
+    clear.addEventListener('click', clearNow);
+    // Escape means "still here", never "clear".
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      carryOn();
+    });
+  }
+
+  function showNotSaved(message) {
+    const retry = button('Try again', { primary: true });
+    const staff = button('Staff area');
+    const result = el('p', { class: 'result', hidden: true });
+    let busy = false;
+    retry.addEventListener('click', async () => {
+      if (busy) return;
+      busy = true;
+      retry.disabled = true;
+      let saved;
+      try {
+        saved = await call('retry_unsaved');
+      } catch (error) {
+        busy = false;
+        retry.disabled = false;
+        result.textContent = error.message;
+        result.hidden = false;
+        announce(error.message, { visible: false });
+        return;
+      }
+      state.unsaved = 0;
+      if (Number(saved) > 0) showThanks();
+      else showHandOver();
+    });
+    staff.addEventListener('click', () => (state.staffUnlocked ? showStaffArea() : showStaffUnlock()));
+    showScreen('Your answers could not be saved', [
+      el('p', { class: 'error-text' }, message),
+      el('p', null, 'Your answers are kept until a member of staff saves them. Please do not close the app.'),
+      result,
+      actions(retry, staff),
+    ]);
+  }
+
+  /** The database cannot be used: tell staff what happened, where the file is, and
+   *  how to put a backup in its place. Nothing else is possible until then. */
+  function showProblem(problem) {
+    showScreen('The data on this device cannot be used', [
+      el('p', null, 'Staff: PSI Feedback could not open its data file, so it has stopped. '
+        + 'It has not changed the file in any way.'),
+      el('h2', null, 'What happened'),
+      el('p', { class: 'error-text' }, String(problem.message || '')),
+      el('h2', null, 'Where the file is'),
+      el('p', null, el('code', { class: 'path' }, String(problem.path || ''))),
+      el('h2', null, 'How to restore a backup'),
+      el('ol', { class: 'steps' },
+        el('li', null, 'Close this window.'),
+        el('li', null, 'On this computer, run ', el('code', null, 'psi-feedback restore BACKUP-FILE'),
+          ', with a backup saved from the staff area.'),
+        el('li', null, 'Open PSI Feedback again.')),
+      el('p', null, 'The file that is there now is kept beside the restored one, with "before-restore" in its name. '
+        + 'Keep it: it may hold responses saved after the backup.'),
+    ]);
+  }
+
+  /** Kiosk mode: the window's close button asks for the staff passphrase first. */
+  function showCloseDialog() {
+    if (Array.from(dialogs).some((d) => d.classList.contains('dialog--close'))) return;
+    const slot = errorSlot();
+    const pass = textField(uid('close-passphrase'), 'Staff passphrase', {
+      type: 'password', className: 'input--medium',
+    });
+    const close = button('Close the app', { primary: true, type: 'submit' });
+    const cancel = button('Cancel');
+    const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(close, cancel));
+    const dialog = modal('Close PSI Feedback', [
+      el('p', null, 'Kiosk mode is on. Staff: enter the passphrase to close the app.'),
+      form,
+    ], pass.input);
+    dialog.classList.add('dialog--close');
+    cancel.addEventListener('click', () => closeDialog(dialog));
+    let busy = false;
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (busy) return;
+      const passphrase = pass.input.value;
+      pass.input.value = '';
+      if (!passphrase) {
+        showErrors(form, slot, [{ target: pass.input, message: 'Enter the staff passphrase' }]);
+        return;
+      }
+      busy = true;
+      close.disabled = true;
+      try {
+        await call('close_app', { passphrase });
+      } catch (error) {
+        busy = false;
+        close.disabled = false;
+        showErrors(form, slot, [{ target: pass.input, message: error.message }]);
+      }
+    });
+  }
+
+  // Device safety (staff) ------------------------------------------------------------------
+
+  function resultLine() {
+    return el('p', { class: 'result', hidden: true });
+  }
+
+  function say(result, text) {
+    result.textContent = text;
+    result.hidden = !text;
+    if (text) announce(text, { visible: false });
+  }
+
+  function unsavedPart(count, onChange) {
+    if (!count) return null;
+    const slot = errorSlot();
+    const result = resultLine();
+    const retry = button('Try again to save them', { primary: true });
+    const discard = button('Discard them');
+    const warning = el('p', { class: 'cancel-warning', id: uid('discard-warning'), hidden: true });
+    const part = el('div', { class: 'safety-part warning-box' },
+      el('h3', null, 'Answers waiting to be saved'),
+      el('p', null, (count === 1 ? 'One person’s answers' : count + ' people’s answers')
+        + ' could not be saved. The disk may be full, or the data file read-only or in use. '
+        + 'Fix that, then try again. Until then they are kept in memory: do not close the app.'),
+      slot, warning, actions(retry, discard), result);
+    let armed = false;
+    retry.addEventListener('click', async () => {
+      try {
+        const n = await call('retry_unsaved');
+        state.unsaved = 0;
+        say(result, 'Saved ' + plural(Number(n) || 0, 'response', 'responses') + '.');
+        onChange();
+      } catch (error) {
+        if (handleLocked(error)) return;
+        showErrors(part, slot, [{ target: null, message: error.message }]);
+      }
+    });
+    discard.addEventListener('click', async () => {
+      if (!armed) {
+        armed = true;
+        warning.textContent = 'These answers will be lost for good. Press "Yes, discard them" to go on.';
+        warning.hidden = false;
+        discard.textContent = 'Yes, discard them';
+        addDescribedBy(discard, warning.id);
+        announce(warning.textContent, { visible: false });
+        return;
+      }
+      try {
+        const n = await call('discard_unsaved');
+        state.unsaved = 0;
+        say(result, 'Discarded ' + plural(Number(n) || 0, 'response', 'responses') + '.');
+        onChange();
+      } catch (error) {
+        if (handleLocked(error)) return;
+        showErrors(part, slot, [{ target: null, message: error.message }]);
+      }
+    });
+    return part;
+  }
+
+  function kioskPart(on, onChange) {
+    const status = el('p', { class: 'status-line' });
+    const toggle = button('');
+    const slot = errorSlot();
+    const part = el('div', { class: 'safety-part' },
+      el('h3', null, 'Kiosk mode'),
+      el('p', null, 'In kiosk mode the app fills the screen. Closing it, or leaving kiosk mode, needs the staff passphrase. '
+        + 'It stays on when the app starts again.'),
+      slot, status, actions(toggle));
+    function render() {
+      status.textContent = state.kiosk ? 'Kiosk mode is on.' : 'Kiosk mode is off.';
+      toggle.textContent = state.kiosk ? 'Turn kiosk mode off' : 'Turn kiosk mode on';
+    }
+    state.kiosk = on;
+    render();
+    toggle.addEventListener('click', async () => {
+      const want = !state.kiosk;
+      try {
+        await call('set_kiosk', { on: want });
+      } catch (error) {
+        if (handleLocked(error)) return;
+        showErrors(part, slot, [{ target: null, message: error.message }]);
+        return;
+      }
+      clearErrors(part, slot);
+      state.kiosk = want;
+      render();
+      announce(status.textContent, { visible: false });
+      onChange();
+    });
+    return part;
+  }
+
+  function retentionPart(months, onChange) {
+    const slot = errorSlot();
+    const result = resultLine();
+    const field = textField(uid('retention-months'), 'Keep responses for this many months', {
+      value: months ? String(months) : '', className: 'input--short',
+      hint: 'From 1 to 600. Leave it empty to keep every response. Responses from sessions longer ago are deleted, '
+        + 'now and whenever the app starts. The record of exports is kept.',
+    });
+    const save = button('Save', { primary: true, type: 'submit' });
+    const warning = el('p', { class: 'cancel-warning', id: uid('retention-warning'), hidden: true });
+    const current = el('p', { class: 'status-line' });
+    const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, field.wrap, warning, actions(save), result);
+    const part = el('div', { class: 'safety-part' }, el('h3', null, 'How long responses are kept'), current, form);
+    let kept = months;
+    let armed = null;
+    function render() {
+      current.textContent = kept
+        ? 'Responses are kept for ' + plural(kept, 'month', 'months') + ', then deleted.'
+        : 'Every response is kept until you set a limit.';
+    }
+    function disarm() {
+      armed = null;
+      warning.hidden = true;
+      save.textContent = 'Save';
+      removeDescribedBy(save, warning.id);
+    }
+    render();
+    field.input.addEventListener('input', disarm);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      say(result, '');
+      const text = field.input.value.trim();
+      const value = text === '' ? null : (/^\d+$/.test(text) ? Number(text) : NaN);
+      if (value !== null && !(value >= 1 && value <= 600)) {
+        disarm();
+        showErrors(form, slot, [{ target: field.input, message: 'Enter a whole number of months from 1 to 600, or leave it empty' }]);
+        return;
+      }
+      clearErrors(form, slot);
+      try {
+        if (armed === null || armed !== value) {
+          const check = await call('update_retention', { retention: { months: value, confirm: false } });
+          if (Number(check.deleted) > 0) {
+            armed = value;
+            warning.textContent = 'This deletes ' + plural(Number(check.deleted), 'response', 'responses')
+              + ' now. They cannot be brought back, except from a backup. Press "Yes, delete them and save" to go on.';
+            warning.hidden = false;
+            save.textContent = 'Yes, delete them and save';
+            addDescribedBy(save, warning.id);
+            announce(warning.textContent, { visible: false });
+            return;
+          }
+        }
+        const done = await call('update_retention', { retention: { months: value, confirm: true } });
+        disarm();
+        kept = value;
+        render();
+        say(result, 'Saved.' + (Number(done.deleted) > 0
+          ? ' ' + plural(Number(done.deleted), 'response was', 'responses were') + ' deleted.' : ''));
+        onChange();
+      } catch (error) {
+        disarm();
+        if (handleLocked(error)) return;
+        showErrors(form, slot, [{ target: error.field === 'months' ? field.input : null, message: error.message }]);
+      }
+    });
+    return part;
+  }
+
+  function backupPart(onChange) {
+    const slot = errorSlot();
+    const result = resultLine();
+    const save = button('Save a backup', { primary: true });
+    const part = el('div', { class: 'safety-part' },
+      el('h3', null, 'Backup'),
+      el('p', null, 'A backup is a copy of all the data on this device, comments included. Keep it somewhere safe, '
+        + 'such as an encrypted drive. To put a backup back, see "Safety and data" in the README.'),
+      slot, actions(save), result);
+    let busy = false;
+    save.addEventListener('click', async () => {
+      if (busy) return;
+      busy = true;
+      save.disabled = true;
+      say(result, '');
+      try {
+        const path = await call('backup_file');
+        clearErrors(part, slot);
+        if (path) {
+          say(result, 'Backup saved: ' + path);
+          onChange();
+        }
+      } catch (error) {
+        if (!handleLocked(error)) showErrors(part, slot, [{ target: null, message: error.message }]);
+      } finally {
+        busy = false;
+        save.disabled = false;
+      }
+    });
+    return part;
+  }
+
+  function passphrasePart(onChange) {
+    const slot = errorSlot();
+    const result = resultLine();
+    const current = textField(uid('current-passphrase'), 'Current passphrase', { type: 'password', className: 'input--medium' });
+    const fresh = textField(uid('new-passphrase'), 'New passphrase', {
+      type: 'password', className: 'input--medium', autocomplete: 'new-password', hint: 'At least 8 characters.',
+    });
+    const again = textField(uid('new-passphrase-again'), 'Type the new passphrase again', {
+      type: 'password', className: 'input--medium', autocomplete: 'new-password',
+    });
+    const save = button('Change the passphrase', { primary: true, type: 'submit' });
+    const form = el('form', { novalidate: true, autocomplete: 'off' },
+      slot, current.wrap, fresh.wrap, again.wrap, actions(save), result);
+    const part = el('div', { class: 'safety-part' }, el('h3', null, 'Change the staff passphrase'), form);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      say(result, '');
+      const errors = [];
+      if (!current.input.value) errors.push({ target: current.input, message: 'Enter the current passphrase' });
+      if (Array.from(fresh.input.value).length < 8) {
+        errors.push({ target: fresh.input, message: 'The new passphrase must be at least 8 characters long' });
+      } else if (fresh.input.value !== again.input.value) {
+        errors.push({ target: again.input, message: 'The two new passphrases are not the same' });
+      }
+      if (errors.length) {
+        showErrors(form, slot, errors);
+        return;
+      }
+      const change = { current: current.input.value, new: fresh.input.value };
+      current.input.value = '';
+      try {
+        await call('change_passphrase', { change });
+      } catch (error) {
+        if (handleLocked(error)) return;
+        const target = error.field === 'current' ? current.input : (error.field === 'passphrase' ? fresh.input : null);
+        showErrors(form, slot, [{ target, message: error.message }]);
+        return;
+      }
+      fresh.input.value = '';
+      again.input.value = '';
+      clearErrors(form, slot);
+      say(result, 'The staff passphrase is changed.');
+      onChange();
+    });
+    return part;
+  }
+
+  function safetySection(onChange) {
+    const slot = errorSlot();
+    const body = el('div', { class: 'safety-box' }, el('p', null, 'Loading the safety settings.'));
+    const section = staffSection('safety', 'Device safety', slot, body);
+
+    async function load(token) {
+      body.setAttribute('aria-busy', 'true');
+      let data;
+      try {
+        data = await call('safety_settings');
+      } catch (error) {
+        if (token !== state.screen) return;
+        if (handleLocked(error)) return;
+        body.removeAttribute('aria-busy');
+        showErrors(section, slot, [{ target: null, message: error.message }], { focus: false });
+        return;
+      }
+      if (token !== state.screen) return;
+      body.removeAttribute('aria-busy');
+      state.unsaved = Number(data.unsaved) || 0;
+      const changed = () => onChange && onChange();
+      body.replaceChildren(...[
+        unsavedPart(state.unsaved, changed),
+        kioskPart(Boolean(data.kiosk), changed),
+        retentionPart(data.retentionMonths || null, changed),
+        backupPart(changed),
+        passphrasePart(changed),
+      ].filter(Boolean));
+    }
+    return { section, load };
+  }
+
+  // Audit trail ---------------------------------------------------------------------------
+
+  const AUDIT_WORDS = {
+    unlock: 'Unlocked',
+    wrong_passphrase: 'Wrong passphrase',
+    unlock_paused: 'Tries paused',
+    passphrase_changed: 'Passphrase changed',
+    passphrase_reset: 'Passphrase reset',
+    export: 'Export',
+    backup: 'Backup',
+    restore: 'Restore',
+    retention_set: 'Retention set',
+    deletion: 'Deletion',
+    kiosk: 'Kiosk mode',
+    close_app: 'App closed',
+    discard_unsaved: 'Answers discarded',
+    saved_late: 'Answers saved late',
+  };
+
+  function auditTable(entries) {
+    const captionId = uid('audit-caption');
+    const head = el('tr', null, ['When', 'Who', 'What', 'Details'].map((h) => el('th', { scope: 'col' }, h)));
+    const body = el('tbody', null, entries.map((e) => el('tr', null,
+      el('td', null, el('time', { datetime: String(e.at || '') }, localDateTime(e.at))),
+      el('td', null, String(e.who || '')),
+      el('td', null, AUDIT_WORDS[e.action] || String(e.action || '')),
+      el('td', null, String(e.detail || '')))));
+    const table = el('table', { class: 'table' },
+      el('caption', { id: captionId }, 'Staff actions on this device, newest first'), el('thead', null, head), body);
+    return el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table);
+  }
+
+  function auditSection() {
+    const slot = errorSlot();
+    const box = el('div', { class: 'audit-box' }, el('p', null, 'Loading the audit trail.'));
+    const section = staffSection('audit', 'Audit trail', slot,
+      el('p', { class: 'note' }, 'Unlocks, wrong passphrases, exports, backups, restores and deletions: the latest 500. '
+        + 'Nothing here can be changed or removed.'),
+      box);
+    let request = 0;
+
+    async function load(token) {
+      request += 1;
+      const mine = request;
+      box.setAttribute('aria-busy', 'true');
+      let entries;
+      try {
+        entries = await call('audit_trail');
+      } catch (error) {
+        if (token !== state.screen || mine !== request) return;
+        if (handleLocked(error)) return;
+        box.removeAttribute('aria-busy');
+        showErrors(section, slot, [{ target: null, message: error.message }], { focus: false });
+        return;
+      }
+      if (token !== state.screen || mine !== request) return;
+      box.removeAttribute('aria-busy');
+      clearErrors(section, slot);
+      box.replaceChildren(Array.isArray(entries) && entries.length
+        ? auditTable(entries)
+        : el('p', null, 'Nothing has been recorded yet.'));
+    }
+    return { section, load };
+  }
+
+  // ---------------------------------------------------------------------------------------
 
   function start() {
     screenEl = document.getElementById('screen');
     statusEl = document.getElementById('status');
     noticeEl = document.getElementById('notice');
     document.addEventListener('keydown', onKeyDown);
+    for (const type of ['keydown', 'pointerdown', 'input', 'wheel', 'touchstart']) {
+      document.addEventListener(type, onActivity, { capture: true, passive: true });
+    }
+    // The built-in menu offers Back and Reload; text fields keep theirs (copy, paste).
+    document.addEventListener('contextmenu', (event) => {
+      const target = event.target;
+      if (!(target instanceof HTMLElement && target.matches('input, textarea'))) event.preventDefault();
+    });
+    // The Rust side calls this when the window's close button is pressed in kiosk mode.
+    window.psiFeedback = Object.freeze({ closeRequested: showCloseDialog });
     // A fresh page (a start or a reload) never opens on an unlocked staff area.
     call('lock_staff').catch(() => {}).finally(() => loadAppState());
   }
