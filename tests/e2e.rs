@@ -26,13 +26,14 @@ struct Driver {
 }
 
 impl Driver {
-    fn start(data_home: &Path) -> Driver {
+    fn start(data_home: &Path, env: &[(&str, &str)]) -> Driver {
         let port = free_port();
         let program = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".to_string());
         let child = Command::new(&program)
             .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
             .env("XDG_DATA_HOME", data_home)
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .envs(env.iter().copied())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {program} (install it with `cargo install tauri-driver --locked`): {e}"));
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -76,7 +77,12 @@ struct Session {
 
 impl Session {
     async fn start(data_home: tempfile::TempDir) -> Session {
-        let driver = Driver::start(data_home.path());
+        Session::start_with(data_home, &[]).await
+    }
+
+    /// Starts the app with extra environment variables (such as shorter idle times).
+    async fn start_with(data_home: tempfile::TempDir, env: &[(&str, &str)]) -> Session {
+        let driver = Driver::start(data_home.path(), env);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
@@ -529,10 +535,14 @@ fn staff_preview_of_an_export_release_history_and_anonymity_settings() {
 
 /// Types the file's path into the GTK save dialog and confirms, as a person would.
 fn type_into_save_dialog(path: &Path) {
+    type_into_dialog("Save the anonymised summary", path)
+}
+
+fn type_into_dialog(title: &str, path: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let window = loop {
         let o = Command::new("xdotool")
-            .args(["search", "--name", "Save the anonymised summary"])
+            .args(["search", "--name", title])
             .output()
             .expect("xdotool runs");
         if let Some(id) = String::from_utf8_lossy(&o.stdout).lines().next() {
@@ -562,4 +572,330 @@ fn type_into_save_dialog(path: &Path) {
         &path.display().to_string(),
     ]);
     xdo(&["key", "--window", &window, "Return"]);
+}
+
+/// What is left in the page of a person's answers: whether `secret` is anywhere in the
+/// DOM (markup, field values, visible text), any questionnaire control, and how long
+/// the window's history is.
+async fn traces(s: &Session, secret: &str) -> serde_json::Value {
+    s.client
+        .execute(
+            "const secret = arguments[0];
+             const values = Array.from(document.querySelectorAll('input, textarea'))
+                 .map((e) => e.value).join(' ');
+             return {
+                 found: document.documentElement.outerHTML.includes(secret)
+                     || values.includes(secret) || document.body.innerText.includes(secret),
+                 questions: document.querySelectorAll('input[name=power_say], textarea[name=comment]').length,
+                 history: window.history.length,
+             };",
+            vec![serde_json::json!(secret)],
+        )
+        .await
+        .unwrap()
+}
+
+async fn assert_no_trace(s: &Session, secret: &str, when: &str) {
+    let t = traces(s, secret).await;
+    assert_eq!(
+        t["found"], false,
+        "{when}: the answers are still in the page"
+    );
+    assert_eq!(t["questions"], 0, "{when}: questionnaire controls remain");
+    assert_eq!(
+        t["history"], 1,
+        "{when}: the window has a history to go back to"
+    );
+}
+
+fn responses(db: &Path) -> Vec<Option<String>> {
+    Connection::open(db)
+        .unwrap()
+        .prepare("SELECT comment FROM responses ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// From the hand-over screen to the questionnaire, with one answer and a comment.
+async fn start_questionnaire(s: &Session, comment: &str) {
+    s.heading("Before you hand over the device").await;
+    s.answer("Team", "North team").await;
+    s.answer("Session type", "Individual").await;
+    s.answer("Practitioner role", "Psychologist").await;
+    s.button("Start the questionnaire").await;
+    s.button("Start").await;
+    s.heading("About today's session").await;
+    let q = psi_feedback::questionnaire::questionnaire();
+    let item = &q.sections[0].items[0];
+    s.answer(item.text, item.options[0].label).await;
+    s.fill(q.comment_prompt, comment).await;
+}
+
+#[test]
+fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s =
+            Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "3")]).await;
+        let secret = "my private words about the session";
+        start_questionnaire(&s, secret).await;
+
+        let warning = "//dialog[@open][h2[normalize-space()='Are you still there?']]";
+        s.wait_for(warning).await;
+        s.button("Yes, I am still here").await;
+        let comment = s
+            .labelled(psi_feedback::questionnaire::questionnaire().comment_prompt)
+            .await;
+        assert_eq!(
+            comment.prop("value").await.unwrap().as_deref(),
+            Some(secret),
+            "carrying on keeps the answers"
+        );
+        assert!(
+            s.client.find(Locator::XPath(warning)).await.is_err(),
+            "the warning has gone"
+        );
+
+        // Nobody answers this time: the answers go.
+        s.wait_for(warning).await;
+        s.heading("Before you hand over the device").await;
+        assert!(s.text().await.contains("the answers were cleared"));
+        assert_no_trace(&s, secret, "after the idle reset").await;
+
+        // Not behind Back or a reload either.
+        s.client.back().await.unwrap();
+        s.heading("Before you hand over the device").await;
+        assert_no_trace(&s, secret, "after Back").await;
+        s.client.refresh().await.unwrap();
+        s.heading("Before you hand over the device").await;
+        assert_no_trace(&s, secret, "after a reload").await;
+        assert!(responses(&s.db()).is_empty(), "nothing was sent");
+        s.end().await;
+    });
+}
+
+#[test]
+fn answers_that_cannot_be_saved_are_kept_until_they_can_be() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(configured_home(0)).await;
+        let secret = "words that must not be lost";
+        start_questionnaire(&s, secret).await;
+        // Another program holds the database's write lock for longer than the app waits.
+        let other = Connection::open(s.db()).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        s.button("Send my answers").await;
+        s.heading("Your answers could not be saved").await;
+        assert!(s
+            .text()
+            .await
+            .contains("Your answers could not be saved. Please tell a member of staff."));
+        assert_no_trace(&s, secret, "on the error screen").await;
+        other.execute_batch("ROLLBACK").unwrap();
+        assert!(responses(&s.db()).is_empty(), "nothing half-written");
+
+        s.button("Try again").await;
+        s.heading("Thank you").await;
+        assert_eq!(responses(&s.db()), vec![Some(secret.to_string())]);
+        s.end().await;
+    });
+}
+
+#[test]
+fn a_damaged_database_is_reported_to_staff_and_left_as_it_is() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let home = tempfile::tempdir().unwrap();
+        let db = db_in(home.path());
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        let garbage = b"PK\x03\x04 a spreadsheet saved over the data file".to_vec();
+        std::fs::write(&db, &garbage).unwrap();
+        let s = Session::start(home).await;
+        s.heading("The data on this device cannot be used").await;
+        let text = s.text().await;
+        assert!(text.contains("not an SQLite database"), "{text}");
+        assert!(
+            text.contains(&db.display().to_string()),
+            "where the file is"
+        );
+        assert!(
+            text.contains("psi-feedback restore BACKUP-FILE"),
+            "how to restore"
+        );
+        s.screenshot("damaged-database.png", None).await;
+        assert_eq!(std::fs::read(s.db()).unwrap(), garbage, "never overwritten");
+        s.end().await;
+    });
+}
+
+/// Asks the window to close as a window manager does when its close button is pressed:
+/// a WM_DELETE_WINDOW message to every top-level window with this title.
+fn request_close(title: &str) -> usize {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt, EventMask};
+    let o = Command::new("xdotool")
+        .args(["search", "--name", &format!("^{title}$")])
+        .output()
+        .expect("xdotool runs");
+    let windows: Vec<u32> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    let (conn, _) = x11rb::connect(None).expect("the X display");
+    let atom = |name: &str| {
+        conn.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let (protocols, delete) = (atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
+    for &w in &windows {
+        let event = ClientMessageEvent::new(32, w, protocols, [delete, 0, 0, 0, 0]);
+        conn.send_event(false, w, EventMask::NO_EVENT, event)
+            .unwrap();
+    }
+    conn.flush().unwrap();
+    windows.len()
+}
+
+fn window_exists(title: &str) -> bool {
+    Command::new("xdotool")
+        .args(["search", "--name", &format!("^{title}$")])
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+#[test]
+fn kiosk_mode_needs_the_passphrase_to_close_and_staff_actions_are_audited() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(configured_home(0)).await;
+        s.heading("Before you hand over the device").await;
+        s.button("Staff area").await;
+        s.fill("Staff passphrase", "not the passphrase").await;
+        s.button("Unlock").await;
+        s.wait_for("//*[contains(., 'That passphrase is not right.')]")
+            .await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.button("Unlock").await;
+        s.heading("Staff area").await;
+
+        s.button("Turn kiosk mode on").await;
+        s.wait_for("//p[normalize-space()='Kiosk mode is on.']")
+            .await;
+
+        // A backup through the save dialog: one sound file, recorded.
+        let out = tempfile::tempdir().unwrap();
+        let backup = out.path().join("backup.sqlite3");
+        s.button("Save a backup").await;
+        type_into_dialog("Save a backup of all the data on this device", &backup);
+        s.wait_for(&format!(
+            "//p[normalize-space()={}]",
+            lit(&format!("Backup saved: {}", backup.display()))
+        ))
+        .await;
+        let check: String = Connection::open(&backup)
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+
+        // The audit trail shows it all, newest first.
+        let audit =
+            "//table[caption[normalize-space()='Staff actions on this device, newest first']]";
+        s.wait_for(&format!("{audit}//td[normalize-space()='Backup']"))
+            .await;
+        let rows = s
+            .wait_for(&format!("{audit}/tbody"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        for what in ["Wrong passphrase", "Unlocked", "Kiosk mode", "Backup"] {
+            assert!(rows.contains(what), "{what} is in the audit trail:\n{rows}");
+        }
+        assert!(rows.find("Backup").unwrap() < rows.find("Unlocked").unwrap());
+
+        // A person now has the device: the window's close button asks for the passphrase.
+        s.button("Lock staff area").await;
+        start_questionnaire(&s, "half-way through").await;
+        assert_eq!(request_close("PSI Feedback"), 1, "one window, ours");
+        s.wait_for("//dialog[@open][h2[normalize-space()='Close PSI Feedback']]")
+            .await;
+        s.fill("Staff passphrase", "a wrong guess").await;
+        s.button("Close the app").await;
+        s.wait_for("//dialog//*[contains(., 'That passphrase is not right.')]")
+            .await;
+        s.button("Cancel").await;
+        assert!(window_exists("PSI Feedback"), "still open");
+        let comment = s
+            .labelled(psi_feedback::questionnaire::questionnaire().comment_prompt)
+            .await;
+        assert_eq!(
+            comment.prop("value").await.unwrap().as_deref(),
+            Some("half-way through"),
+            "the questionnaire is as it was"
+        );
+
+        request_close("PSI Feedback");
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        let close = s
+            .wait_for("//dialog//button[normalize-space()='Close the app']")
+            .await;
+        // The app exits while the click is answered: the driver may report an error.
+        let _ = close.click().await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while window_exists("PSI Feedback") {
+            assert!(Instant::now() < deadline, "the app did not close");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let c = Connection::open(s.db()).unwrap();
+        let actions: Vec<String> = c
+            .prepare("SELECT action FROM audit ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            actions,
+            [
+                "wrong_passphrase",
+                "unlock",
+                "kiosk",
+                "backup",
+                "wrong_passphrase",
+                "close_app"
+            ]
+        );
+        s.end().await;
+    });
+}
+
+#[test]
+fn the_staff_area_locks_itself_when_left_alone() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s =
+            Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "4")]).await;
+        s.heading("Before you hand over the device").await;
+        s.button("Staff area").await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.button("Unlock").await;
+        s.heading("Staff area").await;
+        s.heading("Before you hand over the device").await;
+        assert!(s
+            .text()
+            .await
+            .contains("The staff area locked itself after 4 seconds without use."));
+        s.button("Staff area").await;
+        s.wait_for("//label[normalize-space()='Staff passphrase']")
+            .await;
+        s.end().await;
+    });
 }
