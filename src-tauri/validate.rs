@@ -25,12 +25,48 @@ pub struct ResponsePayload {
 }
 
 /// Turns untrusted JSON into a payload, with a plain error for the wrong shape or types.
+/// Every payload is an object of named fields: serde would also read a struct from a
+/// list, field by field in order, so anything but an object is refused first.
 pub fn parse<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
     what: &str,
 ) -> Result<T, AppError> {
-    serde_json::from_value(value)
-        .map_err(|e| AppError::invalid(None, format!("The {what} could not be read: {e}.")))
+    use serde_json::Value;
+    let found = match &value {
+        Value::Object(_) => None,
+        Value::Array(_) => Some("a list"),
+        Value::String(_) => Some("text"),
+        Value::Number(_) => Some("a number"),
+        Value::Bool(_) => Some("true or false"),
+        Value::Null => Some("nothing"),
+    };
+    if let Some(found) = found {
+        return Err(AppError::invalid(
+            None,
+            format!("The {what} could not be read: it should be named fields, not {found}."),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| {
+        let detail = shown(&e.to_string(), DETAIL_MAX_CHARS);
+        AppError::invalid(None, format!("The {what} could not be read: {detail}."))
+    })
+}
+
+/// serde's account of a payload it cannot read quotes the value or key it tripped on,
+/// which can be anything the window sent: this much of it is enough to find it.
+const DETAIL_MAX_CHARS: usize = 200;
+
+/// Text from a payload as a message may quote it: one line, at most `max` characters.
+fn shown(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Checks a response against the questionnaire and the store's lists.
@@ -70,10 +106,9 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
     let mut out: Answers = [None; ITEMS.len()];
     for (id, &code) in given {
         let Some(index) = questionnaire::item_index(id) else {
-            let shown: String = id.chars().take(40).collect();
             return Err(AppError::invalid(
                 None,
-                format!("There is no question called \"{shown}\"."),
+                format!("There is no question called \"{}\".", shown(id, 40)),
             ));
         };
         let item = &ITEMS[index];
@@ -120,15 +155,28 @@ pub fn comment(given: Option<String>) -> Result<Option<String>, AppError> {
 pub const NAME_MAX_CHARS: usize = 60;
 pub const LIST_MAX: usize = 50;
 
-/// A list of names staff keep in settings: trimmed, blank lines dropped, no duplicates
-/// (ignoring case), each short and printable, at least one, at most [`LIST_MAX`].
+/// Characters that show as nothing (Unicode's default-ignorable code points): a name of
+/// only these looks blank, and two names that differ only by them look the same.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// A list of names staff keep in settings: trimmed, blank lines dropped (a line of only
+/// invisible characters is blank too), no duplicates (ignoring case and invisible
+/// characters), each short and printable, at least one, at most [`LIST_MAX`].
 pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppError> {
     let field = || Some(list.field().to_string());
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for raw in given {
         let name = raw.trim();
-        if name.is_empty() {
+        let visible: String = name.chars().filter(|c| !invisible(*c)).collect();
+        if visible.trim().is_empty() {
             continue;
         }
         if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
@@ -147,7 +195,7 @@ pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppErro
                 format!("A {} name cannot start with =, +, - or @.", list.noun()),
             ));
         }
-        if !seen.insert(name.to_lowercase()) {
+        if !seen.insert(visible.to_lowercase()) {
             return Err(AppError::invalid(
                 field(),
                 format!("The {} \"{name}\" is listed twice.", list.noun()),
@@ -248,6 +296,39 @@ mod tests {
     }
 
     #[test]
+    fn names_that_look_blank_or_the_same_are_not_two_names() {
+        let l = ContextList::Roles;
+        assert_eq!(
+            names(
+                l,
+                &[
+                    "\u{200B}".into(),
+                    "Nurse".into(),
+                    "\u{FEFF} \u{2060}".into()
+                ]
+            )
+            .unwrap(),
+            ["Nurse"],
+            "a line of invisible characters is a blank line"
+        );
+        assert_eq!(
+            names(l, &["\u{200B}".into()]).unwrap_err().field(),
+            Some("roles")
+        );
+        assert_eq!(
+            names(l, &["Nurse".into(), "nurse\u{200B}".into()])
+                .unwrap_err()
+                .field(),
+            Some("roles")
+        );
+        assert_eq!(
+            names(l, &["Peer\u{200D}worker".into()]).unwrap(),
+            ["Peer\u{200D}worker"],
+            "kept as typed when nothing else looks the same"
+        );
+    }
+
+    #[test]
     fn payload_shape_errors_are_plain() {
         let v = serde_json::json!({"team": "one", "session_type": 1, "role": 1});
         let e = parse::<ResponsePayload>(v, "answers").unwrap_err();
@@ -257,5 +338,29 @@ mod tests {
             parse::<ResponsePayload>(v, "answers").is_err(),
             "unknown fields are refused"
         );
+        let e = parse::<ResponsePayload>(serde_json::json!([1, 1, 1]), "answers").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "The answers could not be read: it should be named fields, not a list.",
+            "not read field by field in order"
+        );
+    }
+
+    #[test]
+    fn payload_shape_errors_quote_little_and_on_one_line() {
+        let v = serde_json::json!({"team": "x".repeat(100_000), "session_type": 1, "role": 1});
+        let e = parse::<ResponsePayload>(v, "answers")
+            .unwrap_err()
+            .to_string();
+        assert!(e.chars().count() < 300, "{}", e.len());
+        assert!(e.ends_with("….") && e.contains("xxxx"), "{e}");
+        let v = serde_json::json!({"team": 1, "session_type": 1, "role": 1, "a\nb\u{0}": 1});
+        let e = parse::<ResponsePayload>(v, "answers")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+        assert!(e.contains("a\u{FFFD}b\u{FFFD}"), "{e}");
+        let e = answers(&map(&[("power\nsay", 1)])).unwrap_err().to_string();
+        assert!(!e.chars().any(char::is_control), "{e:?}");
     }
 }
