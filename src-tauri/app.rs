@@ -152,6 +152,7 @@ struct SettingsPayload {
     teams: Vec<String>,
     session_types: Vec<String>,
     roles: Vec<String>,
+    #[serde(deserialize_with = "validate::object")]
     defaults: DefaultsPayload,
 }
 
@@ -795,7 +796,9 @@ pub struct StaffCount {
 #[derive(Serialize, Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct DisclosureSettings {
+    #[serde(deserialize_with = "validate::object")]
     pub rules: RuleSettings,
+    #[serde(deserialize_with = "validate::objects")]
     pub staff_counts: Vec<StaffCount>,
 }
 

@@ -56,6 +56,48 @@ pub fn parse<T: serde::de::DeserializeOwned>(
 /// which can be anything the window sent: this much of it is enough to find it.
 const DETAIL_MAX_CHARS: usize = 200;
 
+/// For `#[serde(deserialize_with)]` on a struct inside a payload: only an object of
+/// named fields, never a list read field by field in order.
+pub fn object<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    let value = serde_json::Value::deserialize(d)?;
+    if !value.is_object() {
+        return Err(D::Error::custom("expected named fields"));
+    }
+    serde_json::from_value(value).map_err(D::Error::custom)
+}
+
+/// [`object`] for every item of a list.
+pub fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    let values = Vec::<serde_json::Value>::deserialize(d)?;
+    values
+        .into_iter()
+        .map(|v| {
+            if v.is_object() {
+                serde_json::from_value(v).map_err(D::Error::custom)
+            } else {
+                Err(D::Error::custom("expected named fields in every item"))
+            }
+        })
+        .collect()
+}
+
+/// A name from a payload as a message quotes it: short, on one line.
+pub fn quoted(name: &str) -> String {
+    shown(name, 60)
+}
+
 /// Text from a payload as a message may quote it: one line, at most `max` characters.
 fn shown(text: &str, max: usize) -> String {
     let mut out: String = text

@@ -645,6 +645,7 @@ fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
 
         let warning = "//dialog[@open][h2[normalize-space()='Are you still there?']]";
         s.wait_for(warning).await;
+        s.screenshot("still-there.png", None).await;
         s.button("Yes, I am still here").await;
         let comment = s
             .labelled(psi_feedback::questionnaire::questionnaire().comment_prompt)
@@ -788,6 +789,11 @@ fn kiosk_mode_needs_the_passphrase_to_close_and_staff_actions_are_audited() {
         s.button("Turn kiosk mode on").await;
         s.wait_for("//p[normalize-space()='Kiosk mode is on.']")
             .await;
+        s.screenshot(
+            "device-safety.png",
+            Some("//h2[normalize-space()='Device safety']"),
+        )
+        .await;
 
         // A backup through the save dialog: one sound file, recorded.
         let out = tempfile::tempdir().unwrap();

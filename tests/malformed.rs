@@ -1338,9 +1338,8 @@ fn default_name(names: &[String], pick: Option<(Index, usize)>) -> Option<String
 }
 
 /// A name in none of the pools (so in no list a valid payload sends): hidden, from
-/// another list, or never heard of. Kept short and printable: the store repeats these
-/// names whole in its messages (see `names_the_store_quotes_are_cut_short`, ignored
-/// until that is fixed, which sends the long ones and those with control characters).
+/// another list, or never heard of. Kept short and printable here; long ones and those
+/// with control characters are sent by `names_the_store_quotes_are_cut_short`.
 fn unknown_name(list: usize) -> BoxedStrategy<String> {
     let others: Vec<&str> = (0..3)
         .filter(|l| *l != list)
@@ -1993,13 +1992,10 @@ fn staff_commands_refuse_malformed_payloads_locked_or_unlocked() {
     assert_eq!(unlocked.snapshot(), before_unlocked.rows);
 }
 
-/// Known bug, not fixed here: when a default (settings) or a staff count's team or role
-/// (disclosure settings) is not in the list, the store's message quotes the name whole,
-/// however long, control characters included. The fix belongs where those messages are
-/// made, or before them, checking those names as list names are checked. Once fixed,
-/// this passes and `unknown_name` can send such names too.
+/// When a default (settings) or a staff count's team or role (disclosure settings) is
+/// not in the list, the message quotes the name cut short and on one line, however
+/// long it was or whatever control characters it held.
 #[test]
-#[ignore = "known bug: the store repeats unknown default and staff-count names whole"]
 fn names_the_store_quotes_are_cut_short() {
     let h = Harness::unlocked();
     let before = h.baseline();
@@ -2042,14 +2038,10 @@ fn names_the_store_quotes_are_cut_short() {
     }
 }
 
-/// Known bug, not fixed here: serde reads a struct from a list too, field by field in
-/// order. `validate::parse` refuses a payload that is a list, but the objects inside
-/// payloads (the defaults, the rules, each staff count) are still read from lists, and
-/// saved: `"rules": [12, 10, 4]` raises the group floor to 12. The fix belongs where
-/// those structs are declared (each read through a value that must be an object). Once
-/// fixed, this passes and the generators can send such lists too.
+/// serde reads a struct from a list too, field by field in order: the objects inside
+/// payloads (the defaults, the rules, each staff count) must be named fields, or
+/// `"rules": [12, 10, 4]` would raise the group floor to 12.
 #[test]
-#[ignore = "known bug: objects inside payloads are read from lists too"]
 fn objects_inside_payloads_sent_as_lists_are_refused() {
     let h = Harness::unlocked();
     let before = h.baseline();

@@ -212,6 +212,9 @@ pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, 
     let not_a_backup =
         |why: String| AppError::Unusable(format!("{} cannot be restored: {why}", backup.display()));
 
+    if std::fs::metadata(backup).is_err() {
+        return Err(not_a_backup("there is no such file.".into()));
+    }
     let mut wal = backup.as_os_str().to_owned();
     wal.push("-wal");
     if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {

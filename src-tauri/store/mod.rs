@@ -329,7 +329,11 @@ impl Store {
                     let id = find_active(&tx, *list, name)?.ok_or_else(|| {
                         AppError::invalid(
                             Some(list.default_field().to_string()),
-                            format!("The default {} \"{name}\" is not in the list.", list.noun()),
+                            format!(
+                                "The default {} \"{}\" is not in the list.",
+                                list.noun(),
+                                crate::validate::quoted(name)
+                            ),
                         )
                     })?;
                     set_setting(&tx, list.default_key(), &id.to_string())?;
@@ -587,10 +591,22 @@ impl Store {
         for (i, (team, role, staff)) in counts.iter().enumerate() {
             let field = || Some(format!("staff_counts[{i}]"));
             let team_id = find_active(&tx, ContextList::Teams, team)?.ok_or_else(|| {
-                AppError::invalid(field(), format!("The team \"{team}\" is not in the list."))
+                AppError::invalid(
+                    field(),
+                    format!(
+                        "The team \"{}\" is not in the list.",
+                        crate::validate::quoted(team)
+                    ),
+                )
             })?;
             let role_id = find_active(&tx, ContextList::Roles, role)?.ok_or_else(|| {
-                AppError::invalid(field(), format!("The role \"{role}\" is not in the list."))
+                AppError::invalid(
+                    field(),
+                    format!(
+                        "The role \"{}\" is not in the list.",
+                        crate::validate::quoted(role)
+                    ),
+                )
             })?;
             tx.execute(
                 "INSERT INTO staff_counts (team_id, role_id, staff) VALUES (?1, ?2, ?3)
