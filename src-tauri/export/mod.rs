@@ -60,11 +60,17 @@ impl Request {
             Breakdown::None => String::new(),
             b => format!("-by-{}", b.id().replace('_', "-")),
         };
+        // The months as parsed, not as sent: the window's text could hold anything.
+        let month = |m: &str| {
+            crate::period::Month::parse(m)
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "period".to_string())
+        };
         format!(
             "psi-summary-{}-{}-to-{}{by}.{}",
             self.period.id(),
-            self.from,
-            self.to,
+            month(&self.from),
+            month(&self.to),
             self.format.extension()
         )
     }
@@ -471,6 +477,14 @@ mod tests {
         assert_eq!(
             r.file_name(),
             "psi-summary-quarter-2026-01-to-2026-06-by-session-type.json"
+        );        let r = Request {
+            from: " 2026-01\n".into(),
+            to: "../../x".into(),
+            ..r
+        };
+        assert_eq!(
+            r.file_name(),
+            "psi-summary-quarter-2026-01-to-period-by-session-type.json"
         );
     }
 
