@@ -293,9 +293,26 @@ fn staff_commands_need_the_passphrase() {
             "update_disclosure_settings",
             json!({"settings": {"rules": {"group_floor": 10, "rounding_base": 5, "min_possible_values": 3}, "staff_counts": []}}),
         ),
+        ("staff_activity", json!({})),
+        ("safety_settings", json!({})),
+        ("audit_trail", json!({})),
+        ("set_kiosk", json!({"on": true})),
+        ("discard_unsaved", json!({})),
+        ("backup_file", json!({})),
+        (
+            "update_retention",
+            json!({"retention": {"months": 12, "confirm": true}}),
+        ),
+        (
+            "change_passphrase",
+            json!({"change": {"current": "staff passphrase 1", "new": "another passphrase"}}),
+        ),
     ] {
         assert_eq!(h.call(cmd, body).unwrap_err()["kind"], "locked", "{cmd}");
     }
+    // Saving again what could not be saved needs no passphrase, and with nothing
+    // waiting it saves nothing.
+    assert_eq!(h.call("retry_unsaved", json!({})).unwrap(), json!(0));
     assert_eq!(
         h.call("unlock_staff", json!({"passphrase": "wrong passphrase"}))
             .unwrap_err()["kind"],

@@ -477,7 +477,8 @@ mod tests {
         assert_eq!(
             r.file_name(),
             "psi-summary-quarter-2026-01-to-2026-06-by-session-type.json"
-        );        let r = Request {
+        );
+        let r = Request {
             from: " 2026-01\n".into(),
             to: "../../x".into(),
             ..r
