@@ -1,6 +1,8 @@
 //! Import of paper forms typed into a spreadsheet. All or nothing: every row is checked
-//! first, every problem is reported with its line and column, and only a file without
-//! problems is stored, in one transaction.
+//! first, every problem is reported with its line and column (the first [`MAX_LISTED`],
+//! then how many more), and only a file without problems is stored, in one transaction.
+//! A file that is not UTF-8 CSV, or whose header is wrong, is refused before its rows
+//! are read: they could not be read right.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -8,7 +10,7 @@ use std::io::Read;
 
 use crate::error::AppError;
 use crate::period::Month;
-use crate::questionnaire::{self, Answers, Kind, ITEMS};
+use crate::questionnaire::{self, Answers, Kind, COMMENT_MAX_CHARS, ITEMS};
 use crate::store::{ContextList, NewResponse, Source, Store};
 use crate::validate;
 
@@ -55,8 +57,30 @@ impl From<AppError> for ImportError {
     }
 }
 
-/// Largest file accepted: far more than any clinic types in, small enough to check in memory.
+/// Largest file accepted. The whole file is checked before anything is stored (all or
+/// nothing), so it is held in memory with the responses it makes: 64 MiB is over half a
+/// million typed forms, far more than a clinic types in, and a bounded amount of memory.
+/// Reading stops one byte past the limit, so a larger file (or an endless stream) is
+/// never read whole.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Longest cell accepted, in bytes. The longest real cell is a comment of
+/// [`COMMENT_MAX_CHARS`] characters, at most 4 bytes each in UTF-8; anything longer is a
+/// broken file or pasted text, named by its line and column but never decoded or shown.
+pub const MAX_CELL_BYTES: usize = 10_000;
+const _: () = assert!(MAX_CELL_BYTES >= 4 * COMMENT_MAX_CHARS);
+
+/// Most problems listed. A wholly wrong file (another export, the wrong encoding) would
+/// otherwise give a line for nearly every cell; the rest are counted, not listed.
+pub const MAX_LISTED: usize = 100;
+
+/// What to do about a file that is not UTF-8 text, in the words of a spreadsheet's menu.
+const SAVE_AS: &str = "save the file as \"CSV UTF-8\"";
+
+/// Added after the file before reading it: it comes back as a record of its own unless
+/// the file ends inside a quoted cell, which the csv crate closes silently (it has no
+/// strict mode) and which would otherwise swallow every row after the stray quote.
+const END_MARK: &[u8] = b"-- end of file --";
 
 /// Checks the whole file and stores its responses only if every row is right.
 pub fn import(store: &mut Store, input: impl Read, now: Month) -> Result<usize, ImportError> {
@@ -73,15 +97,26 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         .read_to_end(&mut data)
         .map_err(|e| AppError::invalid(None, format!("The file could not be read: {e}")))?;
     if data.len() as u64 > MAX_BYTES {
-        return Err(ImportError::Rejected(vec![Problem {
-            line: 1,
-            column: None,
-            reason: format!("the file is larger than {} MiB", MAX_BYTES / 1024 / 1024),
-        }]));
+        return Err(rejected(
+            1,
+            None,
+            format!("the file is larger than {} MiB", MAX_BYTES / 1024 / 1024),
+        ));
     }
-    let data = data
-        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .unwrap_or(&data); // a spreadsheet's UTF-8 mark
+    if let Some(p) = not_text(&data) {
+        return Err(ImportError::Rejected(vec![p]));
+    }
+    // A spreadsheet's UTF-8 mark is skipped.
+    let bom = if data.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let file_len = data.len();
+    data.push(b'\n');
+    data.extend_from_slice(END_MARK);
+    let file = &data[bom..file_len];
+    let mut lines = Lines::new(file);
 
     let mut names: HashMap<ContextList, HashMap<String, i64>> = HashMap::new();
     for list in ContextList::ALL {
@@ -96,105 +131,139 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(data);
-    let mut problems = Vec::new();
-    let mut records = reader.byte_records();
+        .from_reader(&data[bom..]);
+    let mut records = reader.byte_records().peekable();
+    let is_end = |r: &csv::ByteRecord| r.len() == 1 && &r[0] == END_MARK;
     let expected = columns();
 
     let header = match records.next() {
+        Some(Ok(h)) if is_end(&h) => return Err(rejected(1, None, "the file is empty".into())),
+        // The file ended inside a quoted cell of the header.
+        Some(Ok(_)) if records.peek().is_none() => {
+            return Err(rejected(
+                1,
+                None,
+                "a quote (\") in the column names is never closed".into(),
+            ))
+        }
         Some(Ok(h)) => h,
-        Some(Err(e)) => {
-            return Err(ImportError::Rejected(vec![Problem {
-                line: 1,
-                column: None,
-                reason: e.to_string(),
-            }]))
-        }
-        None => {
-            return Err(ImportError::Rejected(vec![Problem {
-                line: 1,
-                column: None,
-                reason: "the file is empty".into(),
-            }]))
-        }
+        Some(Err(e)) => return Err(rejected(1, None, e.to_string())),
+        None => return Err(rejected(1, None, "the file is empty".into())),
     };
+    let mut problems = Problems::default();
     let header: Vec<String> = header
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
         .collect();
+    if header.len() == 1 && header[0].contains([';', '\t']) {
+        return Err(rejected(
+            1,
+            None,
+            "the columns are separated by semicolons or tabs, not commas: ".to_string() + SAVE_AS,
+        ));
+    }
+    if !header.iter().any(|h| expected.contains(&h.as_str())) {
+        return Err(rejected(
+            1,
+            None,
+            format!(
+                "the first line should be the column names ({}, …), but it has none of them",
+                CONTEXT_COLUMNS.join(", ")
+            ),
+        ));
+    }
     let mut index = HashMap::new();
     for (i, h) in header.iter().enumerate() {
-        if !expected.contains(&h.as_str()) {
-            problems.push(Problem {
-                line: 1,
-                column: Some(h.clone()),
-                reason: "unknown column".into(),
-            });
+        if h.is_empty() {
+            problems.push(
+                1,
+                Some((i + 1).to_string()),
+                "this column has no name".into(),
+            );
+        } else if !expected.contains(&h.as_str()) {
+            problems.push(1, Some(name_shown(h)), "unknown column".into());
         } else if index.insert(h.clone(), i).is_some() {
-            problems.push(Problem {
-                line: 1,
-                column: Some(h.clone()),
-                reason: "this column appears twice".into(),
-            });
+            problems.push(1, Some(h.clone()), "this column appears twice".into());
         }
     }
     for c in &expected {
         if !index.contains_key(*c) {
-            problems.push(Problem {
-                line: 1,
-                column: Some(c.to_string()),
-                reason: "missing column".into(),
-            });
+            problems.push(1, Some(c.to_string()), "missing column".into());
         }
     }
     if !problems.is_empty() {
-        return Err(ImportError::Rejected(problems));
+        return Err(problems.rejected());
     }
 
     let mut out = Vec::new();
-    for record in records {
+    while let Some(record) = records.next() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| line_at(data, p.byte())).unwrap_or(0);
-                problems.push(Problem {
-                    line,
-                    column: None,
-                    reason: format!("this row could not be read: {e}"),
-                });
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
+                problems.push(line, None, format!("this row could not be read: {e}"));
                 continue;
             }
         };
-        let line = record
-            .position()
-            .map(|p| line_at(data, p.byte()))
-            .unwrap_or(0);
+        if records.peek().is_none() {
+            if is_end(&record) {
+                break;
+            }
+            // The file ended inside a quoted cell: this record ran to the end of the file.
+            let line = record.position().map_or(0, |p| lines.at(p.byte()));
+            let column = header.get(record.len() - 1).cloned();
+            problems.push(
+                line,
+                column,
+                "a quote (\") in this cell is never closed".into(),
+            );
+            break;
+        }
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a spreadsheet's empty row (",,,,")
         }
-        if record.len() != header.len() {
-            problems.push(Problem {
+        // A line break inside a cell is only possible within quotes. In a row of the
+        // wrong length, or holding what look like whole rows, it means a quote was
+        // opened and not closed where it should have been.
+        let runs_on = record.iter().position(|f| {
+            (f.contains(&b'\n') || f.contains(&b'\r'))
+                && (record.len() != header.len() || holds_rows(f, header.len()))
+        });
+        if let Some(i) = runs_on {
+            problems.push(
                 line,
-                column: None,
-                reason: format!(
+                header.get(i).cloned(),
+                "this cell runs on over the next lines: a closing quote (\") is probably missing"
+                    .into(),
+            );
+            continue;
+        }
+        if record.len() != header.len() {
+            problems.push(
+                line,
+                None,
+                format!(
                     "this row has {} fields; the header has {}",
                     record.len(),
                     header.len()
                 ),
-            });
+            );
             continue;
         }
-        let before = problems.len();
-        let mut field = |name: &str| -> Option<String> {
+        // This row's problems by column, listed in the file's column order.
+        let mut wrong: Vec<(&str, String)> = Vec::new();
+        let mut field = |name: &'static str| -> Option<String> {
             let bytes = &record[index[name]];
+            if bytes.len() > MAX_CELL_BYTES {
+                let reason = format!("this cell is too long (more than {MAX_CELL_BYTES} bytes)");
+                wrong.push((name, reason));
+                return None;
+            }
             match std::str::from_utf8(bytes) {
                 Ok(s) => Some(s.trim().to_string()),
                 Err(_) => {
-                    problems.push(Problem {
-                        line,
-                        column: Some(name.into()),
-                        reason: "not valid UTF-8 text: save the file as CSV UTF-8".into(),
-                    });
+                    wrong.push((name, format!("not valid UTF-8 text: {SAVE_AS}")));
                     None
                 }
             }
@@ -207,25 +276,16 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         ];
         let answer_texts: Vec<Option<String>> = ITEMS.iter().map(|i| field(i.id)).collect();
         let comment_text = field(COMMENT_COLUMN);
-        let mut problem = |column: &str, reason: String| {
-            problems.push(Problem {
-                line,
-                column: Some(column.into()),
-                reason,
-            })
-        };
+        let mut problem = |column: &'static str, reason: String| wrong.push((column, reason));
 
         let month = month_text.and_then(|t| match parse_month(&t) {
-            Some(m) if m > now => {
+            Ok(m) if m > now => {
                 problem("month", format!("{m} is in the future"));
                 None
             }
-            Some(m) => Some(m),
-            None => {
-                problem(
-                    "month",
-                    format!("{t:?} is not a month: write YYYY-MM or YYYY-MM-DD"),
-                );
+            Ok(m) => Some(m),
+            Err(reason) => {
+                problem("month", reason);
                 None
             }
         });
@@ -239,7 +299,7 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
                 }
                 None => problem(
                     list.default_field(),
-                    format!("{text:?} is not a {} in the settings", list.noun()),
+                    format!("{} is not a {} in the settings", shown(text), list.noun()),
                 ),
             }
         }
@@ -258,50 +318,214 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
                 None
             }
         });
-        if problems.len() == before {
-            out.push(NewResponse {
-                questionnaire_version: questionnaire::VERSION,
-                session_month: month.expect("checked above"),
-                source: Source::Paper,
-                team: ids[0],
-                session_type: ids[1],
-                role: ids[2],
-                answers,
-                comment,
-            });
+        if !wrong.is_empty() {
+            wrong.sort_by_key(|(column, _)| index[*column]);
+            for (column, reason) in wrong {
+                problems.push(line, Some(column.into()), reason);
+            }
+            continue;
         }
+        out.push(NewResponse {
+            questionnaire_version: questionnaire::VERSION,
+            session_month: month.expect("checked above"),
+            source: Source::Paper,
+            team: ids[0],
+            session_type: ids[1],
+            role: ids[2],
+            answers,
+            comment,
+        });
     }
     if !problems.is_empty() {
-        return Err(ImportError::Rejected(problems));
+        return Err(problems.rejected());
     }
     if out.is_empty() {
-        return Err(ImportError::Rejected(vec![Problem {
-            line: 2,
-            column: None,
-            reason: "the file has no rows after the header".into(),
-        }]));
+        return Err(rejected(
+            2,
+            None,
+            "the file has no rows after the header".into(),
+        ));
     }
     Ok(out)
 }
 
-/// The line a record starts on, counted from its byte offset. The csv crate's own line
-/// count is off by one for CRLF files and after blank lines; the offset is exact.
-fn line_at(data: &[u8], byte: u64) -> u64 {
-    let mut start = (byte as usize).min(data.len());
-    while start < data.len() && matches!(data[start], b'\r' | b'\n') {
-        start += 1;
-    }
-    1 + data[..start].iter().filter(|b| **b == b'\n').count() as u64
+fn rejected(line: u64, column: Option<String>, reason: String) -> ImportError {
+    ImportError::Rejected(vec![Problem {
+        line,
+        column,
+        reason,
+    }])
 }
 
-fn parse_month(t: &str) -> Option<Month> {
-    match t.len() {
-        7 => Month::parse(t),
-        10 => {
-            let date = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
-            Month::parse(&t[..7]).filter(|_| date.to_string() == t)
+/// The problems found so far: the first [`MAX_LISTED`] are kept, the rest counted.
+#[derive(Default)]
+struct Problems {
+    listed: Vec<Problem>,
+    /// How many more there are, and the line of the first of them.
+    more: u64,
+    more_from: u64,
+}
+
+impl Problems {
+    fn push(&mut self, line: u64, column: Option<String>, reason: String) {
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(Problem {
+                line,
+                column,
+                reason,
+            });
+        } else {
+            if self.more == 0 {
+                self.more_from = line;
+            }
+            self.more += 1;
         }
-        _ => None,
+    }
+
+    fn is_empty(&self) -> bool {
+        self.listed.is_empty()
+    }
+
+    /// The listed problems, then one saying how many more there are and where they start.
+    fn rejected(mut self) -> ImportError {
+        if self.more > 0 {
+            self.listed.push(Problem {
+                line: self.more_from,
+                column: None,
+                reason: format!(
+                    "{} more problem{} from this line on {} not listed",
+                    self.more,
+                    if self.more == 1 { "" } else { "s" },
+                    if self.more == 1 { "is" } else { "are" },
+                ),
+            });
+        }
+        ImportError::Rejected(self.listed)
+    }
+}
+
+/// A file that is not UTF-8 text at all is refused whole, before any row is read: read
+/// as CSV it would give a problem for every cell and none of them would say why.
+fn not_text(data: &[u8]) -> Option<Problem> {
+    let whole = |reason: String| Problem {
+        line: 1,
+        column: None,
+        reason,
+    };
+    if data.starts_with(b"\xFF\xFE") || data.starts_with(b"\xFE\xFF") {
+        return Some(whole(format!(
+            "the file is UTF-16 text, not UTF-8: {SAVE_AS}"
+        )));
+    }
+    if data.starts_with(b"PK\x03\x04") || data.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Some(whole(format!(
+            "the file is a spreadsheet workbook, not CSV: {SAVE_AS}"
+        )));
+    }
+    // UTF-16 without its mark has a zero byte in every other place; text never has one.
+    let zero = data.iter().position(|b| *b == 0)?;
+    Some(Problem {
+        line: Lines::new(data).at(zero as u64),
+        column: None,
+        reason: format!("this line holds a zero byte, so the file is not plain text: {SAVE_AS}"),
+    })
+}
+
+/// Whether a cell holds lines that look like whole rows (as many commas as a row has):
+/// a quote opened in it was closed only some rows later, and the rows between were read
+/// into it.
+fn holds_rows(cell: &[u8], columns: usize) -> bool {
+    cell.split(|b| matches!(b, b'\n' | b'\r'))
+        .skip(1)
+        .any(|l| l.iter().filter(|b| **b == b',').count() + 1 >= columns)
+}
+
+/// Line numbers from the byte offsets of records, counted forward: records come in
+/// order, so the file is walked once however many rows it has. The csv crate's own line
+/// count is off by one for CRLF files and after blank lines; the offset is exact.
+struct Lines<'a> {
+    data: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(data: &'a [u8]) -> Lines<'a> {
+        Lines {
+            data,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first character at or after `byte` that is not a line break (a
+    /// record's offset is before the blank lines that precede it). A line break is LF,
+    /// CRLF or a lone CR (old Mac spreadsheets).
+    fn at(&mut self, byte: u64) -> u64 {
+        let data = self.data;
+        let mut start = (byte as usize).min(data.len());
+        while start < data.len() && matches!(data[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.pos {
+            (self.pos, self.line) = (0, 1);
+        }
+        for i in self.pos..start {
+            if data[i] == b'\n' || data[i] == b'\r' && data.get(i + 1) != Some(&b'\n') {
+                self.line += 1;
+            }
+        }
+        self.pos = start;
+        self.line
+    }
+}
+
+/// A cell's text as quoted in a message: at most 30 characters, so that a long cell
+/// does not flood the list, and control characters escaped.
+fn shown(text: &str) -> String {
+    format!("{:?}", cut(text))
+}
+
+/// A column name as given in the header, cut and escaped like [`shown`], unquoted.
+fn name_shown(text: &str) -> String {
+    cut(text).escape_debug().to_string()
+}
+
+fn cut(text: &str) -> String {
+    let mut s: String = text.chars().take(30).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    s
+}
+
+/// A session month: `YYYY-MM`, or a real date `YYYY-MM-DD` of which the month is kept.
+fn parse_month(t: &str) -> Result<Month, String> {
+    let shaped = |pattern: &str| {
+        t.len() == pattern.len()
+            && t.bytes().zip(pattern.bytes()).all(|(c, p)| match p {
+                b'-' => c == b'-',
+                _ => c.is_ascii_digit(),
+            })
+    };
+    if t.is_empty() {
+        return Err("a month is needed".into());
+    }
+    let (month, what) = if shaped("0000-00") {
+        (Month::parse(t), "month")
+    } else if shaped("0000-00-00") {
+        let real = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
+        (Month::parse(&t[..7]).filter(|_| real), "date")
+    } else {
+        return Err(format!(
+            "{} is not a month: write YYYY-MM or YYYY-MM-DD",
+            shown(t)
+        ));
+    };
+    match month {
+        Some(m) => Ok(m),
+        None if &t[..4] < "1900" => Err(format!("{} is before 1900", shown(t))),
+        None => Err(format!("{} is not a real {what}", shown(t))),
     }
 }
 
@@ -329,9 +553,9 @@ fn parse_answer(item: &questionnaire::Item, text: &str) -> Result<Option<u8>, St
         Kind::Scale => vec![format!("1 to {}", item.options.len())],
         Kind::Choice => item.options.iter().map(|o| o.id.to_string()).collect(),
     };
-    let shown: String = text.chars().take(30).collect();
     Err(format!(
-        "{shown:?} is not an answer: use {}, 0 for \"rather not say\", or leave it empty",
+        "{} is not an answer: use {}, 0 for \"rather not say\", or leave it empty",
+        shown(text),
         allowed.join(", ")
     ))
 }
@@ -357,27 +581,64 @@ mod tests {
     }
 
     #[test]
-    fn line_numbers_are_right_for_crlf_blank_lines_and_quoted_newlines() {
+    fn line_numbers_are_right_for_crlf_cr_blank_lines_and_quoted_newlines() {
         let lines = |text: &str| -> Vec<u64> {
             let mut r = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(text.as_bytes());
+            let mut lines = Lines::new(text.as_bytes());
             r.byte_records()
-                .map(|rec| line_at(text.as_bytes(), rec.unwrap().position().unwrap().byte()))
+                .map(|rec| lines.at(rec.unwrap().position().unwrap().byte()))
                 .collect()
         };
         assert_eq!(lines("h\na\nb\n"), [1, 2, 3]);
         assert_eq!(lines("h\r\na\r\nb\r\n"), [1, 2, 3]);
+        assert_eq!(lines("h\ra\rb\r"), [1, 2, 3]);
         assert_eq!(lines("h\n\n\na\nb"), [1, 4, 5]);
+        assert_eq!(lines("h\r\n\r\na\r\nb"), [1, 3, 4]);
         assert_eq!(lines("h\r\n\"two\r\nlines\"\r\nb\r\n"), [1, 2, 4]);
     }
 
     #[test]
     fn months_parse_as_month_or_real_date() {
-        assert_eq!(parse_month("2026-03"), Month::parse("2026-03"));
-        assert_eq!(parse_month("2026-03-31"), Month::parse("2026-03"));
-        assert_eq!(parse_month("2026-02-30"), None);
-        assert_eq!(parse_month("03/2026"), None);
+        assert_eq!(parse_month("2026-03").ok(), Month::parse("2026-03"));
+        assert_eq!(parse_month("2026-03-31").ok(), Month::parse("2026-03"));
+        assert_eq!(
+            parse_month("2026-02-30").unwrap_err(),
+            "\"2026-02-30\" is not a real date"
+        );
+        assert_eq!(
+            parse_month("2026-13").unwrap_err(),
+            "\"2026-13\" is not a real month"
+        );
+        assert_eq!(
+            parse_month("1850-01-01").unwrap_err(),
+            "\"1850-01-01\" is before 1900"
+        );
+        assert!(parse_month("03/2026").unwrap_err().contains("YYYY-MM"));
+        assert!(parse_month("2026-3").is_err());
+        assert!(
+            parse_month("２０２６-03").is_err(),
+            "digits are ASCII digits"
+        );
+    }
+
+    #[test]
+    fn long_cells_are_cut_when_shown() {
+        let long = "é".repeat(1000);
+        assert_eq!(shown(&long), format!("\"{}…\"", "é".repeat(30)));
+        assert_eq!(shown("a\nb"), "\"a\\nb\"");
+        assert_eq!(name_shown("colour"), "colour");
+    }
+
+    #[test]
+    fn a_cell_holds_rows_when_a_line_has_a_row_s_commas() {
+        assert!(!holds_rows(b"two\r\nlines, quoted", 20));
+        assert!(holds_rows(b"hi\n2026-01,a,b,c", 4));
+        assert!(
+            !holds_rows(b"2026-01,a,b,c", 4),
+            "the first line is the cell's own"
+        );
     }
 }
