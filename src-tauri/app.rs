@@ -1209,6 +1209,35 @@ mod safety_tests {
             panic!("an export of deleted months was not refused")
         };
         assert_eq!(err.field(), Some("from"), "{err}");
+        // Paper forms cannot bring deleted months back.
+        let columns = crate::import::columns();
+        let row = |m: Month| {
+            let mut cells = vec![
+                m.to_string(),
+                "North".into(),
+                "Individual".into(),
+                "Nurse".into(),
+            ];
+            cells.resize(columns.len(), String::new());
+            cells.join(",")
+        };
+        let csv = format!(
+            "{}\n{}\n{}\n",
+            columns.join(","),
+            row(now.prev()),
+            row(old.next())
+        );
+        match crate::import::check(&app.store().unwrap(), csv.as_bytes(), now) {
+            Err(crate::import::ImportError::Rejected(problems)) => {
+                assert_eq!(problems.len(), 1, "{problems:?}");
+                assert!(
+                    problems[0].to_string().contains("deleted"),
+                    "{}",
+                    problems[0]
+                );
+            }
+            other => panic!("{:?}", other.map(|r| r.len())),
+        }
         let trail = app.audit_trail().unwrap();
         assert!(trail
             .iter()

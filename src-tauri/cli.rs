@@ -240,9 +240,9 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                     for p in &problems {
                         eprintln!("{}: {p}", file.display());
                     }
+                    // The list may end with a count of problems not listed.
                     Err(format!(
-                        "nothing was imported: {} problem(s) in {}",
-                        problems.len(),
+                        "nothing was imported: {} has the problems listed above",
                         file.display()
                     ))
                 }

@@ -91,6 +91,8 @@ pub fn import(store: &mut Store, input: impl Read, now: Month) -> Result<usize, 
 
 /// Reads and checks a file without storing anything.
 pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewResponse>, ImportError> {
+    // Months the retention setting has deleted stay deleted.
+    let kept_from = store.deleted_before()?;
     let mut data = Vec::new();
     input
         .take(MAX_BYTES + 1)
@@ -281,6 +283,16 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         let month = month_text.and_then(|t| match parse_month(&t) {
             Ok(m) if m > now => {
                 problem("month", format!("{m} is in the future"));
+                None
+            }
+            Ok(m) if kept_from.is_some_and(|k| m < k) => {
+                problem(
+                    "month",
+                    format!(
+                        "{m} is before {}: responses from then have been deleted, as the retention setting says",
+                        kept_from.expect("checked")
+                    ),
+                );
                 None
             }
             Ok(m) => Some(m),
