@@ -27,6 +27,9 @@ pub struct App {
     /// Responses that could not be stored (full disk, read-only or locked file), kept in
     /// memory only until staff save them again or discard them.
     unsaved: Mutex<Vec<NewResponse>>,
+    /// Wrong tries counted here too, for when the database cannot record them (a full
+    /// or read-only disk): guessing must not become free exactly then.
+    tries_here: Mutex<crate::store::audit::Tries>,
     timeouts: Timeouts,
 }
 
@@ -36,6 +39,9 @@ pub struct Problem {
     pub message: String,
     /// Where the database file is.
     pub path: String,
+    /// The file itself is the problem (not a database, damaged, too new): a backup is
+    /// the way out. Otherwise it is only busy (a restore is running).
+    pub damaged: bool,
 }
 
 /// How long the window waits before it acts on its own.
@@ -86,9 +92,9 @@ impl Timeouts {
     }
 }
 
-/// At most this many unsaved responses are kept in memory; staff will have been told
-/// long before.
-const MAX_UNSAVED: usize = 100;
+/// At most this many unsaved responses are kept in memory (a few megabytes); staff are
+/// told at the first.
+const MAX_UNSAVED: usize = 10_000;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -205,6 +211,7 @@ impl App {
             Problem {
                 message: e.to_string(),
                 path: path.display().to_string(),
+                damaged: !matches!(e, AppError::Busy(_)),
             }
         });
         App::with(store, timeouts)
@@ -222,6 +229,10 @@ impl App {
             store,
             staff: Mutex::new(None),
             unsaved: Mutex::new(Vec::new()),
+            tries_here: Mutex::new(crate::store::audit::Tries {
+                failed: 0,
+                paused_until: None,
+            }),
             timeouts,
         }
     }
@@ -394,14 +405,16 @@ impl App {
         record: Option<(Action, &str)>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), AppError> {
-        let (hash, tries) = {
+        let (hash, stored) = {
             let store = self.store()?;
             (
                 store.passphrase_hash()?.ok_or(AppError::NotConfigured)?,
                 store.tries()?,
             )
         };
-        if let Some(until) = tries.paused_until.filter(|u| *u > now) {
+        let here = *self.tries_here.lock().unwrap_or_else(|e| e.into_inner());
+        let paused_until = stored.paused_until.max(here.paused_until);
+        if let Some(until) = paused_until.filter(|u| *u > now) {
             return Err(AppError::Paused {
                 seconds: (until - now).num_seconds() + 1,
             });
@@ -409,7 +422,12 @@ impl App {
         // Checked without holding the store: argon2 takes a moment.
         let right = auth::verify(passphrase, &hash);
         let mut store = self.store()?;
+        let mut here = self.tries_here.lock().unwrap_or_else(|e| e.into_inner());
         if right {
+            *here = crate::store::audit::Tries {
+                failed: 0,
+                paused_until: None,
+            };
             if let Err(e) = store.record_right_try(now, record) {
                 // A full or read-only disk must not shut staff out of the staff area,
                 // where they deal with exactly that.
@@ -417,8 +435,19 @@ impl App {
             }
             Ok(())
         } else {
-            let tries = store.record_wrong_try(now, purpose)?;
-            match tries.paused_until {
+            let failed = stored.failed.max(here.failed).saturating_add(1);
+            *here = crate::store::audit::Tries {
+                failed,
+                paused_until: crate::store::audit::pause_after(failed).map(|d| now + d),
+            };
+            let tries = match store.record_wrong_try(now, purpose) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("psi-feedback: a wrong passphrase could not be recorded: {e:?}");
+                    *here
+                }
+            };
+            match tries.paused_until.max(here.paused_until) {
                 Some(until) => Err(AppError::Paused {
                     seconds: (until - now).num_seconds(),
                 }),
@@ -462,11 +491,12 @@ impl App {
         )
     }
 
-    /// Whether closing the window needs the staff passphrase: in kiosk mode, unless
-    /// the staff area is unlocked. If the database cannot be used, closing is free.
+    /// Whether closing the window needs the staff passphrase: in kiosk mode, or while
+    /// answers wait to be saved (closing would lose them), unless the staff area is
+    /// unlocked. If the database cannot be used at all, closing is free.
     pub fn close_needs_passphrase(&self) -> bool {
         let kiosk = self.store().and_then(|s| s.kiosk()).unwrap_or(false);
-        kiosk && !self.staff_unlocked()
+        (kiosk || !self.unsaved().is_empty()) && !self.staff_unlocked()
     }
 
     /// Allows the window to close: with the passphrase in kiosk mode.
@@ -1243,5 +1273,81 @@ mod safety_tests {
             .iter()
             .any(|e| e.action == "deletion" && e.detail.starts_with("Deleted 3 responses")));
         assert!(trail.iter().all(|e| e.who == "staff"));
+    }
+}
+
+#[cfg(test)]
+mod fault_tests {
+    use super::*;
+    use crate::store::Fault;
+    use serde_json::json;
+
+    const PASS: &str = "staff passphrase 1";
+
+    fn app() -> (tempfile::TempDir, std::path::PathBuf, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("app.sqlite3");
+        let app = App::open(&db, Timeouts::default());
+        app.setup(json!({"passphrase": PASS, "teams": ["North"],
+            "session_types": ["Individual"], "roles": ["Nurse"]}))
+            .unwrap();
+        (dir, db, app)
+    }
+
+    #[test]
+    fn wrong_tries_are_counted_even_when_the_disk_cannot_record_them() {
+        let (_d, _db, app) = app();
+        app.store().unwrap().simulate_fault(Some(Fault::ReadOnly));
+        for _ in 0..4 {
+            assert!(matches!(
+                app.unlock("not it at all"),
+                Err(AppError::WrongPassphrase)
+            ));
+        }
+        assert!(matches!(
+            app.unlock("not it at all"),
+            Err(AppError::Paused { .. })
+        ));
+        assert!(
+            matches!(app.unlock(PASS), Err(AppError::Paused { .. })),
+            "no free guesses while the disk is read-only"
+        );
+    }
+
+    #[test]
+    fn closing_with_answers_waiting_needs_the_passphrase_even_outside_kiosk_mode() {
+        let (_d, _db, app) = app();
+        let c = app.state().unwrap().context;
+        app.store().unwrap().simulate_fault(Some(Fault::ReadOnly));
+        let r = json!({"team": c.teams[0].id, "session_type": c.session_types[0].id,
+                       "role": c.roles[0].id, "answers": {}});
+        assert!(!app.close_needs_passphrase());
+        assert!(matches!(app.submit(r), Err(AppError::NotSaved)));
+        assert!(app.close_needs_passphrase(), "closing would lose them");
+        assert!(app.close_app("not it at all").is_err());
+    }
+
+    #[test]
+    fn retention_is_applied_again_at_every_start() {
+        let (_d, db, app) = app();
+        app.unlock(PASS).unwrap();
+        app.update_retention(json!({"months": 6, "confirm": true}))
+            .unwrap();
+        drop(app);
+        // A response from long ago arrives by a way that does not check (an old copy).
+        let old = (0..8).fold(Month::current(), |m, _| m.prev());
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute(
+                "INSERT INTO responses (questionnaire_version, submitted_at, session_month,
+                     source, team_id, session_type_id, role_id)
+                 VALUES (1, '2020-01-01T00:00:00Z', ?1, 'paper', 1, 1, 1)",
+                [old.to_string()],
+            )
+            .unwrap();
+        let app = App::open(&db, Timeouts::default());
+        assert_eq!(app.store().unwrap().response_count().unwrap(), 0);
+        let trail = app.store().unwrap().audit_trail(5).unwrap();
+        assert_eq!(trail[0].action, "deletion");
     }
 }

@@ -35,6 +35,9 @@ pub enum AppError {
     /// use by a restore). Said to staff in full; the file is left untouched.
     #[error("{0}")]
     Unusable(String),
+    /// The database is fine but in use by something that needs it alone (a restore).
+    #[error("{0}")]
+    Busy(String),
 }
 
 fn paused_message(seconds: i64) -> String {
@@ -66,6 +69,7 @@ impl AppError {
             AppError::NotSaved => "not_saved",
             AppError::Paused { .. } => "paused",
             AppError::Unusable(_) => "unusable",
+            AppError::Busy(_) => "busy",
         }
     }
 

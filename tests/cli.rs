@@ -609,3 +609,86 @@ fn demo_data_exports_with_no_small_counts_and_no_free_text() {
         }
     }
 }
+
+/// The forgotten-passphrase path: a new passphrase from standard input, nothing else
+/// changed, the old one no longer works, and the reset is in the audit trail.
+#[test]
+fn reset_passphrase_backup_and_restore_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::configured_db(
+        dir.path(),
+        "cli.sqlite3",
+        &["North"],
+        &["Individual"],
+        &["Nurse"],
+    );
+    let count = |db: &Path| -> i64 {
+        Connection::open(db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
+            .unwrap()
+    };
+    let demo = run(&db, &["demo", "--responses", "30", "--months", "2"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+    let before = count(&db);
+
+    let reset = |input: &str| {
+        let mut child = Command::new(BIN)
+            .args(["--db", db.to_str().unwrap(), "reset-passphrase"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = reset("short\n");
+    assert!(!short.status.success(), "a short passphrase is refused");
+    let o = reset("a brand new passphrase\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&db), before, "no response changed");
+    let app = psi_feedback::app::App::open(&db, psi_feedback::app::Timeouts::default());
+    assert!(app.unlock("a brand new passphrase").is_ok());
+    let trail = app.audit_trail().unwrap();
+    assert!(trail.iter().any(|e| e.action == "passphrase_reset"));
+    drop(app);
+
+    // A backup, more responses, then a restore: the backup's responses are back and the
+    // database from before the restore is kept beside it.
+    let backup = dir.path().join("copy.sqlite3");
+    let o = run(&db, &["backup", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&db, &["demo", "--responses", "20", "--months", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&db), before + 20);
+    let o = run(&db, &["restore", backup.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(count(&db), before);
+    let kept: Vec<PathBuf> = std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".before-restore-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(count(&kept[0]), before + 20);
+    assert!(stdout(&o).contains("kept as"), "{}", stdout(&o));
+
+    // Not a database: refused, nothing changed.
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "not a backup").unwrap();
+    let o = run(&db, &["restore", text.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("nothing was restored"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(count(&db), before);
+}

@@ -738,6 +738,8 @@
       saving = true;
       send.disabled = true;
       cancel.disabled = true;
+      // No idle reset while the answers are on their way: the reply decides what next.
+      watchIdle(null);
       try {
         await call('submit_response', { response });
       } catch (error) {
@@ -752,6 +754,7 @@
         saving = false;
         send.disabled = false;
         cancel.disabled = false;
+        watchIdle('questionnaire', () => leaveQuestionnaire(form));
         let target = null;
         if (error.field === 'comment') {
           target = comment.textarea;
@@ -1708,10 +1711,6 @@
     if (dialog && dialog.open) dialog.close();
   }
 
-  function closeAllDialogs() {
-    for (const dialog of Array.from(dialogs)) closeDialog(dialog);
-  }
-
   const idle = { mode: null, timer: null, onClear: null, dialog: null, lastPing: 0 };
 
   /** "30 seconds", "5 minutes". */
@@ -1728,7 +1727,8 @@
   function watchIdle(mode, onClear) {
     clearTimeout(idle.timer);
     idle.timer = null;
-    closeAllDialogs();
+    // Only the idle warning: staff may be typing in the close dialog.
+    closeDialog(idle.dialog);
     idle.dialog = null;
     idle.mode = mode;
     idle.onClear = onClear || null;
@@ -1772,22 +1772,27 @@
     const token = state.screen;
     const yes = button('Yes, I am still here', { primary: true });
     const clear = button('Clear my answers');
+    const textId = uid('still-there-text');
     const dialog = modal('Are you still there?', [
-      el('p', null, 'To keep your answers private, they will be cleared in '
-        + waitText(state.timeouts.warningSeconds) + '.'),
-      el('p', null, 'Press the button to carry on.'),
+      el('div', { id: textId },
+        el('p', null, 'The questionnaire will close in ' + waitText(state.timeouts.warningSeconds)
+          + '. Any answers will be cleared, to keep them private.'),
+        el('p', null, 'To carry on, press "Yes, I am still here".')),
       actions(yes, clear),
     ], yes);
+    dialog.setAttribute('aria-describedby', textId);
     idle.dialog = dialog;
 
-    function clearNow() {
+    function clearNow(chosen) {
       if (token !== state.screen) return;
       const onClear = idle.onClear;
       idle.mode = null;
       idle.dialog = null;
       closeDialog(dialog);
       if (onClear) onClear();
-      showHandOver('No one was using the questionnaire, so the answers were cleared.');
+      showHandOver(chosen === true
+        ? 'The answers were cleared.'
+        : 'No one was using the questionnaire, so the answers were cleared.');
     }
 
     function carryOn() {
@@ -1800,7 +1805,7 @@
     clearTimeout(idle.timer);
     idle.timer = setTimeout(clearNow, (Number(state.timeouts.warningSeconds) || 30) * 1000);
     yes.addEventListener('click', carryOn);
-    clear.addEventListener('click', clearNow);
+    clear.addEventListener('click', () => clearNow(true));
     // Escape means "still here", never "clear".
     dialog.addEventListener('cancel', (event) => {
       event.preventDefault();
@@ -1833,9 +1838,8 @@
       else showHandOver();
     });
     staff.addEventListener('click', () => (state.staffUnlocked ? showStaffArea() : showStaffUnlock()));
-    showScreen('Your answers could not be saved', [
-      el('p', { class: 'error-text' }, message),
-      el('p', null, 'Your answers are kept until a member of staff saves them. Please do not close the app.'),
+    showScreen(message, [
+      el('p', null, 'Your answers are kept safe until then.'),
       result,
       actions(retry, staff),
     ]);
@@ -1844,6 +1848,14 @@
   /** The database cannot be used: tell staff what happened, where the file is, and
    *  how to put a backup in its place. Nothing else is possible until then. */
   function showProblem(problem) {
+    if (!problem.damaged) {
+      showScreen('The data on this device is in use', [
+        el('p', null, 'Staff: PSI Feedback cannot open its data file just now.'),
+        el('p', { class: 'error-text' }, String(problem.message || '')),
+        el('p', null, 'Close this window, and open PSI Feedback again when that has finished.'),
+      ]);
+      return;
+    }
     showScreen('The data on this device cannot be used', [
       el('p', null, 'Staff: PSI Feedback could not open its data file, so it has stopped. '
         + 'It has not changed the file in any way.'),
@@ -1872,10 +1884,11 @@
     const close = button('Close the app', { primary: true, type: 'submit' });
     const cancel = button('Cancel');
     const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(close, cancel));
-    const dialog = modal('Close PSI Feedback', [
-      el('p', null, 'Kiosk mode is on. Staff: enter the passphrase to close the app.'),
-      form,
-    ], pass.input);
+    const why = state.kiosk
+      ? 'Kiosk mode is on. Staff: enter the passphrase to close the app.'
+      : 'Answers are waiting to be saved, and closing the app loses them. '
+        + 'Staff: enter the passphrase to close it anyway.';
+    const dialog = modal('Close PSI Feedback', [el('p', null, why), form], pass.input);
     dialog.classList.add('dialog--close');
     cancel.addEventListener('click', () => closeDialog(dialog));
     let busy = false;
@@ -2162,8 +2175,12 @@
       body.removeAttribute('aria-busy');
       state.unsaved = Number(data.unsaved) || 0;
       const changed = () => onChange && onChange();
+      const reload = () => {
+        changed();
+        load(state.screen);
+      };
       body.replaceChildren(...[
-        unsavedPart(state.unsaved, changed),
+        unsavedPart(state.unsaved, reload),
         kioskPart(Boolean(data.kiosk), changed),
         retentionPart(data.retentionMonths || null, changed),
         backupPart(changed),
@@ -2245,7 +2262,7 @@
     statusEl = document.getElementById('status');
     noticeEl = document.getElementById('notice');
     document.addEventListener('keydown', onKeyDown);
-    for (const type of ['keydown', 'pointerdown', 'input', 'wheel', 'touchstart']) {
+    for (const type of ['keydown', 'pointerdown', 'input', 'wheel', 'touchstart', 'focusin']) {
       document.addEventListener(type, onActivity, { capture: true, passive: true });
     }
     // The built-in menu offers Back and Reload; text fields keep theirs (copy, paste).
@@ -2253,6 +2270,13 @@
       const target = event.target;
       if (!(target instanceof HTMLElement && target.matches('input, textarea'))) event.preventDefault();
     });
+    // A person's words must not stay on the clipboard for the next person to paste.
+    for (const type of ['copy', 'cut']) {
+      document.addEventListener(type, (event) => {
+        const target = event.target;
+        if (target instanceof Element && target.closest('#questionnaire')) event.preventDefault();
+      });
+    }
     // The Rust side calls this when the window's close button is pressed in kiosk mode.
     window.psiFeedback = Object.freeze({ closeRequested: showCloseDialog });
     // A fresh page (a start or a reload) never opens on an unlocked staff area.

@@ -308,6 +308,7 @@ impl Store {
             None => 0,
         };
         tx.commit()?;
+        self.flush_deleted(deleted);
         Ok(deleted)
     }
 
@@ -320,7 +321,19 @@ impl Store {
         let tx = self.conn.transaction()?;
         let deleted = delete_before(&tx, retention_cutoff(months, now), months, Utc::now())?;
         tx.commit()?;
+        self.flush_deleted(deleted);
         Ok(deleted)
+    }
+
+    /// After a deletion, copies the write-ahead log into the database and empties it,
+    /// so the deleted rows' old pages do not linger there. Best effort: a reader may
+    /// hold the log, and the next checkpoint then does it.
+    fn flush_deleted(&self, deleted: u64) {
+        if deleted > 0 {
+            if let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+                eprintln!("psi-feedback: the log could not be emptied after a deletion: {e}");
+            }
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub(super) fn shared_lock(db: &Path) -> Result<File, AppError> {
     let file = open_lock_file(db)?;
     match file.try_lock_shared() {
         Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(AppError::Unusable(
+        Err(TryLockError::WouldBlock) => Err(AppError::Busy(
             "The database is being restored from a backup. Try again when that has finished."
                 .into(),
         )),
@@ -59,7 +59,7 @@ fn exclusive_lock(db: &Path) -> Result<File, AppError> {
     let file = open_lock_file(db)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(AppError::Unusable(
+        Err(TryLockError::WouldBlock) => Err(AppError::Busy(
             "PSI Feedback is open on this database. Close the app (and any other psi-feedback command) first."
                 .into(),
         )),
@@ -174,6 +174,29 @@ impl Store {
             .unwrap_or(Path::new("."));
         let io =
             |e: std::io::Error| AppError::Export(format!("the backup could not be written: {e}"));
+        // Renaming the copy over the database itself (or its log or lock) would cut the
+        // app off from its own file: every later response would be lost.
+        let canonical = |p: &Path| -> Option<PathBuf> {
+            let parent = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            Some(parent.canonicalize().ok()?.join(p.file_name()?))
+        };
+        if let (Some(ours), Some(target)) = (canonical(&self.path), canonical(dest)) {
+            let own = ["", "-wal", "-shm", "-journal", ".lock"]
+                .iter()
+                .any(|suffix| {
+                    let mut name = ours.as_os_str().to_owned();
+                    name.push(suffix);
+                    PathBuf::from(name) == target
+                });
+            if own {
+                return Err(AppError::Export(
+                    "that is the app's own data file. Choose another name or folder.".into(),
+                ));
+            }
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".psi-feedback-backup-")
             .tempfile_in(dir)
@@ -319,21 +342,33 @@ fn free_aside(dir: &Path, db: &Path, at: DateTime<Utc>) -> PathBuf {
     candidate
 }
 
-/// Moves a database and its WAL and shared-memory files together, so the moved copy
-/// stays whole and the new file does not pick up the old one's log.
+/// Keeps the database and its log under the aside name (hard links, or copies where the
+/// filesystem has none), then removes the log and shared-memory file from the old name
+/// so the restored file does not pick them up. The database file itself stays in place
+/// until the restored one is renamed over it, in one step: a crash at any point leaves
+/// a database at the old name and a whole copy aside.
 fn move_with_journal(from: &Path, to: &Path) -> Result<(), AppError> {
-    for suffix in ["-wal", "-shm", ""] {
-        let mut a = from.as_os_str().to_owned();
-        a.push(suffix);
-        let mut b = to.as_os_str().to_owned();
-        b.push(suffix);
+    let with = |p: &Path, suffix: &str| {
+        let mut name = p.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let failed = |p: &Path, e: std::io::Error| {
+        AppError::Unusable(format!("{} could not be kept aside: {e}", p.display()))
+    };
+    for suffix in ["", "-wal"] {
+        let (a, b) = (with(from, suffix), with(to, suffix));
         if std::fs::metadata(&a).is_ok() {
-            std::fs::rename(&a, &b).map_err(|e| {
-                AppError::Unusable(format!(
-                    "{} could not be moved aside: {e}",
-                    Path::new(&a).display()
-                ))
-            })?;
+            std::fs::hard_link(&a, &b)
+                .or_else(|_| std::fs::copy(&a, &b).map(|_| ()))
+                .map_err(|e| failed(&a, e))?;
+        }
+    }
+    sync_dir(to.parent().unwrap_or(Path::new(".")));
+    for suffix in ["-wal", "-shm"] {
+        let a = with(from, suffix);
+        if std::fs::metadata(&a).is_ok() {
+            std::fs::remove_file(&a).map_err(|e| failed(&a, e))?;
         }
     }
     Ok(())
@@ -483,6 +518,24 @@ mod tests {
             "{}",
             trail[0].detail
         );
+    }
+
+    #[test]
+    fn a_backup_is_never_written_over_the_database_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = db_with(dir.path(), 5);
+        let mut store = Store::open(&db).unwrap();
+        let before = rows(&db);
+        for target in [
+            db.clone(),
+            dir.path().join("psi-feedback.sqlite3-wal"),
+            dir.path().join(".").join(DB_FILE),
+        ] {
+            let err = store.backup_to(&target).unwrap_err();
+            assert!(err.to_string().contains("own data file"), "{err}");
+        }
+        store.conn.execute_batch("INSERT INTO responses (questionnaire_version, submitted_at, session_month, source, team_id, session_type_id, role_id) VALUES (1, '2026-02-01T00:00:00Z', '2026-02', 'paper', 1, 1, 1)").unwrap();
+        assert_eq!(rows(&db), before + 1, "the app still writes to its file");
     }
 
     #[test]

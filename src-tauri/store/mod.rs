@@ -167,6 +167,8 @@ pub(crate) enum Fault {
 
 pub struct Store {
     conn: Connection,
+    /// Where the database file is: a backup must never be written over it.
+    path: PathBuf,
     /// A shared lock on the file beside the database, held while it is open.
     _lock: std::fs::File,
 }
@@ -247,8 +249,15 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted rows (retention) are overwritten with zeros, not left readable in free
+        // pages, and so not carried into later backups.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrations::migrations().to_latest(&mut conn)?;
-        Ok(Store { conn, _lock: lock })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            _lock: lock,
+        })
     }
 
     /// Makes the connection behave like a full disk (`max_page_count`) or a read-only
