@@ -13,6 +13,8 @@
 //! `PSI_DURABILITY_KILLS` sets the number of kills (20 by default, `scripts/durability`
 //! runs 100); `PSI_DURABILITY_SEED` repeats the random delays of a failed run.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,15 +23,12 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use psi_feedback::shell;
 use psi_feedback::store::Store;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::Connection;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
 /// Set to the database path, it makes [`child_submits_until_killed`] the child.
@@ -46,28 +45,12 @@ struct Ipc {
 
 impl Ipc {
     fn open(db: &Path) -> Ipc {
-        let app = shell::build_app(mock_builder(), db).unwrap();
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
+        let (app, window) = common::ipc::open(db);
         Ipc { _app: app, window }
     }
 
     fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // The app's own origin on Linux; the capability grants our commands to local content only.
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        common::ipc::call(&self.window, cmd, body)
     }
 }
 

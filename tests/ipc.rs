@@ -2,14 +2,12 @@
 //! argument handling are those of the app. Bad payloads are refused with a clear error
 //! and store nothing.
 
+mod common;
+
 use psi_feedback::period::Month;
-use psi_feedback::shell;
 use psi_feedback::store::{NewResponse, Source, Store};
 use rusqlite::Connection;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 struct Harness {
@@ -23,10 +21,7 @@ impl Harness {
     fn new() -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("ipc.sqlite3");
-        let app = shell::build_app(mock_builder(), &db).unwrap();
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
+        let (app, window) = common::ipc::open(&db);
         Harness {
             _dir: dir,
             db,
@@ -36,20 +31,7 @@ impl Harness {
     }
 
     fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // The app's own origin on Linux; the capability grants our commands to local content only.
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        common::ipc::call(&self.window, cmd, body)
     }
 
     fn configured() -> Harness {

@@ -5,15 +5,14 @@
 //! into the app, the capability and permission files, the manifest and the lock file,
 //! and drive the real IPC on the mock runtime, so that loosening any of it fails here.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use psi_feedback::shell;
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::test::MockRuntime;
 use tauri::utils::config::{Config, DisabledCspModificationKind, FrontendDist, WebviewUrl};
-use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -65,10 +64,7 @@ struct Harness {
 impl Harness {
     fn new() -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let app = shell::build_app(mock_builder(), &dir.path().join("lockdown.sqlite3")).unwrap();
-        let main = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
+        let (app, main) = common::ipc::open(&dir.path().join("lockdown.sqlite3"));
         Harness {
             _dir: dir,
             app,
@@ -88,19 +84,7 @@ fn call(
     cmd: &str,
     body: Value,
 ) -> Result<Value, Value> {
-    get_ipc_response(
-        window,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: url.parse().unwrap(),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().unwrap())
+    common::ipc::call_from(window, url, cmd, body)
 }
 
 /// A refusal by the capability check, before any handler runs. Debug builds say

@@ -9,6 +9,8 @@
 //! and 4,000 staff payloads, each sent to a locked and to an unlocked device (export
 //! requests to the preview as well): 10,500 payloads, some 15,000 calls.
 
+mod common;
+
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 use std::path::PathBuf;
@@ -21,13 +23,10 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use psi_feedback::disclosure::RuleSettings;
 use psi_feedback::period::Month;
 use psi_feedback::questionnaire::ITEMS;
-use psi_feedback::shell;
 use psi_feedback::store::{ContextList, NewResponse, Source, Store};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::{json, Map, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
+use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
 const PASSPHRASE: &str = "staff passphrase 1";
@@ -71,10 +70,7 @@ impl Harness {
     fn new() -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("malformed.sqlite3");
-        let app = shell::build_app(mock_builder(), &db).unwrap();
-        let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-            .build()
-            .unwrap();
+        let (app, window) = common::ipc::open(&db);
         let reader = Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
         Harness {
             _dir: dir,
@@ -152,19 +148,7 @@ impl Harness {
     }
 
     fn call_as<T: serde::de::DeserializeOwned>(&self, cmd: &str, body: Value) -> Result<T, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<T>().unwrap())
+        common::ipc::call(&self.window, cmd, body)
     }
 
     /// What the database holds now.

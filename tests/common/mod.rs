@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod ipc;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
