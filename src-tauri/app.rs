@@ -1274,25 +1274,6 @@ mod safety_tests {
             .any(|e| e.action == "deletion" && e.detail.starts_with("Deleted 3 responses")));
         assert!(trail.iter().all(|e| e.who == "staff"));
     }
-}
-
-#[cfg(test)]
-mod fault_tests {
-    use super::*;
-    use crate::store::Fault;
-    use serde_json::json;
-
-    const PASS: &str = "staff passphrase 1";
-
-    fn app() -> (tempfile::TempDir, std::path::PathBuf, App) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("app.sqlite3");
-        let app = App::open(&db, Timeouts::default());
-        app.setup(json!({"passphrase": PASS, "teams": ["North"],
-            "session_types": ["Individual"], "roles": ["Nurse"]}))
-            .unwrap();
-        (dir, db, app)
-    }
 
     #[test]
     fn wrong_tries_are_counted_even_when_the_disk_cannot_record_them() {
