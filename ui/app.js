@@ -923,12 +923,24 @@
 
   // Summary -------------------------------------------------------------------------------
 
+  /**
+   * A captioned table in its own scrolling box: a wide (or, with `tall`, long) table
+   * scrolls there, keyboard too, and the page never scrolls sideways.
+   */
+  function scrollingTable(caption, headers, rows, { tall = false } = {}) {
+    const captionId = uid('table-caption');
+    const head = el('tr', null, headers.map((h) => el('th', { scope: 'col' }, h)));
+    const table = el('table', { class: 'table' },
+      el('caption', { id: captionId }, caption), el('thead', null, head), el('tbody', null, rows));
+    return el('div', {
+      class: tall ? 'table-wrap table-wrap--tall' : 'table-wrap',
+      role: 'region', 'aria-labelledby': captionId, tabindex: '0',
+    }, table);
+  }
+
   function summaryTable(data, period) {
-    const captionId = uid('summary-caption');
-    const caption = el('caption', { id: captionId },
-      period === 'quarter' ? 'Summary by quarter' : 'Summary by month');
-    const head = el('tr', null, (data.headers || []).map((h) => el('th', { scope: 'col' }, h)));
-    const body = el('tbody', null, (data.rows || []).map((row) => el('tr', null, row.map((cell, index) => {
+    const caption = period === 'quarter' ? 'Summary by quarter' : 'Summary by month';
+    const rows = (data.rows || []).map((row) => el('tr', null, row.map((cell, index) => {
       const isObject = cell !== null && typeof cell === 'object';
       const text = isObject ? String(cell.text === null || cell.text === undefined ? '' : cell.text)
         : String(cell === null || cell === undefined ? '' : cell);
@@ -940,10 +952,8 @@
           isObject && cell.reason ? el('span', { class: 'withheld__reason' }, cell.reason) : null]
         : [text];
       return el(index === 0 ? 'th' : 'td', attrs, content);
-    }))));
-    const table = el('table', { class: 'table' }, caption, el('thead', null, head), body);
-    // A wide table scrolls on its own (keyboard too), so the page never scrolls sideways.
-    return el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table);
+    })));
+    return scrollingTable(caption, data.headers || [], rows);
   }
 
   function summarySection() {
@@ -1053,23 +1063,15 @@
   }
 
   function previewTable(rows) {
-    const captionId = uid('preview-caption');
-    const head = el('tr', null, ['Team', 'Period', 'Breakdown value', 'Measure', 'Statistic', 'Value']
-      .map((h) => el('th', { scope: 'col' }, h)));
-    const body = el('tbody', null, rows.map((row) => el('tr', null,
+    const headers = ['Team', 'Period', 'Breakdown value', 'Measure', 'Statistic', 'Value'];
+    return scrollingTable('Preview of the export', headers, rows.map((row) => el('tr', null,
       el('th', { scope: 'row' }, String(row.team || '')),
       el('td', null, String(row.period || '')),
       el('td', null, row.breakdown_value === null || row.breakdown_value === undefined
         ? 'None' : String(row.breakdown_value)),
       el('td', null, String(row.measure || '')),
       el('td', null, String(row.statistic || '')),
-      valueCell(row.value))));
-    const table = el('table', { class: 'table' },
-      el('caption', { id: captionId }, 'Preview of the export'), el('thead', null, head), body);
-    // Long and wide: it scrolls in its own box (keyboard too), never the page sideways.
-    return el('div', {
-      class: 'table-wrap table-wrap--tall', role: 'region', 'aria-labelledby': captionId, tabindex: '0',
-    }, table);
+      valueCell(row.value))), { tall: true });
   }
 
   function exportSection({ onSaved = null } = {}) {
@@ -1281,28 +1283,22 @@
   }
 
   function historyTable(entries) {
-    const captionId = uid('history-caption');
-    const head = el('tr', null, ['Number', 'Saved', 'Periods', 'Breakdown', 'Groups', 'Values withheld']
-      .map((h) => el('th', { scope: 'col' }, h)));
-    const body = el('tbody', null, entries.map((e) => el('tr', null,
+    const headers = ['Number', 'Saved', 'Periods', 'Breakdown', 'Groups', 'Values withheld'];
+    return scrollingTable('Every export saved from this device', headers, entries.map((e) => el('tr', null,
       el('th', { scope: 'row' }, String(e.number)),
       el('td', null, el('time', { datetime: String(e.released_at || '') }, localDateTime(e.released_at))),
       el('td', null, periodsText(e)),
       el('td', null, BREAKDOWN_WORDS[e.breakdown] || String(e.breakdown || '')),
       el('td', { class: 'number' }, String(Number(e.groups) || 0)),
       el('td', { class: 'number' }, String(Number(e.withheld) || 0)))));
-    const table = el('table', { class: 'table' },
-      el('caption', { id: captionId }, 'Every export saved from this device'), el('thead', null, head), body);
-    return el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table);
   }
 
-  function historySection() {
+  /** A staff section showing a list loaded with `command`: `render(entries)` when
+   *  there are some, else the `empty` sentence. */
+  function listSection({ id, title, note, loading, command, render, empty }) {
     const slot = errorSlot();
-    const box = el('div', { class: 'history-box' }, el('p', null, 'Loading the release history.'));
-    const section = staffSection('history', 'Release history', slot,
-      el('p', { class: 'note' }, 'An export is recorded here for good the first time it is saved. Saving the '
-        + 'same request again gives exactly the same values, so it adds no new row.'),
-      box);
+    const box = el('div', { class: id + '-box' }, el('p', null, loading));
+    const section = staffSection(id, title, slot, el('p', { class: 'note' }, note), box);
     let request = 0;
 
     async function load(token) {
@@ -1311,7 +1307,7 @@
       box.setAttribute('aria-busy', 'true');
       let entries;
       try {
-        entries = await call('release_history');
+        entries = await call(command);
       } catch (error) {
         if (token !== state.screen || mine !== request) return;
         if (handleLocked(error)) return;
@@ -1323,11 +1319,22 @@
       if (token !== state.screen || mine !== request) return;
       box.removeAttribute('aria-busy');
       clearErrors(section, slot);
-      box.replaceChildren(Array.isArray(entries) && entries.length
-        ? historyTable(entries)
-        : el('p', null, 'Nothing has been exported yet.'));
+      box.replaceChildren(Array.isArray(entries) && entries.length ? render(entries) : el('p', null, empty));
     }
     return { section, load };
+  }
+
+  function historySection() {
+    return listSection({
+      id: 'history',
+      title: 'Release history',
+      note: 'An export is recorded here for good the first time it is saved. Saving the '
+        + 'same request again gives exactly the same values, so it adds no new row.',
+      loading: 'Loading the release history.',
+      command: 'release_history',
+      render: historyTable,
+      empty: 'Nothing has been exported yet.',
+    });
   }
 
   // Anonymity settings --------------------------------------------------------------------
@@ -2210,49 +2217,25 @@
   };
 
   function auditTable(entries) {
-    const captionId = uid('audit-caption');
-    const head = el('tr', null, ['When', 'Who', 'What', 'Details'].map((h) => el('th', { scope: 'col' }, h)));
-    const body = el('tbody', null, entries.map((e) => el('tr', null,
+    return scrollingTable('Staff actions on this device, newest first', ['When', 'Who', 'What', 'Details'],
+      entries.map((e) => el('tr', null,
       el('td', null, el('time', { datetime: String(e.at || '') }, localDateTime(e.at))),
       el('td', null, String(e.who || '')),
       el('td', null, AUDIT_WORDS[e.action] || String(e.action || '')),
       el('td', null, String(e.detail || '')))));
-    const table = el('table', { class: 'table' },
-      el('caption', { id: captionId }, 'Staff actions on this device, newest first'), el('thead', null, head), body);
-    return el('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table);
   }
 
   function auditSection() {
-    const slot = errorSlot();
-    const box = el('div', { class: 'audit-box' }, el('p', null, 'Loading the audit trail.'));
-    const section = staffSection('audit', 'Audit trail', slot,
-      el('p', { class: 'note' }, 'Unlocks, wrong passphrases, exports, backups, restores and deletions: the latest 500. '
-        + 'Nothing here can be changed or removed.'),
-      box);
-    let request = 0;
-
-    async function load(token) {
-      request += 1;
-      const mine = request;
-      box.setAttribute('aria-busy', 'true');
-      let entries;
-      try {
-        entries = await call('audit_trail');
-      } catch (error) {
-        if (token !== state.screen || mine !== request) return;
-        if (handleLocked(error)) return;
-        box.removeAttribute('aria-busy');
-        showErrors(section, slot, [{ target: null, message: error.message }], { focus: false });
-        return;
-      }
-      if (token !== state.screen || mine !== request) return;
-      box.removeAttribute('aria-busy');
-      clearErrors(section, slot);
-      box.replaceChildren(Array.isArray(entries) && entries.length
-        ? auditTable(entries)
-        : el('p', null, 'Nothing has been recorded yet.'));
-    }
-    return { section, load };
+    return listSection({
+      id: 'audit',
+      title: 'Audit trail',
+      note: 'Unlocks, wrong passphrases, exports, backups, restores and deletions: the latest 500. '
+        + 'Nothing here can be changed or removed.',
+      loading: 'Loading the audit trail.',
+      command: 'audit_trail',
+      render: auditTable,
+      empty: 'Nothing has been recorded yet.',
+    });
   }
 
   // ---------------------------------------------------------------------------------------
