@@ -115,7 +115,7 @@ async fn backup_file<R: Runtime>(
     handle: AppHandle<R>,
     app: State<'_, App>,
 ) -> Result<Option<String>, AppError> {
-    app.safety_settings()?; // staff only, before the dialog opens
+    app.staff_activity()?; // staff only, checked before the dialog opens
     let name = format!(
         "psi-feedback-backup-{}.sqlite3",
         chrono::Utc::now().format("%Y-%m-%d")

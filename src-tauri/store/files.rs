@@ -20,8 +20,13 @@ const HEADER: &[u8; 16] = b"SQLite format 3\0";
 /// needs it alone, so it cannot swap the file from under a running app (whose writes
 /// would then go to the old file).
 fn lock_path(db: &Path) -> PathBuf {
+    suffixed(db, ".lock")
+}
+
+/// The file SQLite (or this module) keeps beside `db` under `db`'s name plus `suffix`.
+fn suffixed(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
-    name.push(".lock");
+    name.push(suffix);
     PathBuf::from(name)
 }
 
@@ -89,20 +94,11 @@ pub(super) fn check_header(path: &Path) -> Result<bool, AppError> {
     if meta.len() == 0 {
         return Ok(false);
     }
-    let mut head = [0u8; 16];
-    let read = File::open(path)
-        .and_then(|mut f| {
-            let mut n = 0;
-            while n < head.len() {
-                match f.read(&mut head[n..])? {
-                    0 => break,
-                    k => n += k,
-                }
-            }
-            Ok(n)
-        })
+    let mut head = Vec::with_capacity(HEADER.len());
+    File::open(path)
+        .and_then(|f| f.take(HEADER.len() as u64).read_to_end(&mut head))
         .map_err(|e| AppError::Unusable(format!("The database file cannot be read: {e}")))?;
-    if read < HEADER.len() || &head != HEADER {
+    if head != HEADER {
         return Err(AppError::Unusable(
             "The database file is not an SQLite database: it may have been overwritten or damaged."
                 .into(),
@@ -186,11 +182,7 @@ impl Store {
         if let (Some(ours), Some(target)) = (canonical(&self.path), canonical(dest)) {
             let own = ["", "-wal", "-shm", "-journal", ".lock"]
                 .iter()
-                .any(|suffix| {
-                    let mut name = ours.as_os_str().to_owned();
-                    name.push(suffix);
-                    PathBuf::from(name) == target
-                });
+                .any(|suffix| suffixed(&ours, suffix) == target);
             if own {
                 return Err(AppError::Export(
                     "that is the app's own data file. Choose another name or folder.".into(),
@@ -238,9 +230,7 @@ pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, 
     if std::fs::metadata(backup).is_err() {
         return Err(not_a_backup("there is no such file.".into()));
     }
-    let mut wal = backup.as_os_str().to_owned();
-    wal.push("-wal");
-    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+    if std::fs::metadata(suffixed(backup, "-wal")).is_ok_and(|m| m.len() > 0) {
         return Err(not_a_backup(
             "it is a database in use (it has a write-ahead log beside it). Use a backup saved by PSI Feedback.".into(),
         ));
@@ -327,11 +317,9 @@ fn free_aside(dir: &Path, db: &Path, at: DateTime<Utc>) -> PathBuf {
         at.format("%Y%m%dT%H%M%SZ")
     );
     let taken = |p: &Path| {
-        ["", "-wal", "-shm"].iter().any(|suffix| {
-            let mut name = p.as_os_str().to_owned();
-            name.push(suffix);
-            std::fs::symlink_metadata(&name).is_ok()
-        })
+        ["", "-wal", "-shm"]
+            .iter()
+            .any(|suffix| std::fs::symlink_metadata(suffixed(p, suffix)).is_ok())
     };
     let mut candidate = dir.join(&base);
     let mut n = 2;
@@ -348,16 +336,11 @@ fn free_aside(dir: &Path, db: &Path, at: DateTime<Utc>) -> PathBuf {
 /// until the restored one is renamed over it, in one step: a crash at any point leaves
 /// a database at the old name and a whole copy aside.
 fn move_with_journal(from: &Path, to: &Path) -> Result<(), AppError> {
-    let with = |p: &Path, suffix: &str| {
-        let mut name = p.as_os_str().to_owned();
-        name.push(suffix);
-        PathBuf::from(name)
-    };
     let failed = |p: &Path, e: std::io::Error| {
         AppError::Unusable(format!("{} could not be kept aside: {e}", p.display()))
     };
     for suffix in ["", "-wal"] {
-        let (a, b) = (with(from, suffix), with(to, suffix));
+        let (a, b) = (suffixed(from, suffix), suffixed(to, suffix));
         if std::fs::metadata(&a).is_ok() {
             std::fs::hard_link(&a, &b)
                 .or_else(|_| std::fs::copy(&a, &b).map(|_| ()))
@@ -366,7 +349,7 @@ fn move_with_journal(from: &Path, to: &Path) -> Result<(), AppError> {
     }
     sync_dir(to.parent().unwrap_or(Path::new(".")));
     for suffix in ["-wal", "-shm"] {
-        let a = with(from, suffix);
+        let a = suffixed(from, suffix);
         if std::fs::metadata(&a).is_ok() {
             std::fs::remove_file(&a).map_err(|e| failed(&a, e))?;
         }
