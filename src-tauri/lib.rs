@@ -12,6 +12,7 @@ pub mod disclosure;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod locale;
 pub mod period;
 pub mod questionnaire;
 pub mod shell;

@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::locale;
+
 /// Version of the wording below. Every stored response records the version it answered.
 pub const VERSION: u32 = 1;
 
@@ -47,16 +49,9 @@ impl Section {
         }
     }
 
+    /// The section's title in canonical English (exports, the command line).
     pub fn title(self) -> &'static str {
-        match self {
-            Section::Power => "Power: having a say",
-            Section::Safety => "Safety: feeling safe to be honest",
-            Section::Identity => "Identity: being seen as a person",
-            Section::WorkingTogether => "Working together",
-            Section::Rupture => "Anything that did not feel right",
-            Section::Overall => "Overall",
-            Section::Choice => "Coming today",
-        }
+        locale::text(&format!("q.section.{}", self.id()))
     }
 
     /// The three PSI dimensions, which also get a summary score of their own.
@@ -78,7 +73,15 @@ pub struct AnswerOption {
     pub code: u8,
     /// Short id used in exports (stable, English).
     pub id: &'static str,
-    pub label: &'static str,
+    /// The set of options this one belongs to; with `id` it names the option's words.
+    pub scale: &'static str,
+}
+
+impl AnswerOption {
+    /// The option's label in canonical English (exports, the command line).
+    pub fn label(&self) -> &'static str {
+        locale::text(&format!("q.option.{}.{}", self.scale, self.id))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -86,15 +89,27 @@ pub struct Item {
     pub id: &'static str,
     pub section: Section,
     pub kind: Kind,
-    pub text: &'static str,
+    /// The set of answer options, which also names their words in the locale files.
+    pub scale: &'static str,
     pub options: &'static [AnswerOption],
     /// Codes counted for the item's headline share (for example "Mostly" or "Completely").
     pub share_codes: &'static [u8],
-    /// What the headline share means, in plain words.
-    pub share_label: &'static str,
+    /// Names what the headline share means (`q.share.<share>` in the locale files).
+    pub share: &'static str,
 }
 
 impl Item {
+    /// The question in canonical English (exports, the command line). The window shows
+    /// it in the person's language and version from the locale files (`q.item.<id>`).
+    pub fn text(&self) -> &'static str {
+        locale::text(&format!("q.item.{}", self.id))
+    }
+
+    /// What the headline share means, in canonical English.
+    pub fn share_label(&self) -> &'static str {
+        locale::text(&format!("q.share.{}", self.share))
+    }
+
     pub fn option(&self, code: u8) -> Option<&AnswerOption> {
         self.options.iter().find(|o| o.code == code)
     }
@@ -109,27 +124,27 @@ const AGREEMENT: &[AnswerOption] = &[
     AnswerOption {
         code: 1,
         id: "not_at_all",
-        label: "Not at all",
+        scale: "agreement",
     },
     AnswerOption {
         code: 2,
         id: "a_little",
-        label: "A little",
+        scale: "agreement",
     },
     AnswerOption {
         code: 3,
         id: "partly",
-        label: "Partly",
+        scale: "agreement",
     },
     AnswerOption {
         code: 4,
         id: "mostly",
-        label: "Mostly",
+        scale: "agreement",
     },
     AnswerOption {
         code: 5,
         id: "completely",
-        label: "Completely",
+        scale: "agreement",
     },
 ];
 
@@ -137,27 +152,27 @@ const RATING: &[AnswerOption] = &[
     AnswerOption {
         code: 1,
         id: "very_bad",
-        label: "Very bad",
+        scale: "rating",
     },
     AnswerOption {
         code: 2,
         id: "bad",
-        label: "Bad",
+        scale: "rating",
     },
     AnswerOption {
         code: 3,
         id: "ok",
-        label: "OK",
+        scale: "rating",
     },
     AnswerOption {
         code: 4,
         id: "good",
-        label: "Good",
+        scale: "rating",
     },
     AnswerOption {
         code: 5,
         id: "very_good",
-        label: "Very good",
+        scale: "rating",
     },
 ];
 
@@ -165,17 +180,17 @@ const RUPTURE: &[AnswerOption] = &[
     AnswerOption {
         code: 1,
         id: "no",
-        label: "No, it all felt right",
+        scale: "rupture",
     },
     AnswerOption {
         code: 2,
         id: "not_sure",
-        label: "I'm not sure",
+        scale: "rupture",
     },
     AnswerOption {
         code: 3,
         id: "yes",
-        label: "Yes, something did not feel right",
+        scale: "rupture",
     },
 ];
 
@@ -183,141 +198,77 @@ const CHOICE: &[AnswerOption] = &[
     AnswerOption {
         code: 1,
         id: "yes",
-        label: "Yes",
+        scale: "choice",
     },
     AnswerOption {
         code: 2,
         id: "partly",
-        label: "Partly",
+        scale: "choice",
     },
     AnswerOption {
         code: 3,
         id: "no",
-        label: "No",
+        scale: "choice",
     },
 ];
 
 const POSITIVE: &[u8] = &[4, 5];
-const POSITIVE_LABEL: &str = "answered Mostly or Completely";
 
-const fn agreement(id: &'static str, section: Section, text: &'static str) -> Item {
+/// An item answered on the agreement scale. Its words are `q.item.<id>` in the locale files.
+const fn agreement(id: &'static str, section: Section) -> Item {
     Item {
         id,
         section,
         kind: Kind::Scale,
-        text,
+        scale: "agreement",
         options: AGREEMENT,
         share_codes: POSITIVE,
-        share_label: POSITIVE_LABEL,
+        share: "positive",
     }
 }
 
 /// The items of this version, in the order they are asked.
 pub const ITEMS: &[Item] = &[
-    agreement(
-        "power_say",
-        Section::Power,
-        "I had a say in what we talked about and what we decided.",
-    ),
-    agreement(
-        "power_expert",
-        Section::Power,
-        "I was treated as the expert on my own life.",
-    ),
-    agreement(
-        "power_care",
-        Section::Power,
-        "It felt like care, not control.",
-    ),
-    agreement(
-        "safety_honest",
-        Section::Safety,
-        "I felt safe to say what I really think, even to disagree.",
-    ),
-    agreement(
-        "safety_listened",
-        Section::Safety,
-        "I was listened to and not judged.",
-    ),
-    agreement(
-        "safety_trust",
-        Section::Safety,
-        "I felt I could trust the person I saw.",
-    ),
-    agreement(
-        "identity_person",
-        Section::Identity,
-        "I was seen as a person, not just a diagnosis or a case.",
-    ),
-    agreement(
-        "identity_strengths",
-        Section::Identity,
-        "They saw what I am good at, not just my problems.",
-    ),
-    agreement(
-        "identity_respect",
-        Section::Identity,
-        "I was treated with respect.",
-    ),
-    agreement(
-        "together_understood",
-        Section::WorkingTogether,
-        "I felt understood.",
-    ),
-    agreement(
-        "together_goals",
-        Section::WorkingTogether,
-        "We agreed on what to work on.",
-    ),
-    agreement(
-        "together_way",
-        Section::WorkingTogether,
-        "The way we worked made sense to me.",
-    ),
+    agreement("power_say", Section::Power),
+    agreement("power_expert", Section::Power),
+    agreement("power_care", Section::Power),
+    agreement("safety_honest", Section::Safety),
+    agreement("safety_listened", Section::Safety),
+    agreement("safety_trust", Section::Safety),
+    agreement("identity_person", Section::Identity),
+    agreement("identity_strengths", Section::Identity),
+    agreement("identity_respect", Section::Identity),
+    agreement("together_understood", Section::WorkingTogether),
+    agreement("together_goals", Section::WorkingTogether),
+    agreement("together_way", Section::WorkingTogether),
     Item {
         id: "rupture",
         section: Section::Rupture,
         kind: Kind::Choice,
-        text: "Did anything in this session not feel right to you?",
+        scale: "rupture",
         options: RUPTURE,
         share_codes: &[3],
-        share_label: "said something did not feel right",
+        share: "rupture",
     },
     Item {
         id: "overall",
         section: Section::Overall,
         kind: Kind::Scale,
-        text: "Overall, how was this session for you?",
+        scale: "rating",
         options: RATING,
         share_codes: POSITIVE,
-        share_label: "said Good or Very good",
+        share: "overall",
     },
     Item {
         id: "attending_choice",
         section: Section::Choice,
         kind: Kind::Choice,
-        text: "Was coming today your choice?",
+        scale: "choice",
         options: CHOICE,
         share_codes: &[1],
-        share_label: "said Yes",
+        share: "choice",
     },
 ];
-
-/// The plain statement shown before the first question.
-pub const INTRO: &[&str] = &[
-    "This is about the session you just had.",
-    "Your answers are anonymous. We do not ask your name.",
-    "Your answers stay on this device. Staff only see totals for many people together.",
-    "If you write a comment, staff in this team can read it. It never leaves this device.",
-    "You can skip any question. It takes about two minutes.",
-];
-
-pub const COMMENT_PROMPT: &str =
-    "Is there anything else you want to tell us? (You can leave this empty.)";
-pub const COMMENT_HINT: &str = "Please do not write your name or anyone else's name.";
-pub const DECLINE_LABEL: &str = "I'd rather not say";
-pub const THANKS: &str =
-    "Thank you. Your answers have been saved. Please hand the device back to a member of staff.";
 
 pub fn item(id: &str) -> Option<&'static Item> {
     ITEMS.iter().find(|i| i.id == id)
@@ -353,23 +304,18 @@ pub fn dimension_score(section: Section, answers: &Answers) -> Option<u8> {
     (n > 0).then(|| ((2 * sum + n) / (2 * n)) as u8)
 }
 
-/// The whole questionnaire as the UI shows it.
+/// The whole questionnaire as the window builds it: ids, kinds and codes. Its words (in
+/// the person's language, adult or young-person version) come from the locale files.
 #[derive(Debug, Serialize)]
 pub struct Questionnaire {
     pub version: u32,
-    pub intro: &'static [&'static str],
     pub sections: Vec<SectionView>,
-    pub decline_label: &'static str,
-    pub comment_prompt: &'static str,
-    pub comment_hint: &'static str,
     pub comment_max_chars: usize,
-    pub thanks: &'static str,
 }
 
 #[derive(Debug, Serialize)]
 pub struct SectionView {
     pub id: &'static str,
-    pub title: &'static str,
     pub items: Vec<&'static Item>,
 }
 
@@ -380,20 +326,14 @@ pub fn questionnaire() -> Questionnaire {
             Some(s) if s.id == item.section.id() => s.items.push(item),
             _ => sections.push(SectionView {
                 id: item.section.id(),
-                title: item.section.title(),
                 items: vec![item],
             }),
         }
     }
     Questionnaire {
         version: VERSION,
-        intro: INTRO,
         sections,
-        decline_label: DECLINE_LABEL,
-        comment_prompt: COMMENT_PROMPT,
-        comment_hint: COMMENT_HINT,
         comment_max_chars: COMMENT_MAX_CHARS,
-        thanks: THANKS,
     }
 }
 
@@ -440,17 +380,22 @@ mod tests {
     }
 
     #[test]
-    fn sentences_are_short() {
-        let texts = ITEMS
-            .iter()
-            .map(|i| i.text)
-            .chain(INTRO.iter().copied())
-            .chain([COMMENT_HINT, THANKS]);
-        for text in texts {
-            for sentence in text.split(['.', '?']) {
-                assert!(sentence.split_whitespace().count() <= 14, "{sentence}");
+    fn every_item_option_section_and_share_has_english_words() {
+        for item in ITEMS {
+            for key in [
+                format!("q.item.{}", item.id),
+                format!("q.share.{}", item.share),
+                format!("q.section.{}", item.section.id()),
+            ] {
+                assert!(locale::has(&key), "{key}");
+            }
+            for o in item.options {
+                assert!(locale::has(&format!("q.option.{}.{}", o.scale, o.id)), "{}", o.id);
+                assert_eq!(o.scale, item.scale, "{}", item.id);
             }
         }
+        assert_eq!(item("power_say").unwrap().text(), "I had a say in what we talked about and what we decided.");
+        assert_eq!(ITEMS[0].options[4].label(), "Completely");
     }
 
     #[test]

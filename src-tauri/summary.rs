@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::locale;
 use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{self, AnswerOption, Answers, Item, Kind, Section, ITEMS};
 use crate::store::{ContextList, ResponseRow};
@@ -70,17 +71,11 @@ impl Measure {
 fn dimension_measure(section: Section, from: &Item) -> Measure {
     Measure {
         id: section.id(),
-        label: match section {
-            Section::Power => "Power score (each person's power answers averaged to a whole point)",
-            Section::Safety => {
-                "Safety score (each person's safety answers averaged to a whole point)"
-            }
-            _ => "Identity score (each person's identity answers averaged to a whole point)",
-        },
+        label: locale::text(&format!("q.score.{}", section.id())),
         kind: Kind::Scale,
         options: from.options,
         share_codes: from.share_codes,
-        share_label: "scored Mostly or Completely on average",
+        share_label: locale::text("q.share.dimension"),
         source: Source::Dimension(section),
     }
 }
@@ -94,11 +89,11 @@ pub fn measures() -> Vec<Measure> {
         .collect();
     out.extend(ITEMS.iter().enumerate().map(|(i, item)| Measure {
         id: item.id,
-        label: item.text,
+        label: item.text(),
         kind: item.kind,
         options: item.options,
         share_codes: item.share_codes,
-        share_label: item.share_label,
+        share_label: item.share_label(),
         source: Source::Item(i),
     }));
     out

@@ -159,7 +159,7 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
             _ => {
                 return Err(AppError::invalid(
                     Some(item.id.to_string()),
-                    format!("The answer to \"{}\" is not one of the choices.", item.text),
+                    format!("The answer to \"{}\" is not one of the choices.", item.text()),
                 ))
             }
         }

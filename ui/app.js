@@ -7,18 +7,16 @@
 'use strict';
 
 (function () {
-  const APP_NAME = 'PSI Feedback';
   const THANKS_TIMEOUT_MS = 20000;
-  const MONTH_NAMES = [
-    'January', 'February', 'March', 'April', 'May', 'June',
-    'July', 'August', 'September', 'October', 'November', 'December',
-  ];
+  // The parts of each language's words, as in src-tauri/locale.rs.
+  const LOCALE_PARTS = ['common', 'user', 'questionnaire', 'young', 'staff', 'errors'];
+  // Text size steps (the root font size, in % of the browser's own) for data-text-size.
+  const TEXT_SIZES = [0, 1, 2, 3];
   const DEFAULT_SESSION_TYPES = ['Individual', 'Group', 'Family', 'Assessment', 'Review'];
   const DEFAULT_ROLES = [
     'Psychologist', 'Mental health nurse', 'Psychiatrist', 'Social worker',
     'Occupational therapist', 'Support worker', 'Peer support worker',
   ];
-  const GENERIC_ERROR = 'Something went wrong. Please try again, or ask a member of staff for help.';
 
   const state = {
     configured: false,
@@ -38,11 +36,88 @@
     problem: null,
   };
 
+  // Words: every language's keys and texts, the language of the device (chosen by staff at
+  // hand-over) and the language on screen now (which the person may change).
+  const words = { byLanguage: {}, languages: [], device: 'en', current: 'en' };
+  // How the screen looks for the person using it now; back to these for the next person.
+  const DEFAULT_DISPLAY = Object.freeze({ size: 0, contrast: 'standard' });
+  const display = { ...DEFAULT_DISPLAY };
+
   let screenEl = null;
   let statusEl = null;
   let noticeEl = null;
   let statusTimer = null;
   let idCounter = 0;
+
+  // ---------------------------------------------------------------------------------------
+  // Words
+
+  /** Reads every language's locale files (ui/locales/<language>/<part>.json). */
+  async function loadWords() {
+    const read = async (path) => {
+      const reply = await fetch(path);
+      if (!reply.ok) throw new Error(path + ': ' + reply.status);
+      return reply.json();
+    };
+    const languages = await read('locales/languages.json');
+    for (const code of languages) {
+      const all = {};
+      for (const part of LOCALE_PARTS) Object.assign(all, await read('locales/' + code + '/' + part + '.json'));
+      words.byLanguage[code] = all;
+    }
+    words.languages = languages;
+  }
+
+  function fill(template, args) {
+    if (!args) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, name) => (
+      Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : whole));
+  }
+
+  /** The text of `key` in the language on screen, with `{name}` placeholders filled from
+   *  `args`. A key missing there falls back to English, then to the key itself (a test
+   *  checks that every language has every key, so neither happens in a release). */
+  function t(key, args) {
+    const here = words.byLanguage[words.current] || {};
+    const english = words.byLanguage.en || {};
+    const template = here[key] !== undefined ? here[key] : (english[key] !== undefined ? english[key] : key);
+    return fill(template, args);
+  }
+
+  /** A text that depends on a number: `key.one`, `key.few`, `key.other`, ... by the
+   *  language's own plural rules; `{n}` is the number. */
+  function tn(key, n, args) {
+    const category = new Intl.PluralRules(words.current).select(n);
+    const here = words.byLanguage[words.current] || {};
+    const chosen = here[key + '.' + category] !== undefined ? key + '.' + category : key + '.other';
+    return t(chosen, { n, ...(args || {}) });
+  }
+
+  /** A questionnaire text: the young-person version (`yp.`) or the adult one (`q.`). */
+  function tq(key, args) {
+    const young = state.session && state.session.version === 'young';
+    return t((young ? 'yp.' : 'q.') + key, args);
+  }
+
+  /** Puts a language on screen: words, the page language and its direction. */
+  function setLanguage(code) {
+    words.current = words.byLanguage[code] ? code : 'en';
+    document.documentElement.lang = words.current;
+    document.documentElement.dir = t('locale.dir') === 'rtl' ? 'rtl' : 'ltr';
+  }
+
+  /** Text size and colours, as chosen on the start screen (reset by resetDisplay()). */
+  function applyDisplay() {
+    document.documentElement.dataset.textSize = String(display.size);
+    document.documentElement.dataset.contrast = display.contrast;
+  }
+
+  /** The next person starts with the device's language, standard text and colours. */
+  function resetDisplay() {
+    Object.assign(display, DEFAULT_DISPLAY);
+    applyDisplay();
+    setLanguage(words.device);
+  }
 
   // ---------------------------------------------------------------------------------------
   // Small helpers
@@ -77,10 +152,6 @@
     return el('button', { type, id, class: primary ? 'button' : 'button button--secondary' }, text);
   }
 
-  function plural(n, one, many) {
-    return n + ' ' + (n === 1 ? one : many);
-  }
-
   /** Splits a textarea's value into trimmed, non-empty lines. */
   function lines(text) {
     return text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
@@ -91,7 +162,7 @@
     const m = /^(\d{4})-(\d{2})$/.exec(String(value || ''));
     if (!m) return String(value || '');
     const index = Number(m[2]) - 1;
-    return index >= 0 && index < 12 ? MONTH_NAMES[index] + ' ' + m[1] : String(value);
+    return index >= 0 && index < 12 ? t('month.with_year', { month: t('month.' + (index + 1)), year: m[1] }) : String(value);
   }
 
   /** The previous calendar month as YYYY-MM. */
@@ -132,13 +203,13 @@
     if (typeof error === 'string' && error) {
       return { kind: 'storage', message: error, field: null };
     }
-    return { kind: 'storage', message: GENERIC_ERROR, field: null };
+    return { kind: 'storage', message: t('error.generic'), field: null };
   }
 
   async function call(command, args) {
     const tauri = window.__TAURI__;
     if (!tauri || !tauri.core || typeof tauri.core.invoke !== 'function') {
-      throw normaliseError('This page only works inside the PSI Feedback app.');
+      throw normaliseError(t('app.only_in_app'));
     }
     try {
       return await tauri.core.invoke(command, args);
@@ -170,7 +241,7 @@
     const h1 = el('h1', { tabindex: '-1' }, heading);
     screenEl.replaceChildren(h1, ...children.flat(Infinity).filter((c) => c instanceof Node));
     document.body.classList.toggle('wide', wide);
-    document.title = heading + ' - ' + APP_NAME;
+    document.title = t('app.title', { heading, app: t('app.name') });
     window.scrollTo(0, 0);
     h1.focus();
     return state.screen;
@@ -222,7 +293,7 @@
   /** Shows a message next to the field or question it is about. */
   function markInvalid(target, message) {
     const id = uid('error');
-    const text = el('p', { class: 'error-message', id }, el('span', { class: 'visually-hidden' }, 'Error: '), message);
+    const text = el('p', { class: 'error-message', id }, el('span', { class: 'visually-hidden' }, t('error.prefix') + ' '), message);
     const group = target.type === 'radio' ? target.closest('fieldset') : null;
     if (group) {
       const legend = group.querySelector('legend');
@@ -270,7 +341,7 @@
       role: 'alert',
       tabindex: '-1',
       'aria-labelledby': titleId,
-    }, el('h2', { class: 'error-summary__title', id: titleId }, 'There is a problem'), list);
+    }, el('h2', { class: 'error-summary__title', id: titleId }, t('error.summary_title')), list);
     slot.append(summary);
     if (focus) {
       summary.scrollIntoView({ block: 'start' });
@@ -530,6 +601,7 @@
   // B. Hand-over
 
   function showHandOver(message) {
+    resetDisplay();
     const context = state.context || { teams: [], session_types: [], roles: [], defaults: {} };
     const defaults = context.defaults || {};
     const slot = errorSlot();
@@ -540,14 +612,24 @@
       const group = radioGroup({ legend: label, name: id, idPrefix: id, options, checked: selected });
       return { wrap: group, group, value: () => checkedValue(group, id), first: () => group.querySelector('input') };
     }
-    const team = choice('handover-team', 'Team', context.teams, defaults.team);
-    const sessionType = choice('handover-session-type', 'Session type', context.session_types, defaults.session_type);
-    const role = choice('handover-role', 'Practitioner role', context.roles, defaults.role);
+    const team = choice('handover-team', t('handover.team'), context.teams, defaults.team);
+    const sessionType = choice('handover-session-type', t('handover.session_type'), context.session_types,
+      defaults.session_type);
+    const role = choice('handover-role', t('handover.role'), context.roles, defaults.role);
+    const version = radioGroup({
+      legend: t('handover.version'), name: 'handover-version', idPrefix: 'handover-version', inline: true,
+      options: [
+        { value: 'adult', label: t('handover.version.adult') },
+        { value: 'young', label: t('handover.version.young') },
+      ],
+      checked: 'adult',
+    });
+    const language = languageGroup('handover-language', t('handover.language'), words.device);
 
-    const start = button('Start the questionnaire', { primary: true, type: 'submit' });
-    const staff = button('Staff area');
+    const start = button(t('handover.start'), { primary: true, type: 'submit' });
+    const staff = button(t('action.staff_area'));
     const form = el('form', { novalidate: true, autocomplete: 'off' },
-      slot, team.wrap, sessionType.wrap, role.wrap, actions(start, staff));
+      slot, team.wrap, sessionType.wrap, role.wrap, version, language, actions(start, staff));
 
     staff.addEventListener('click', () => {
       if (state.staffUnlocked) showStaffArea();
@@ -564,9 +646,11 @@
         role: findById(context.roles, role.value()),
       };
       const errors = [];
-      if (!chosen.team) errors.push({ target: team.first(), message: 'Choose a team' });
-      if (!chosen.session_type) errors.push({ target: sessionType.first(), message: 'Choose a session type' });
-      if (!chosen.role) errors.push({ target: role.first(), message: 'Choose a practitioner role' });
+      if (!chosen.team) errors.push({ target: team.first(), message: t('handover.choose_team') });
+      if (!chosen.session_type) {
+        errors.push({ target: sessionType.first(), message: t('handover.choose_session_type') });
+      }
+      if (!chosen.role) errors.push({ target: role.first(), message: t('handover.choose_role') });
       if (errors.length) {
         showErrors(form, slot, errors);
         return;
@@ -587,19 +671,22 @@
         team: chosen.team.id,
         session_type: chosen.session_type.id,
         role: chosen.role.id,
+        // Only for the window: the stored response is the same whichever version or
+        // language was used, so summaries combine and exports stay in one language.
+        version: checkedValue(version, 'handover-version') === 'young' ? 'young' : 'adult',
       };
+      setLanguage(checkedValue(language, 'handover-language') || words.device);
       showIntro();
     });
 
     const unsavedNote = state.unsaved > 0
       ? el('div', { class: 'warning-box' },
-        el('h2', { class: 'warning-box__title' }, 'Answers waiting to be saved'),
-        el('p', null, (state.unsaved === 1 ? 'One person’s answers' : state.unsaved + ' people’s answers')
-          + ' could not be saved. Open the staff area to save them again or to discard them.'))
+        el('h2', { class: 'warning-box__title' }, t('handover.unsaved_title')),
+        el('p', null, tn('handover.unsaved', state.unsaved)))
       : null;
-    showScreen('Before you hand over the device', [
+    showScreen(t('handover.heading'), [
       unsavedNote,
-      el('p', null, 'Staff: choose the session details, then hand the device to the person.'),
+      el('p', null, t('handover.lead')),
       form,
     ]);
     if (message) announce(message);
@@ -608,32 +695,100 @@
   // ---------------------------------------------------------------------------------------
   // C. Intro
 
-  function showIntro() {
+  /** A choice of language: each name in its own language, marked as such for screen
+   *  readers, with a note where a translation still awaits a native speaker's review. */
+  function languageGroup(idPrefix, legend, checked) {
+    const box = el('div', { class: 'options options--inline' });
+    for (const code of words.languages) {
+      const own = words.byLanguage[code] || {};
+      const option = radioOption(idPrefix + '-' + code, idPrefix, code, own['locale.name'] || code, {
+        checked: code === checked,
+      });
+      option.querySelector('label').setAttribute('lang', code);
+      box.append(option);
+    }
+    const notes = words.languages
+      .filter((code) => (words.byLanguage[code] || {})['locale.review_note'])
+      .map((code) => el('p', { class: 'hint', lang: code }, words.byLanguage[code]['locale.review_note']));
+    return el('fieldset', { class: 'radio-group' }, el('legend', { class: 'radio-group__legend' }, legend), notes, box);
+  }
+
+  /** Language, text size and colours, on the first screen the person sees. Each change
+   *  applies at once; everything goes back to the defaults for the next person. */
+  function displayChoices(onLanguage) {
+    const language = languageGroup('display-language', t('display.language'), words.current);
+    const size = radioGroup({
+      legend: t('display.text_size'), name: 'display-size', idPrefix: 'display-size', inline: true,
+      options: TEXT_SIZES.map((n) => ({ value: n, label: t('display.size.' + n) })),
+      checked: display.size,
+    });
+    const colours = radioGroup({
+      legend: t('display.colours'), name: 'display-colours', idPrefix: 'display-colours', inline: true,
+      options: [
+        { value: 'standard', label: t('display.colours.standard') },
+        { value: 'high', label: t('display.colours.high') },
+      ],
+      checked: display.contrast,
+    });
+    language.addEventListener('change', (event) => onLanguage(event.target.value, event.target.id));
+    size.addEventListener('change', (event) => {
+      const n = Number(event.target.value);
+      display.size = TEXT_SIZES.includes(n) ? n : 0;
+      applyDisplay();
+    });
+    colours.addEventListener('change', (event) => {
+      display.contrast = event.target.value === 'high' ? 'high' : 'standard';
+      applyDisplay();
+    });
+    const headingId = uid('display-title');
+    return el('section', { class: 'display-choices', 'aria-labelledby': headingId },
+      el('h2', { id: headingId, class: 'display-choices__title' }, t('display.title')), language, size, colours);
+  }
+
+  function showIntro(focusId) {
     const q = state.questionnaire;
     if (!q || !state.session) {
       showHandOver();
       return;
     }
-    const start = button('Start', { primary: true });
+    const start = button(t('intro.start'), { primary: true });
     start.addEventListener('click', showQuestionnaire);
-    showScreen("Your feedback about today's session", [
-      el('div', { class: 'intro' }, (q.intro || []).map((line) => el('p', null, line))),
+    const intro = ['about', 'anonymous', 'stays', 'comments', 'skip'].map((key) => el('p', null, tq('intro.' + key)));
+    showScreen(tq('heading.intro'), [
+      el('div', { class: 'intro' }, intro),
       actions(start),
+      displayChoices((code, id) => {
+        setLanguage(code);
+        showIntro(id);
+      }),
     ]);
+    // After a change of language the screen is rebuilt in it; focus stays on the choice.
+    const keep = focusId ? document.getElementById(focusId) : null;
+    if (keep) keep.focus();
     watchIdle('questionnaire', () => { state.session = null; });
   }
 
   // ---------------------------------------------------------------------------------------
   // D. Questionnaire
 
-  function questionBlock(item, declineLabel) {
-    const options = el('div', { class: 'options' });
+  /** One question: a fieldset of native radios. In the young-person version the ordered
+   *  scales also show faces; the words stay in each label, so screen readers read them. */
+  function questionBlock(item) {
+    const young = state.session && state.session.version === 'young';
+    const faces = young && item.kind === 'scale';
+    const options = el('div', { class: faces ? 'options options--faces' : 'options' });
     for (const option of item.options || []) {
-      options.append(radioOption('q-' + item.id + '-' + option.code, item.id, option.code, option.label));
+      const row = radioOption('q-' + item.id + '-' + option.code, item.id, option.code,
+        tq('option.' + item.scale + '.' + option.id));
+      if (faces) {
+        const label = row.querySelector('label');
+        label.prepend(el('img', { src: 'faces/face-' + option.code + '.svg', alt: '', class: 'face', width: 56, height: 56 }));
+      }
+      options.append(row);
     }
-    options.append(radioOption('q-' + item.id + '-0', item.id, 0, declineLabel, { className: 'option--decline' }));
+    options.append(radioOption('q-' + item.id + '-0', item.id, 0, tq('decline'), { className: 'option--decline' }));
     const fieldset = el('fieldset', { class: 'question__fieldset' },
-      el('legend', { class: 'question__legend' }, item.text), options);
+      el('legend', { class: 'question__legend' }, tq('item.' + item.id)), options);
     return el('div', { class: 'question', id: 'question-' + item.id }, fieldset);
   }
 
@@ -648,7 +803,7 @@
     textarea.addEventListener('input', () => {
       const left = max - textarea.value.length;
       if (left <= nearLimit) {
-        count.textContent = 'You have ' + plural(Math.max(left, 0), 'character', 'characters') + ' left.';
+        count.textContent = tn('questionnaire.characters_left', Math.max(left, 0));
         count.hidden = false;
       } else {
         count.textContent = '';
@@ -656,8 +811,8 @@
       }
     });
     const wrap = el('div', { class: 'field field--comment' },
-      el('label', { for: 'comment', class: 'label label--question' }, q.comment_prompt),
-      el('p', { class: 'hint', id: 'comment-hint' }, q.comment_hint),
+      el('label', { for: 'comment', class: 'label label--question' }, tq('comment.prompt')),
+      el('p', { class: 'hint', id: 'comment-hint' }, tq('comment.hint')),
       textarea, count);
     return { wrap, textarea };
   }
@@ -675,14 +830,13 @@
       showHandOver();
       return;
     }
-    const declineLabel = q.decline_label || "I'd rather not say";
     const slot = errorSlot();
     const sections = (q.sections || []).map((section) => el('div', { class: 'q-section' },
-      el('h2', { class: 'q-section__title' }, section.title),
-      (section.items || []).map((item) => questionBlock(item, declineLabel))));
+      el('h2', { class: 'q-section__title' }, tq('section.' + section.id)),
+      (section.items || []).map((item) => questionBlock(item))));
     const comment = commentField(q);
-    const send = button('Send my answers', { primary: true, type: 'submit' });
-    const cancel = button('Cancel and go back');
+    const send = button(t('questionnaire.send'), { primary: true, type: 'submit' });
+    const cancel = button(t('questionnaire.cancel'));
     const cancelWarning = el('p', { class: 'cancel-warning', id: 'cancel-warning', hidden: true });
     const form = el('form', { id: 'questionnaire', novalidate: true, autocomplete: 'off' },
       slot, sections, comment.wrap, actions(send, cancel), cancelWarning);
@@ -693,7 +847,7 @@
     function disarmCancel() {
       if (!cancelArmed) return;
       cancelArmed = false;
-      cancel.textContent = 'Cancel and go back';
+      cancel.textContent = t('questionnaire.cancel');
       cancelWarning.textContent = '';
       cancelWarning.hidden = true;
       removeDescribedBy(cancel, cancelWarning.id);
@@ -707,8 +861,8 @@
       if (saving) return;
       if (!cancelArmed) {
         cancelArmed = true;
-        const text = 'Your answers will be cleared. Press again to go back.';
-        cancel.textContent = 'Yes, clear my answers';
+        const text = t('questionnaire.cancel_warning');
+        cancel.textContent = t('questionnaire.cancel_confirm');
         cancelWarning.textContent = text;
         cancelWarning.hidden = false;
         addDescribedBy(cancel, cancelWarning.id);
@@ -716,7 +870,7 @@
         return;
       }
       leaveQuestionnaire(form);
-      showHandOver('The answers were cleared.');
+      showHandOver(t('handover.cleared'));
     });
 
     form.addEventListener('submit', async (event) => {
@@ -748,7 +902,7 @@
           // page keeps nothing, so the next person cannot see them.
           leaveQuestionnaire(form);
           state.unsaved += 1;
-          showNotSaved(error.message);
+          showNotSaved();
           return;
         }
         saving = false;
@@ -763,9 +917,7 @@
           target = question ? question.querySelector('input[type="radio"]') : null;
         }
         // The answers stay on screen: nothing is lost until staff deal with it.
-        const message = error.kind === 'storage'
-          ? 'Your answers could not be saved. Please tell a member of staff.'
-          : error.message;
+        const message = error.kind === 'storage' ? t('questionnaire.not_saved') : error.message;
         showErrors(form, slot, [{ target, message }]);
         return;
       }
@@ -774,8 +926,8 @@
       showThanks();
     });
 
-    showScreen("About today's session", [
-      el('p', { class: 'hint hint--lead' }, 'Every question is optional. Skip any you like.'),
+    showScreen(tq('heading.questions'), [
+      el('p', { class: 'hint hint--lead' }, tq('lead')),
       form,
     ]);
     watchIdle('questionnaire', () => leaveQuestionnaire(form));
@@ -785,12 +937,11 @@
   // E. Thanks
 
   function showThanks() {
-    const q = state.questionnaire || {};
-    const finish = button('Finish', { primary: true });
+    const finish = button(t('thanks.finish'), { primary: true });
     finish.addEventListener('click', () => showHandOver());
-    showScreen('Thank you', [
-      el('p', { class: 'thanks' }, q.thanks || 'Thank you. Your answers have been saved.'),
-      el('p', { class: 'hint' }, 'This screen closes by itself after 20 seconds.'),
+    showScreen(t('thanks.heading'), [
+      el('p', { class: 'thanks' }, tq('thanks')),
+      el('p', { class: 'hint' }, t('thanks.closes', { time: waitText(THANKS_TIMEOUT_MS / 1000) })),
       actions(finish),
     ]);
     state.thanksTimer = setTimeout(() => showHandOver(), THANKS_TIMEOUT_MS);
@@ -1723,7 +1874,7 @@
   /** "30 seconds", "5 minutes". */
   function waitText(seconds) {
     const n = Number(seconds) || 0;
-    return n >= 120 ? plural(Math.round(n / 60), 'minute', 'minutes') : plural(n, 'second', 'seconds');
+    return n >= 120 ? tn('time.minutes', Math.round(n / 60)) : tn('time.seconds', n);
   }
 
   /**
@@ -1745,9 +1896,9 @@
 
   function restartIdleTimer() {
     clearTimeout(idle.timer);
-    const t = state.timeouts;
+    const timeouts = state.timeouts;
     const staff = idle.mode === 'staff';
-    const seconds = Number(staff ? t.staffIdleSeconds : t.questionnaireIdleSeconds) || 120;
+    const seconds = Number(staff ? timeouts.staffIdleSeconds : timeouts.questionnaireIdleSeconds) || 120;
     idle.timer = setTimeout(staff ? lockForIdle : showStillThere, seconds * 1000);
   }
 
@@ -1772,19 +1923,18 @@
       // Locked on this side whatever the answer: the Rust side also expires it.
     }
     state.staffUnlocked = false;
-    showHandOver('The staff area locked itself after ' + waitText(state.timeouts.staffIdleSeconds) + ' without use.');
+    showHandOver(t('staff.locked_idle', { time: waitText(state.timeouts.staffIdleSeconds) }));
   }
 
   function showStillThere() {
     const token = state.screen;
-    const yes = button('Yes, I am still here', { primary: true });
-    const clear = button('Clear my answers');
+    const yes = button(t('still_there.yes'), { primary: true });
+    const clear = button(t('still_there.clear'));
     const textId = uid('still-there-text');
-    const dialog = modal('Are you still there?', [
+    const dialog = modal(t('still_there.title'), [
       el('div', { id: textId },
-        el('p', null, 'The questionnaire will close in ' + waitText(state.timeouts.warningSeconds)
-          + '. Any answers will be cleared, to keep them private.'),
-        el('p', null, 'To carry on, press "Yes, I am still here".')),
+        el('p', null, t('still_there.closing', { time: waitText(state.timeouts.warningSeconds) })),
+        el('p', null, t('still_there.carry_on_hint'))),
       actions(yes, clear),
     ], yes);
     dialog.setAttribute('aria-describedby', textId);
@@ -1797,9 +1947,7 @@
       idle.dialog = null;
       closeDialog(dialog);
       if (onClear) onClear();
-      showHandOver(chosen === true
-        ? 'The answers were cleared.'
-        : 'No one was using the questionnaire, so the answers were cleared.');
+      showHandOver(chosen === true ? t('handover.cleared') : t('handover.cleared_idle'));
     }
 
     function carryOn() {
@@ -1820,9 +1968,9 @@
     });
   }
 
-  function showNotSaved(message) {
-    const retry = button('Try again', { primary: true });
-    const staff = button('Staff area');
+  function showNotSaved() {
+    const retry = button(t('action.try_again'), { primary: true });
+    const staff = button(t('action.staff_area'));
     const result = el('p', { class: 'result', hidden: true });
     let busy = false;
     retry.addEventListener('click', async () => {
@@ -1845,8 +1993,8 @@
       else showHandOver();
     });
     staff.addEventListener('click', () => (state.staffUnlocked ? showStaffArea() : showStaffUnlock()));
-    showScreen(message, [
-      el('p', null, 'Your answers are kept safe until then.'),
+    showScreen(t('not_saved.heading'), [
+      el('p', null, t('not_saved.kept')),
       result,
       actions(retry, staff),
     ]);

@@ -244,8 +244,8 @@ pub fn write(release: &Release) -> Vec<u8> {
                 let _ = write!(
                     h,
                     "<tr><th scope=\"row\">{} <small>({})</small></th>",
-                    esc(item.text),
-                    esc(item.share_label)
+                    esc(item.text()),
+                    esc(item.share_label())
                 );
                 for g in &published {
                     if let Some(m) = measure(g, item.id) {

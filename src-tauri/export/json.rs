@@ -29,7 +29,7 @@ pub fn write(release: &Release) -> Vec<u8> {
                 "id": m.id,
                 "label": m.label,
                 "kind": match m.kind { Kind::Scale => "scale", Kind::Choice => "choice" },
-                "options": m.options.iter().map(|o| json!({"id": o.id, "code": o.code, "label": o.label})).collect::<Vec<_>>(),
+                "options": m.options.iter().map(|o| json!({"id": o.id, "code": o.code, "label": o.label()})).collect::<Vec<_>>(),
                 "percent_means": m.share_label,
             })
         })

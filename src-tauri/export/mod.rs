@@ -287,7 +287,7 @@ pub fn rows(release: &Release) -> Vec<Row<'_>> {
                     id,
                     label,
                     "count",
-                    Some((o.option.id, o.option.label)),
+                    Some((o.option.id, o.option.label())),
                     o.count,
                 ));
             }
