@@ -103,6 +103,7 @@
   function setLanguage(code) {
     words.current = words.byLanguage[code] ? code : 'en';
     document.documentElement.lang = words.current;
+    document.getElementById('app-name').textContent = t('app.name');
     document.documentElement.dir = t('locale.dir') === 'rtl' ? 'rtl' : 'ltr';
   }
 
@@ -2411,7 +2412,20 @@
     // The Rust side calls this when the window's close button is pressed in kiosk mode.
     window.psiFeedback = Object.freeze({ closeRequested: showCloseDialog });
     // A fresh page (a start or a reload) never opens on an unlocked staff area.
-    call('lock_staff').catch(() => {}).finally(() => loadAppState());
+    call('lock_staff').catch(() => {}).finally(async () => {
+      try {
+        await loadWords();
+      } catch (error) {
+        // Without its words the app cannot say anything: this one line stays English.
+        screenEl.textContent = 'PSI Feedback could not read its language files. Please reinstall it.';
+        return;
+      }
+      // The device speaks the system's language if there are words for it, else English.
+      const system = String(navigator.language || 'en').toLowerCase().split('-')[0];
+      words.device = words.byLanguage[system] ? system : 'en';
+      resetDisplay();
+      loadAppState();
+    });
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
