@@ -193,11 +193,28 @@
   // ---------------------------------------------------------------------------------------
   // Talking to the Rust side
 
+  /** A message from the Rust side in the language on screen: its key and arguments,
+   *  or its English text if the key is unknown here. */
+  function translated(source) {
+    const key = source && typeof source.key === 'string' ? source.key : '';
+    const known = key && (words.byLanguage[words.current] || {})[key] !== undefined;
+    const args = source && source.args && typeof source.args === 'object' ? source.args : {};
+    if (known) {
+      // Placeholders named `wait` or `time` carry a number of seconds; months are YYYY-MM.
+      const shown = { ...args };
+      for (const name of ['wait', 'time']) {
+        if (/^\d+$/.test(String(shown[name] || ''))) shown[name] = waitText(Number(shown[name]));
+      }
+      return t(key, shown);
+    }
+    return typeof source.message === 'string' ? source.message : '';
+  }
+
   function normaliseError(error) {
     if (error && typeof error === 'object' && typeof error.message === 'string' && error.message) {
       return {
         kind: typeof error.kind === 'string' ? error.kind : 'storage',
-        message: error.message,
+        message: translated(error) || error.message,
         field: typeof error.field === 'string' ? error.field : null,
       };
     }
@@ -223,7 +240,7 @@
   function handleLocked(error) {
     if (error && error.kind === 'locked') {
       state.staffUnlocked = false;
-      showStaffUnlock('The staff area locked itself. Enter the passphrase to go on.');
+      showStaffUnlock(t('staff.locked_relock'));
       return true;
     }
     return false;
@@ -519,12 +536,12 @@
   }
 
   function showStartError(error) {
-    const retry = button('Try again', { primary: true });
+    const retry = button(t('action.try_again'), { primary: true });
     retry.addEventListener('click', () => loadAppState());
-    showScreen('Something went wrong', [
-      el('p', null, 'The app could not start.'),
+    showScreen(t('start_error.heading'), [
+      el('p', null, t('start_error.lead')),
       el('p', { class: 'error-text' }, error.message),
-      el('p', null, 'Please ask a member of staff for help.'),
+      el('p', null, t('start_error.ask')),
       actions(retry),
     ]);
   }
@@ -2004,29 +2021,28 @@
   /** The database cannot be used: tell staff what happened, where the file is, and
    *  how to put a backup in its place. Nothing else is possible until then. */
   function showProblem(problem) {
+    const what = translated(problem) || String(problem.message || '');
     if (!problem.damaged) {
-      showScreen('The data on this device is in use', [
-        el('p', null, 'Staff: PSI Feedback cannot open its data file just now.'),
-        el('p', { class: 'error-text' }, String(problem.message || '')),
-        el('p', null, 'Close this window, and open PSI Feedback again when that has finished.'),
+      showScreen(t('problem.busy.heading'), [
+        el('p', null, t('problem.busy.lead')),
+        el('p', { class: 'error-text' }, what),
+        el('p', null, t('problem.busy.next')),
       ]);
       return;
     }
-    showScreen('The data on this device cannot be used', [
-      el('p', null, 'Staff: PSI Feedback could not open its data file, so it has stopped. '
-        + 'It has not changed the file in any way.'),
-      el('h2', null, 'What happened'),
-      el('p', { class: 'error-text' }, String(problem.message || '')),
-      el('h2', null, 'Where the file is'),
+    showScreen(t('problem.damaged.heading'), [
+      el('p', null, t('problem.damaged.lead')),
+      el('h2', null, t('problem.damaged.what')),
+      el('p', { class: 'error-text' }, what),
+      el('h2', null, t('problem.damaged.where')),
       el('p', null, el('code', { class: 'path' }, String(problem.path || ''))),
-      el('h2', null, 'How to restore a backup'),
+      el('h2', null, t('problem.damaged.how')),
       el('ol', { class: 'steps' },
-        el('li', null, 'Close this window.'),
-        el('li', null, 'On this computer, run ', el('code', null, 'psi-feedback restore BACKUP-FILE'),
-          ', with a backup saved from the staff area.'),
-        el('li', null, 'Open PSI Feedback again.')),
-      el('p', null, 'The file that is there now is kept beside the restored one, with "before-restore" in its name. '
-        + 'Keep it: it may hold responses saved after the backup.'),
+        el('li', null, t('problem.damaged.step_close')),
+        el('li', null, t('problem.damaged.step_restore_before'), el('code', null, 'psi-feedback restore BACKUP-FILE'),
+          t('problem.damaged.step_restore_after')),
+        el('li', null, t('problem.damaged.step_open'))),
+      el('p', null, t('problem.damaged.kept')),
     ]);
   }
 
@@ -2034,17 +2050,14 @@
   function showCloseDialog() {
     if (Array.from(dialogs).some((d) => d.classList.contains('dialog--close'))) return;
     const slot = errorSlot();
-    const pass = textField(uid('close-passphrase'), 'Staff passphrase', {
+    const pass = textField(uid('close-passphrase'), t('close.passphrase'), {
       type: 'password', className: 'input--medium',
     });
-    const close = button('Close the app', { primary: true, type: 'submit' });
-    const cancel = button('Cancel');
+    const close = button(t('close.close'), { primary: true, type: 'submit' });
+    const cancel = button(t('action.cancel'));
     const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(close, cancel));
-    const why = state.kiosk
-      ? 'Kiosk mode is on. Staff: enter the passphrase to close the app.'
-      : 'Answers are waiting to be saved, and closing the app loses them. '
-        + 'Staff: enter the passphrase to close it anyway.';
-    const dialog = modal('Close PSI Feedback', [el('p', null, why), form], pass.input);
+    const why = state.kiosk ? t('close.why_kiosk') : t('close.why_unsaved');
+    const dialog = modal(t('close.title'), [el('p', null, why), form], pass.input);
     dialog.classList.add('dialog--close');
     cancel.addEventListener('click', () => closeDialog(dialog));
     let busy = false;
@@ -2054,7 +2067,7 @@
       const passphrase = pass.input.value;
       pass.input.value = '';
       if (!passphrase) {
-        showErrors(form, slot, [{ target: pass.input, message: 'Enter the staff passphrase' }]);
+        showErrors(form, slot, [{ target: pass.input, message: t('close.enter_passphrase') }]);
         return;
       }
       busy = true;
