@@ -1,0 +1,279 @@
+//! The real app in a real window (under Xvfb), driven through tauri-driver and
+//! WebKitWebDriver, for the end-to-end and accessibility tests. Controls are found by
+//! their visible labels and roles, as a person or a screen reader finds them.
+#![allow(dead_code)] // each test file uses part of it
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use psi_feedback::store::{ContextList, Store, DB_FILE};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_psi-feedback");
+pub const PASSPHRASE: &str = "calm blue harbour";
+
+/// One app at a time: each test has its own tauri-driver and data directory.
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(data_home: &Path, env: &[(&str, &str)]) -> Driver {
+        let port = free_port();
+        let program = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".to_string());
+        let child = Command::new(&program)
+            .args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+            .env("XDG_DATA_HOME", data_home)
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .envs(env.iter().copied())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program} (install it with `cargo install tauri-driver --locked`): {e}"));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: tauri-driver then stops the app it started.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    // Two consecutive free ports: tauri-driver uses port and port + 1.
+    loop {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let p = l.local_addr().unwrap().port();
+        if p < 65000 && std::net::TcpListener::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+pub struct Session {
+    pub client: Client,
+    _driver: Driver,
+    pub data_home: tempfile::TempDir,
+}
+
+impl Session {
+    pub async fn start(data_home: tempfile::TempDir) -> Session {
+        Session::start_with(data_home, &[]).await
+    }
+
+    /// Starts the app with extra environment variables (such as shorter idle times).
+    pub async fn start_with(data_home: tempfile::TempDir, env: &[(&str, &str)]) -> Session {
+        let driver = Driver::start(data_home.path(), env);
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": BIN }),
+        );
+        caps.insert("browserName".into(), serde_json::json!("wry"));
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a WebDriver session with the app");
+        Session {
+            client,
+            _driver: driver,
+            data_home,
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        db_in(self.data_home.path())
+    }
+
+    pub async fn end(self) {
+        let _ = self.client.close().await;
+    }
+
+    pub async fn wait_for(&self, xpath: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::XPath(xpath))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => {
+                // Say what the window showed instead, and keep a picture of it.
+                let shown = self.text().await;
+                let shot = std::env::temp_dir().join("psi-feedback-e2e-failure.png");
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::write(&shot, png);
+                }
+                panic!(
+                    "nothing matches {xpath}: {e}\nThe window shows:\n{shown}\n(screenshot: {})",
+                    shot.display()
+                );
+            }
+        }
+    }
+
+    /// The page's main heading, once it says `text`.
+    pub async fn heading(&self, text: &str) {
+        self.wait_for(&format!("//h1[normalize-space()={}]", lit(text)))
+            .await;
+    }
+
+    /// Clicks an element as a person would, once it is scrolled to the middle of the
+    /// window (WebKitWebDriver can miss elements it has to scroll a long way to).
+    pub async fn click(&self, element: Element) {
+        let arg = serde_json::to_value(&element).unwrap();
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .unwrap();
+        element.click().await.unwrap();
+    }
+
+    pub async fn button(&self, name: &str) {
+        let b = self
+            .wait_for(&format!("//button[normalize-space()={}]", lit(name)))
+            .await;
+        self.click(b).await;
+    }
+
+    /// The control a `<label>` with this text is for.
+    pub async fn labelled(&self, label: &str) -> Element {
+        let l = self
+            .wait_for(&format!("//label[normalize-space()={}]", lit(label)))
+            .await;
+        let id = l
+            .attr("for")
+            .await
+            .unwrap()
+            .expect("the label names its control");
+        self.client.find(Locator::Id(&id)).await.unwrap()
+    }
+
+    pub async fn fill(&self, label: &str, text: &str) {
+        let field = self.labelled(label).await;
+        field.clear().await.unwrap();
+        // A new line is typed with the Enter key (WebDriver's U+E007).
+        field
+            .send_keys(&text.replace('\n', "\u{E007}"))
+            .await
+            .unwrap();
+    }
+
+    /// Clicks the label of a choice inside the group whose legend is `question`.
+    pub async fn answer(&self, question: &str, answer: &str) {
+        let xpath = format!(
+            "//fieldset[legend[normalize-space()={}]]//label[normalize-space()={}]",
+            lit(question),
+            lit(answer)
+        );
+        let label = self.wait_for(&xpath).await;
+        self.click(label).await;
+    }
+
+    /// Saves a screenshot of the window for the README when PSI_SCREENSHOT_DIR is set,
+    /// scrolled so that `top` (an XPath) starts the view, or to the top of the page.
+    pub async fn screenshot(&self, name: &str, top: Option<&str>) {
+        if let Ok(dir) = std::env::var("PSI_SCREENSHOT_DIR") {
+            match top {
+                Some(xpath) => {
+                    let arg = serde_json::to_value(self.wait_for(xpath).await).unwrap();
+                    let js =
+                        "arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -10);";
+                    self.client.execute(js, vec![arg]).await.unwrap();
+                }
+                None => {
+                    self.client
+                        .execute("window.scrollTo(0, 0);", vec![])
+                        .await
+                        .unwrap();
+                }
+            }
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(Path::new(&dir).join(name), png).unwrap();
+        }
+    }
+
+    pub async fn text(&self) -> String {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+}
+
+pub fn db_in(data_home: &Path) -> PathBuf {
+    data_home.join(psi_feedback::IDENTIFIER).join(DB_FILE)
+}
+
+/// An XPath string literal (our labels contain apostrophes, not double quotes).
+pub fn lit(s: &str) -> String {
+    assert!(!s.contains('"'));
+    format!("\"{s}\"")
+}
+
+/// A data directory whose database is already set up, optionally with demo data.
+pub fn configured_home(demo_responses: u64) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&db_in(home.path())).unwrap();
+    store
+        .configure(
+            &psi_feedback::auth::hash(PASSPHRASE).unwrap(),
+            &[
+                (
+                    ContextList::Teams,
+                    vec!["North team".into(), "South team".into()],
+                ),
+                (
+                    ContextList::SessionTypes,
+                    vec!["Individual".into(), "Group".into()],
+                ),
+                (
+                    ContextList::Roles,
+                    vec!["Mental health nurse".into(), "Psychologist".into()],
+                ),
+            ],
+        )
+        .unwrap();
+    if demo_responses > 0 {
+        let opts = psi_feedback::demo::Options {
+            responses: demo_responses,
+            teams: 3,
+            months: 6,
+            seed: 7,
+            last_month: psi_feedback::period::Month::current().prev(),
+        };
+        psi_feedback::demo::generate(&mut store, &opts).unwrap();
+    }
+    home
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
