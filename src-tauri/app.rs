@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth;
 use crate::disclosure::{RuleSettings, Value};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::export::{self, Export, Format, Prepared, Request};
 use crate::period::{Month, Period, PeriodKind};
 use crate::questionnaire::{self, Questionnaire};
@@ -36,7 +36,11 @@ pub struct App {
 /// Why the app cannot use its database, for staff.
 #[derive(Serialize, Debug, Clone)]
 pub struct Problem {
+    /// In English; `key` and `args` say it in the person's language.
     pub message: String,
+    pub key: &'static str,
+    #[serde(serialize_with = "crate::error::args_object")]
+    pub args: crate::error::Args,
     /// Where the database file is.
     pub path: String,
     /// The file itself is the problem (not a database, damaged, too new): a backup is
@@ -208,8 +212,11 @@ impl App {
     pub fn open(path: &Path, timeouts: Timeouts) -> App {
         let store = Store::open(path).map_err(|e| {
             eprintln!("psi-feedback: the database cannot be used: {e:?}");
+            let said = e.message();
             Problem {
-                message: e.to_string(),
+                message: said.text(),
+                key: said.key,
+                args: said.args,
                 path: path.display().to_string(),
                 damaged: !matches!(e, AppError::Busy(_)),
             }
@@ -242,7 +249,7 @@ impl App {
             Ok(m) => m
                 .lock()
                 .map_err(|_| AppError::Storage("the store lock was poisoned".into())),
-            Err(p) => Err(AppError::Unusable(p.message.clone())),
+            Err(p) => Err(AppError::Unusable(Message::new(p.key, p.args.clone()))),
         }
     }
 
@@ -479,7 +486,8 @@ impl App {
             .map_err(|e| match e {
                 AppError::WrongPassphrase => AppError::invalid(
                     Some("current".to_string()),
-                    "The current passphrase is not right.",
+                    "error.passphrase.current_wrong",
+                    Vec::new(),
                 ),
                 other => other,
             })?;
@@ -538,10 +546,8 @@ impl App {
             if !(1..=crate::store::audit::MAX_RETENTION_MONTHS).contains(&m) {
                 return Err(AppError::invalid(
                     Some("months".to_string()),
-                    format!(
-                        "The number of months must be from 1 to {}.",
-                        crate::store::audit::MAX_RETENTION_MONTHS
-                    ),
+                    "error.retention.months",
+                    vec![("max", crate::store::audit::MAX_RETENTION_MONTHS.to_string())],
                 ));
             }
         }
@@ -603,7 +609,8 @@ impl App {
         let kind = PeriodKind::parse(period).ok_or_else(|| {
             AppError::invalid(
                 Some("period".to_string()),
-                "Please choose months or quarters.",
+                "error.overview.period",
+                Vec::new(),
             )
         })?;
         let store = self.store()?;
@@ -767,7 +774,8 @@ impl App {
         if p.staff_counts.len() > 50 * 50 {
             return Err(AppError::invalid(
                 Some("staff_counts".to_string()),
-                "There are more staff counts than teams and roles.",
+                "error.staff_counts.too_many",
+                Vec::new(),
             ));
         }
         let counts: Vec<(String, String, u32)> = p
@@ -775,10 +783,11 @@ impl App {
             .into_iter()
             .enumerate()
             .map(|(i, c)| {
-                if c.staff > 10_000 {
+                if c.staff > MAX_STAFF {
                     return Err(AppError::invalid(
                         Some(format!("staff_counts[{i}]")),
-                        "A number of staff must be from 0 to 10000.",
+                        "error.staff_counts.range",
+                        vec![("max", MAX_STAFF.to_string())],
                     ));
                 }
                 Ok((c.team, c.role, c.staff))
@@ -788,6 +797,9 @@ impl App {
         self.disclosure_settings()
     }
 }
+
+/// The most staff a role in a team may have in the disclosure settings.
+pub const MAX_STAFF: u32 = 10_000;
 
 /// At most this many rows are previewed; the file holds them all.
 pub const PREVIEW_ROWS: usize = 3000;
@@ -1178,11 +1190,22 @@ mod safety_tests {
             problem.message
         );
         assert_eq!(problem.path, db.display().to_string());
+        let v = serde_json::to_value(&problem).unwrap();
+        assert_eq!(v["key"], "error.db.not_sqlite");
+        assert_eq!(v["args"], json!({}));
+        assert_eq!(v["message"], problem.message);
+        assert_eq!(v["damaged"], true);
         assert!(matches!(
             app.submit(json!({})),
             Err(AppError::Invalid { .. }) | Err(AppError::Unusable(_))
         ));
-        assert!(matches!(app.unlock(PASS), Err(AppError::Unusable(_))));
+        match app.unlock(PASS) {
+            Err(e @ AppError::Unusable(_)) => {
+                assert_eq!(e.message().key, "error.db.not_sqlite");
+                assert_eq!(e.to_string(), problem.message, "the same words every time");
+            }
+            other => panic!("{other:?}"),
+        }
         drop(app);
         assert_eq!(std::fs::read(&db).unwrap(), before, "never written");
     }

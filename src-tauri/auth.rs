@@ -16,13 +16,15 @@ pub fn check_new(passphrase: &str) -> Result<(), AppError> {
     if n < MIN_CHARS {
         return Err(AppError::invalid(
             Some("passphrase".to_string()),
-            format!("The staff passphrase needs at least {MIN_CHARS} characters."),
+            "error.passphrase.too_short",
+            vec![("n", MIN_CHARS.to_string())],
         ));
     }
     if n > MAX_CHARS {
         return Err(AppError::invalid(
             Some("passphrase".to_string()),
-            format!("The staff passphrase can have at most {MAX_CHARS} characters."),
+            "error.passphrase.too_long",
+            vec![("n", MAX_CHARS.to_string())],
         ));
     }
     Ok(())

@@ -102,8 +102,8 @@ fn open(db: Option<PathBuf>) -> Result<Store, String> {
 fn describe(e: &AppError, context: &str) -> String {
     match e {
         AppError::Storage(detail) => format!("{context}: {detail}"),
-        AppError::Unusable(detail) => format!(
-            "{context}: {detail}\nThe file was not changed. To put a backup in its place: psi-feedback restore BACKUP-FILE"
+        AppError::Unusable(_) => format!(
+            "{context}: {e}\nThe file was not changed. To put a backup in its place: psi-feedback restore BACKUP-FILE"
         ),
         other => format!("{context}: {other}"),
     }

@@ -61,16 +61,10 @@ fn team_names(n: usize) -> Vec<String> {
 
 pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
     if store.non_demo_response_count()? > 0 {
-        return Err(AppError::invalid(
-            None,
-            "This database holds real responses: demo data would mix with them. Use --db with another file.",
-        ));
+        return Err(AppError::invalid(None, "error.demo.real_data", Vec::new()));
     }
     if opts.teams == 0 || opts.months == 0 {
-        return Err(AppError::invalid(
-            None,
-            "At least one team and one month are needed.",
-        ));
+        return Err(AppError::invalid(None, "error.demo.nothing", Vec::new()));
     }
     let teams = store.ensure_names(ContextList::Teams, &team_names(opts.teams))?;
     let types = store.ensure_names(

@@ -97,7 +97,13 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
     input
         .take(MAX_BYTES + 1)
         .read_to_end(&mut data)
-        .map_err(|e| AppError::invalid(None, format!("The file could not be read: {e}")))?;
+        .map_err(|e| {
+            AppError::invalid(
+                None,
+                "error.import.unreadable",
+                vec![("detail", e.to_string())],
+            )
+        })?;
     if data.len() as u64 > MAX_BYTES {
         return Err(rejected(
             1,

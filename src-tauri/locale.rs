@@ -11,13 +11,23 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// The parts of every language, in the order the window loads them.
-pub const PARTS: &[&str] = &["common", "user", "questionnaire", "young", "staff", "errors"];
+pub const PARTS: &[&str] = &[
+    "common",
+    "user",
+    "questionnaire",
+    "young",
+    "staff",
+    "errors",
+];
 
 /// The English parts, embedded at build time.
 const ENGLISH: &[(&str, &str)] = &[
     ("common", include_str!("../ui/locales/en/common.json")),
     ("user", include_str!("../ui/locales/en/user.json")),
-    ("questionnaire", include_str!("../ui/locales/en/questionnaire.json")),
+    (
+        "questionnaire",
+        include_str!("../ui/locales/en/questionnaire.json"),
+    ),
     ("young", include_str!("../ui/locales/en/young.json")),
     ("staff", include_str!("../ui/locales/en/staff.json")),
     ("errors", include_str!("../ui/locales/en/errors.json")),
@@ -58,20 +68,65 @@ pub fn format(key: &str, args: &[(&str, String)]) -> String {
 }
 
 /// `{name}` placeholders in `template` replaced by their values; unknown ones are kept.
+/// One pass over the template: a value that itself holds `{name}` (text a person typed)
+/// is put in as it is, never filled in again.
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in args {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let value = args.iter().find(|(n, _)| *n == name)?;
+            Some((close, value))
+        });
+        match value {
+            Some((close, (_, value))) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The names of the `{name}` placeholders in `template`, in order.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            let name = &rest[..close];
+            if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                out.push(name);
+                rest = &rest[close + 1..];
+            }
+        }
     }
     out
 }
 
+/// The English plural category of `n`: `one` or `other`.
+pub fn category(n: i64) -> &'static str {
+    if n == 1 {
+        "one"
+    } else {
+        "other"
+    }
+}
+
 /// The English text of the plural key `key` for the number `n` (`{n}` is filled in too).
 pub fn plural(key: &str, n: i64, args: &[(&str, String)]) -> String {
-    let category = if n == 1 { "one" } else { "other" };
     let mut all = vec![("n", n.to_string())];
     all.extend(args.iter().cloned());
-    format(&format!("{key}.{category}"), &all)
+    format(&format!("{key}.{}", category(n)), &all)
 }
 
 #[cfg(test)]
@@ -97,8 +152,21 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_plurals_chosen() {
-        assert_eq!(fill("Wait {n} {unit}.", &[("n", "5".into()), ("unit", "s".into())]), "Wait 5 s.");
+        assert_eq!(
+            fill(
+                "Wait {n} {unit}.",
+                &[("n", "5".into()), ("unit", "s".into())]
+            ),
+            "Wait 5 s."
+        );
         assert_eq!(fill("{unknown} stays", &[]), "{unknown} stays");
+        assert_eq!(
+            fill("{a} and {b}", &[("a", "{b}".into()), ("b", "x".into())]),
+            "{b} and x",
+            "a value is never filled in again"
+        );
+        assert_eq!(fill("{ {a}} {", &[("a", "1".into())]), "{ 1} {");
+        assert_eq!(placeholders("{a} is {b_2}, not { } or {c"), ["a", "b_2"]);
         assert_eq!(text("no.such.key"), "no.such.key");
     }
 }

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+use crate::error::Message;
+
 /// A calendar month, kept as `year * 12 + (month - 1)` so months compare and step simply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month(i32);
@@ -168,23 +170,55 @@ impl fmt::Display for Period {
     }
 }
 
+/// The most months one export may cover.
+pub const MAX_MONTHS: i32 = 120;
+
 /// Why a requested range of periods was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RangeError {
-    #[error("{0:?} is not a month: write it as YYYY-MM, for example 2026-03")]
+    /// The text given (its first 20 characters), which is not `YYYY-MM`.
     NotAMonth(String),
-    #[error("the first month ({from}) comes after the last ({to})")]
-    Backwards { from: Month, to: Month },
-    #[error("quarters start in January, April, July or October: {0} is not the first month of a quarter")]
+    Backwards {
+        from: Month,
+        to: Month,
+    },
     QuarterStart(Month),
-    #[error("quarters end in March, June, September or December: {0} is not the last month of a quarter")]
     QuarterEnd(Month),
-    #[error(
-        "{0} has not ended yet: only whole months and quarters that have ended can be exported"
-    )]
     NotEnded(Month),
-    #[error("at most 120 months can be exported at once")]
     TooLong,
+}
+
+impl RangeError {
+    /// What staff are told: months as `YYYY-MM`.
+    pub fn message(&self) -> Message {
+        match self {
+            RangeError::NotAMonth(text) => {
+                // Escaped as Rust quotes it (control characters made visible), without
+                // the quotes, which are the message's own.
+                let quoted = format!("{text:?}");
+                Message::new(
+                    "error.period.not_a_month",
+                    vec![("text", quoted[1..quoted.len() - 1].to_string())],
+                )
+            }
+            RangeError::Backwards { from, to } => Message::new(
+                "error.period.backwards",
+                vec![("from", from.to_string()), ("to", to.to_string())],
+            ),
+            RangeError::QuarterStart(m) => {
+                Message::new("error.period.quarter_start", vec![("month", m.to_string())])
+            }
+            RangeError::QuarterEnd(m) => {
+                Message::new("error.period.quarter_end", vec![("month", m.to_string())])
+            }
+            RangeError::NotEnded(m) => {
+                Message::new("error.period.not_ended", vec![("month", m.to_string())])
+            }
+            RangeError::TooLong => {
+                Message::new("error.period.too_long", vec![("n", MAX_MONTHS.to_string())])
+            }
+        }
+    }
 }
 
 /// The whole periods from `from` to `to` (inclusive). Arbitrary ranges are refused:
@@ -210,7 +244,7 @@ pub fn periods(
     if to_m >= now {
         return Err(RangeError::NotEnded(to_m));
     }
-    if to_m.0 - from_m.0 >= 120 {
+    if to_m.0 - from_m.0 >= MAX_MONTHS {
         return Err(RangeError::TooLong);
     }
     if kind == PeriodKind::Quarter {
@@ -321,5 +355,40 @@ mod tests {
             periods(PeriodKind::Month, "2026-5", "2026-06", now),
             Err(RangeError::NotAMonth(_))
         ));
+        assert!(matches!(
+            periods(PeriodKind::Month, "2010-01", "2020-01", now),
+            Err(RangeError::TooLong)
+        ));
+    }
+
+    #[test]
+    fn a_refused_range_is_said_with_its_months_as_values() {
+        let said = RangeError::NotAMonth("26\"\n".into()).message();
+        assert_eq!(said.key, "error.period.not_a_month");
+        assert_eq!(said.arg("text"), Some("26\\\"\\n"), "escaped, one line");
+        assert_eq!(
+            said.text(),
+            "Those periods cannot be exported: \"26\\\"\\n\" is not a month: write it as YYYY-MM, for example 2026-03."
+        );
+        let said = RangeError::Backwards {
+            from: m("2026-05"),
+            to: m("2026-01"),
+        }
+        .message();
+        assert_eq!(said.arg("from"), Some("2026-05"));
+        assert_eq!(said.arg("to"), Some("2026-01"));
+        assert_eq!(
+            RangeError::NotEnded(m("2026-12")).message().text(),
+            "Those periods cannot be exported: 2026-12 has not ended yet: only whole months and quarters that have ended can be exported."
+        );
+        let said = RangeError::TooLong.message();
+        assert_eq!(
+            (said.key, said.arg("n")),
+            ("error.period.too_long", Some("120"))
+        );
+        assert_eq!(
+            said.text(),
+            "Those periods cannot be exported: at most 120 months can be exported at once."
+        );
     }
 }

@@ -390,11 +390,18 @@ mod tests {
                 assert!(locale::has(&key), "{key}");
             }
             for o in item.options {
-                assert!(locale::has(&format!("q.option.{}.{}", o.scale, o.id)), "{}", o.id);
+                assert!(
+                    locale::has(&format!("q.option.{}.{}", o.scale, o.id)),
+                    "{}",
+                    o.id
+                );
                 assert_eq!(o.scale, item.scale, "{}", item.id);
             }
         }
-        assert_eq!(item("power_say").unwrap().text(), "I had a say in what we talked about and what we decided.");
+        assert_eq!(
+            item("power_say").unwrap().text(),
+            "I had a say in what we talked about and what we decided."
+        );
         assert_eq!(ITEMS[0].options[4].label(), "Completely");
     }
 

@@ -132,7 +132,7 @@ async fn backup_file<R: Runtime>(
     };
     let path = chosen
         .into_path()
-        .map_err(|e| AppError::Export(e.to_string()))?;
+        .map_err(|e| AppError::export("error.export.no_path", vec![("detail", e.to_string())]))?;
     app.backup_to(&path)?;
     Ok(Some(path.display().to_string()))
 }
@@ -217,7 +217,7 @@ async fn export_file<R: Runtime>(
     };
     let path = chosen
         .into_path()
-        .map_err(|e| AppError::Export(e.to_string()))?;
+        .map_err(|e| AppError::export("error.export.no_path", vec![("detail", e.to_string())]))?;
     // Recorded in the ledger before the file is written: a file never leaves without
     // its record.
     let built = app.record_export(prepared, request.format)?;

@@ -43,12 +43,17 @@ pub fn parse<T: serde::de::DeserializeOwned>(
     if let Some(found) = found {
         return Err(AppError::invalid(
             None,
-            format!("The {what} could not be read: it should be named fields, not {found}."),
+            "error.payload.not_fields",
+            vec![("what", what.to_string()), ("found", found.to_string())],
         ));
     }
     serde_json::from_value(value).map_err(|e| {
         let detail = shown(&e.to_string(), DETAIL_MAX_CHARS);
-        AppError::invalid(None, format!("The {what} could not be read: {detail}."))
+        AppError::invalid(
+            None,
+            "error.payload.unreadable",
+            vec![("what", what.to_string()), ("detail", detail)],
+        )
     })
 }
 
@@ -123,7 +128,12 @@ pub fn response(
         } else {
             Err(AppError::invalid(
                 Some(list.default_field().to_string()),
-                format!("Please choose a {} from the list.", list.noun()),
+                list.pick([
+                    "error.choose.team",
+                    "error.choose.session_type",
+                    "error.choose.role",
+                ]),
+                Vec::new(),
             ))
         }
     };
@@ -150,7 +160,8 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
         let Some(index) = questionnaire::item_index(id) else {
             return Err(AppError::invalid(
                 None,
-                format!("There is no question called \"{}\".", shown(id, 40)),
+                "error.answer.no_question",
+                vec![("item", shown(id, 40))],
             ));
         };
         let item = &ITEMS[index];
@@ -159,7 +170,11 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
             _ => {
                 return Err(AppError::invalid(
                     Some(item.id.to_string()),
-                    format!("The answer to \"{}\" is not one of the choices.", item.text()),
+                    "error.answer.not_a_choice",
+                    vec![
+                        ("question", item.text().to_string()),
+                        ("item", item.id.to_string()),
+                    ],
                 ))
             }
         }
@@ -177,9 +192,8 @@ pub fn comment(given: Option<String>) -> Result<Option<String>, AppError> {
     if text.chars().count() > COMMENT_MAX_CHARS {
         return Err(AppError::invalid(
             Some("comment".to_string()),
-            format!(
-                "The comment is too long. Please keep it under {COMMENT_MAX_CHARS} characters."
-            ),
+            "error.comment.too_long",
+            vec![("n", COMMENT_MAX_CHARS.to_string())],
         ));
     }
     if text
@@ -188,7 +202,8 @@ pub fn comment(given: Option<String>) -> Result<Option<String>, AppError> {
     {
         return Err(AppError::invalid(
             Some("comment".to_string()),
-            "The comment has characters that cannot be stored.",
+            "error.comment.unstorable",
+            Vec::new(),
         ));
     }
     Ok(Some(text.to_string()))
@@ -224,23 +239,35 @@ pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppErro
         if name.chars().count() > NAME_MAX_CHARS || name.chars().any(char::is_control) {
             return Err(AppError::invalid(
                 field(),
-                format!(
-                    "Each {} name must be one line of at most {NAME_MAX_CHARS} characters.",
-                    list.noun()
-                ),
+                list.pick([
+                    "error.names.too_long.team",
+                    "error.names.too_long.session_type",
+                    "error.names.too_long.role",
+                ]),
+                vec![("n", NAME_MAX_CHARS.to_string())],
             ));
         }
         // A spreadsheet would run a cell starting with one of these as a formula.
         if name.starts_with(['=', '+', '-', '@']) {
             return Err(AppError::invalid(
                 field(),
-                format!("A {} name cannot start with =, +, - or @.", list.noun()),
+                list.pick([
+                    "error.names.formula.team",
+                    "error.names.formula.session_type",
+                    "error.names.formula.role",
+                ]),
+                Vec::new(),
             ));
         }
         if !seen.insert(visible.to_lowercase()) {
             return Err(AppError::invalid(
                 field(),
-                format!("The {} \"{name}\" is listed twice.", list.noun()),
+                list.pick([
+                    "error.names.twice.team",
+                    "error.names.twice.session_type",
+                    "error.names.twice.role",
+                ]),
+                vec![("name", name.to_string())],
             ));
         }
         out.push(name.to_string());
@@ -248,13 +275,19 @@ pub fn names(list: ContextList, given: &[String]) -> Result<Vec<String>, AppErro
     if out.is_empty() {
         return Err(AppError::invalid(
             field(),
-            format!("Please give at least one {}.", list.noun()),
+            list.pick([
+                "error.names.none.team",
+                "error.names.none.session_type",
+                "error.names.none.role",
+            ]),
+            Vec::new(),
         ));
     }
     if out.len() > LIST_MAX {
         return Err(AppError::invalid(
             field(),
-            format!("Please give at most {LIST_MAX} of each list."),
+            "error.names.too_many",
+            vec![("max", LIST_MAX.to_string())],
         ));
     }
     Ok(out)

@@ -396,14 +396,34 @@ fn check_arguments_error(cmd: &str, error: &Value) -> Result<(), TestCaseError> 
     Ok(())
 }
 
-/// The app's own error: `{kind, message, field}`, the message one plain sentence.
+/// The app's own error: `{kind, key, args, message, field}`, the message one plain
+/// sentence, the key one of the error words with its values as strings.
 fn check_app_error(error: &Value, kinds: &[&str], field: &Field) -> Result<(), TestCaseError> {
     let object = error
         .as_object()
         .ok_or_else(|| TestCaseError::fail(format!("not the app's error: {error}")))?;
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    prop_assert_eq!(keys, ["field", "kind", "message"], "{}", error);
+    prop_assert_eq!(
+        keys,
+        ["args", "field", "key", "kind", "message"],
+        "{}",
+        error
+    );
+    prop_assert!(
+        error["key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("error.")),
+        "no key for the words: {}",
+        error
+    );
+    prop_assert!(
+        error["args"]
+            .as_object()
+            .is_some_and(|a| a.values().all(Value::is_string)),
+        "the values are not an object of strings: {}",
+        error
+    );
     prop_assert!(
         error["kind"].as_str().is_some_and(|k| kinds.contains(&k)),
         "not a refusal of kind {:?}: {}",

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::error::Message;
 use crate::period::{Period, PeriodKind};
 use crate::questionnaire::{AnswerOption, Kind};
 use crate::summary::{measures, Breakdown, GroupKey, Measure, Tally};
@@ -83,28 +84,37 @@ impl Rules {
     /// The rules with `new` settings, if each is at least as strict as now: the floor
     /// never below 8 nor below what it is, the rounding base and the protection only
     /// larger. Returns the field and the reason otherwise.
-    pub fn tightened(&self, new: RuleSettings) -> Result<Rules, (&'static str, String)> {
+    pub fn tightened(&self, new: RuleSettings) -> Result<Rules, (&'static str, Message)> {
         if new.group_floor < LOWEST_FLOOR || new.group_floor > HIGHEST_FLOOR {
             return Err((
                 "group_floor",
-                format!("The group floor must be from {LOWEST_FLOOR} to {HIGHEST_FLOOR}."),
+                Message::new(
+                    "error.rules.floor_range",
+                    vec![
+                        ("min", LOWEST_FLOOR.to_string()),
+                        ("max", HIGHEST_FLOOR.to_string()),
+                    ],
+                ),
             ));
         }
         if new.group_floor < self.group_floor {
             return Err((
                 "group_floor",
-                format!(
-                    "The group floor can only be raised: it is {} now.",
-                    self.group_floor
+                Message::new(
+                    "error.rules.floor_lower",
+                    vec![("floor", self.group_floor.to_string())],
                 ),
             ));
         }
         if new.rounding_base < self.rounding_base || new.rounding_base > HIGHEST_ROUNDING_BASE {
             return Err((
                 "rounding_base",
-                format!(
-                    "Counts can only be rounded more coarsely: from {} to {HIGHEST_ROUNDING_BASE}.",
-                    self.rounding_base
+                Message::new(
+                    "error.rules.rounding",
+                    vec![
+                        ("from", self.rounding_base.to_string()),
+                        ("to", HIGHEST_ROUNDING_BASE.to_string()),
+                    ],
                 ),
             ));
         }
@@ -113,9 +123,12 @@ impl Rules {
         {
             return Err((
                 "min_possible_values",
-                format!(
-                    "The protection can only grow: from {} to {}.",
-                    self.min_possible_values, self.small_count_max
+                Message::new(
+                    "error.rules.protection",
+                    vec![
+                        ("from", self.min_possible_values.to_string()),
+                        ("to", self.small_count_max.to_string()),
+                    ],
                 ),
             ));
         }

@@ -102,17 +102,18 @@ pub struct Prepared {
 pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared, AppError> {
     let periods =
         period::periods(request.period, &request.from, &request.to, now).map_err(|e| {
-            AppError::invalid(
-                Some("period".to_string()),
-                format!("Those periods cannot be exported: {e}."),
-            )
+            AppError::Invalid {
+                field: Some("period".to_string()),
+                message: e.message(),
+            }
         })?;
     let (first, last) = match (periods.first(), periods.last()) {
         (Some(f), Some(l)) => (f.first_month(), l.last_month()),
         _ => {
             return Err(AppError::invalid(
                 Some("period".to_string()),
-                "Please choose at least one period.",
+                "error.export.no_period",
+                Vec::new(),
             ))
         }
     };
@@ -135,9 +136,8 @@ pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared,
         if first < kept_from {
             return Err(AppError::invalid(
                 Some("from".to_string()),
-                format!(
-                    "Responses from before {kept_from} have been deleted, as the retention setting says. Choose periods from {kept_from} on."
-                ),
+                "error.export.deleted",
+                vec![("month", kept_from.to_string())],
             ));
         }
     }
@@ -232,7 +232,15 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| AppError::Export(format!("{e} ({})", path.display()));
+    let fail = |e: std::io::Error| {
+        AppError::export(
+            "error.export.not_written",
+            vec![
+                ("detail", e.to_string()),
+                ("path", path.display().to_string()),
+            ],
+        )
+    };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;

@@ -39,10 +39,13 @@ fn open_lock_file(db: &Path) -> Result<File, AppError> {
         .write(true)
         .open(&path)
         .map_err(|e| {
-            AppError::Unusable(format!(
-                "The lock file {} cannot be opened: {e}",
-                path.display()
-            ))
+            AppError::unusable(
+                "error.db.lock_file",
+                vec![
+                    ("path", path.display().to_string()),
+                    ("detail", e.to_string()),
+                ],
+            )
         })
 }
 
@@ -50,13 +53,11 @@ pub(super) fn shared_lock(db: &Path) -> Result<File, AppError> {
     let file = open_lock_file(db)?;
     match file.try_lock_shared() {
         Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(AppError::Busy(
-            "The database is being restored from a backup. Try again when that has finished."
-                .into(),
+        Err(TryLockError::WouldBlock) => Err(AppError::busy("error.db.restoring", Vec::new())),
+        Err(TryLockError::Error(e)) => Err(AppError::unusable(
+            "error.db.cannot_lock",
+            vec![("detail", e.to_string())],
         )),
-        Err(TryLockError::Error(e)) => Err(AppError::Unusable(format!(
-            "The database cannot be locked: {e}"
-        ))),
     }
 }
 
@@ -64,13 +65,11 @@ fn exclusive_lock(db: &Path) -> Result<File, AppError> {
     let file = open_lock_file(db)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(AppError::Busy(
-            "PSI Feedback is open on this database. Close the app (and any other psi-feedback command) first."
-                .into(),
+        Err(TryLockError::WouldBlock) => Err(AppError::busy("error.db.in_use", Vec::new())),
+        Err(TryLockError::Error(e)) => Err(AppError::unusable(
+            "error.db.cannot_lock",
+            vec![("detail", e.to_string())],
         )),
-        Err(TryLockError::Error(e)) => Err(AppError::Unusable(format!(
-            "The database cannot be locked: {e}"
-        ))),
     }
 }
 
@@ -81,15 +80,14 @@ pub(super) fn check_header(path: &Path) -> Result<bool, AppError> {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
         Err(e) => {
-            return Err(AppError::Unusable(format!(
-                "The database file cannot be read: {e}"
-            )))
+            return Err(AppError::unusable(
+                "error.db.unreadable",
+                vec![("detail", e.to_string())],
+            ))
         }
     };
     if meta.is_dir() {
-        return Err(AppError::Unusable(
-            "There is a folder where the database file should be.".into(),
-        ));
+        return Err(AppError::unusable("error.db.folder_in_place", Vec::new()));
     }
     if meta.len() == 0 {
         return Ok(false);
@@ -97,12 +95,9 @@ pub(super) fn check_header(path: &Path) -> Result<bool, AppError> {
     let mut head = Vec::with_capacity(HEADER.len());
     File::open(path)
         .and_then(|f| f.take(HEADER.len() as u64).read_to_end(&mut head))
-        .map_err(|e| AppError::Unusable(format!("The database file cannot be read: {e}")))?;
+        .map_err(|e| AppError::unusable("error.db.unreadable", vec![("detail", e.to_string())]))?;
     if head != HEADER {
-        return Err(AppError::Unusable(
-            "The database file is not an SQLite database: it may have been overwritten or damaged."
-                .into(),
-        ));
+        return Err(AppError::unusable("error.db.not_sqlite", Vec::new()));
     }
     Ok(true)
 }
@@ -118,15 +113,18 @@ pub(super) fn quick_check(conn: &Connection) -> Result<(), AppError> {
     if lines == ["ok"] {
         Ok(())
     } else {
-        Err(AppError::Unusable(format!(
-            "The database is damaged. SQLite's check found: {}",
-            lines.join("; ")
-        )))
+        Err(AppError::unusable(
+            "error.db.damaged",
+            vec![("found", lines.join("; "))],
+        ))
     }
 }
 
 fn damaged(e: rusqlite::Error) -> AppError {
-    AppError::Unusable(format!("The database is damaged or unreadable: {e}"))
+    AppError::unusable(
+        "error.db.damaged_or_unreadable",
+        vec![("detail", e.to_string())],
+    )
 }
 
 /// The schema version of an open database, checked to be one this app knows.
@@ -135,15 +133,19 @@ pub(super) fn known_version(conn: &Connection) -> Result<i64, AppError> {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(damaged)?;
     if v > migrations::LATEST {
-        return Err(AppError::Unusable(format!(
-            "The database was made by a newer version of PSI Feedback (schema {v}; this version knows up to {}). Install the newer version.",
-            migrations::LATEST
-        )));
+        return Err(AppError::unusable(
+            "error.db.newer",
+            vec![
+                ("version", v.to_string()),
+                ("latest", migrations::LATEST.to_string()),
+            ],
+        ));
     }
     if v < 0 {
-        return Err(AppError::Unusable(format!(
-            "The database has an unknown schema version ({v})."
-        )));
+        return Err(AppError::unusable(
+            "error.db.unknown_version",
+            vec![("version", v.to_string())],
+        ));
     }
     Ok(v)
 }
@@ -168,8 +170,9 @@ impl Store {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let io =
-            |e: std::io::Error| AppError::Export(format!("the backup could not be written: {e}"));
+        let io = |e: std::io::Error| {
+            AppError::export("error.backup.not_written", vec![("detail", e.to_string())])
+        };
         // Renaming the copy over the database itself (or its log or lock) would cut the
         // app off from its own file: every later response would be lost.
         let canonical = |p: &Path| -> Option<PathBuf> {
@@ -184,9 +187,7 @@ impl Store {
                 .iter()
                 .any(|suffix| suffixed(&ours, suffix) == target);
             if own {
-                return Err(AppError::Export(
-                    "that is the app's own data file. Choose another name or folder.".into(),
-                ));
+                return Err(AppError::export("error.backup.own_file", Vec::new()));
             }
         }
         let tmp = tempfile::Builder::new()
@@ -221,29 +222,53 @@ pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, 
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| AppError::Unusable(format!("cannot create {}: {e}", dir.display())))?;
+    let folder = dir.display().to_string();
+    std::fs::create_dir_all(dir).map_err(|e| {
+        AppError::unusable(
+            "error.restore.no_folder",
+            vec![("folder", folder.clone()), ("detail", e.to_string())],
+        )
+    })?;
     let _lock = exclusive_lock(db)?;
-    let not_a_backup =
-        |why: String| AppError::Unusable(format!("{} cannot be restored: {why}", backup.display()));
+    let name = backup.display().to_string();
+    // Why the backup cannot be restored, in the words of an error found checking it
+    // (said in English: restoring is for the command line only) or of the system.
+    let refused = |why: String| {
+        AppError::unusable(
+            "error.restore.refused",
+            vec![("backup", name.clone()), ("reason", why)],
+        )
+    };
 
     if std::fs::metadata(backup).is_err() {
-        return Err(not_a_backup("there is no such file.".into()));
-    }
-    if std::fs::metadata(suffixed(backup, "-wal")).is_ok_and(|m| m.len() > 0) {
-        return Err(not_a_backup(
-            "it is a database in use (it has a write-ahead log beside it). Use a backup saved by PSI Feedback.".into(),
+        return Err(AppError::unusable(
+            "error.restore.no_file",
+            vec![("backup", name.clone())],
         ));
     }
-    if !check_header(backup).map_err(|e| not_a_backup(e.to_string()))? {
-        return Err(not_a_backup("the file is empty.".into()));
+    if std::fs::metadata(suffixed(backup, "-wal")).is_ok_and(|m| m.len() > 0) {
+        return Err(AppError::unusable(
+            "error.restore.in_use",
+            vec![("backup", name.clone())],
+        ));
+    }
+    if !check_header(backup).map_err(|e| refused(e.to_string()))? {
+        return Err(AppError::unusable(
+            "error.restore.empty",
+            vec![("backup", name.clone())],
+        ));
     }
     // Work on a copy beside the database: the backup itself is only read.
     let tmp = tempfile::Builder::new()
         .prefix(".psi-feedback-restore-")
         .tempfile_in(dir)
-        .map_err(|e| AppError::Unusable(format!("cannot write in {}: {e}", dir.display())))?;
-    std::fs::copy(backup, tmp.path()).map_err(|e| not_a_backup(e.to_string()))?;
+        .map_err(|e| {
+            AppError::unusable(
+                "error.restore.cannot_write",
+                vec![("folder", folder.clone()), ("detail", e.to_string())],
+            )
+        })?;
+    std::fs::copy(backup, tmp.path()).map_err(|e| refused(e.to_string()))?;
     let aside = std::fs::metadata(db)
         .is_ok()
         .then(|| free_aside(dir, db, at));
@@ -252,18 +277,23 @@ pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, 
             tmp.path(),
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(|e| not_a_backup(e.to_string()))?;
-        quick_check(&conn).map_err(|e| not_a_backup(e.to_string()))?;
-        let from_version = known_version(&conn).map_err(|e| not_a_backup(e.to_string()))?;
+        .map_err(|e| refused(e.to_string()))?;
+        quick_check(&conn).map_err(|e| refused(e.to_string()))?;
+        let from_version = known_version(&conn).map_err(|e| refused(e.to_string()))?;
+        let not_ours =
+            || AppError::unusable("error.restore.not_ours", vec![("backup", name.clone())]);
         if from_version < 1 {
-            return Err(not_a_backup("it is not a PSI Feedback database.".into()));
+            return Err(not_ours());
         }
         let responses: u64 = conn
             .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
-            .map_err(|_| not_a_backup("it is not a PSI Feedback database.".into()))?;
-        migrations::migrations()
-            .to_latest(&mut conn)
-            .map_err(|e| not_a_backup(format!("it could not be brought up to date: {e}")))?;
+            .map_err(|_| not_ours())?;
+        migrations::migrations().to_latest(&mut conn).map_err(|e| {
+            AppError::unusable(
+                "error.restore.not_updated",
+                vec![("backup", name.clone()), ("detail", e.to_string())],
+            )
+        })?;
         let kept = aside
             .as_ref()
             .and_then(|a| a.file_name())
@@ -277,9 +307,9 @@ pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, 
         )?;
         (from_version, responses)
     };
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| AppError::Unusable(e.to_string()))?;
+    tmp.as_file().sync_all().map_err(|e| {
+        AppError::unusable("error.restore.not_synced", vec![("detail", e.to_string())])
+    })?;
 
     let kept_as = match aside {
         Some(aside) => {
@@ -288,15 +318,18 @@ pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, 
         }
         None => None,
     };
-    tmp.persist(db).map_err(|e| {
-        AppError::Unusable(format!(
-            "the restored database could not be put in place: {}{}",
-            e.error,
-            kept_as
-                .as_ref()
-                .map(|k| format!(" (the database before is at {})", k.display()))
-                .unwrap_or_default()
-        ))
+    tmp.persist(db).map_err(|e| match &kept_as {
+        Some(kept) => AppError::unusable(
+            "error.restore.not_in_place_kept",
+            vec![
+                ("detail", e.error.to_string()),
+                ("kept", kept.display().to_string()),
+            ],
+        ),
+        None => AppError::unusable(
+            "error.restore.not_in_place",
+            vec![("detail", e.error.to_string())],
+        ),
     })?;
     sync_dir(dir);
     Ok(Restored {
@@ -337,7 +370,10 @@ fn free_aside(dir: &Path, db: &Path, at: DateTime<Utc>) -> PathBuf {
 /// a database at the old name and a whole copy aside.
 fn move_with_journal(from: &Path, to: &Path) -> Result<(), AppError> {
     let failed = |p: &Path, e: std::io::Error| {
-        AppError::Unusable(format!("{} could not be kept aside: {e}", p.display()))
+        AppError::unusable(
+            "error.restore.not_kept_aside",
+            vec![("path", p.display().to_string()), ("detail", e.to_string())],
+        )
     };
     for suffix in ["", "-wal"] {
         let (a, b) = (suffixed(from, suffix), suffixed(to, suffix));
@@ -436,6 +472,13 @@ mod tests {
         let before = std::fs::read(&db).unwrap();
         let err = Store::open(&db).err().expect("refused");
         assert!(err.to_string().contains("newer version"), "{err}");
+        let said = err.message();
+        assert_eq!(said.key, "error.db.newer");
+        assert_eq!(
+            said.arg("version"),
+            Some(&*(migrations::LATEST + 1).to_string())
+        );
+        assert_eq!(said.arg("latest"), Some(&*migrations::LATEST.to_string()));
         assert_eq!(std::fs::read(&db).unwrap(), before);
     }
 

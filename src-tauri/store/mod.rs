@@ -78,6 +78,17 @@ impl ContextList {
         }
     }
 
+    /// One of three, by list: for teams, session types and roles in that order. Each
+    /// list has its own words for a message (a noun put into a sentence would not
+    /// translate).
+    pub fn pick<T>(self, [teams, session_types, roles]: [T; 3]) -> T {
+        match self {
+            ContextList::Teams => teams,
+            ContextList::SessionTypes => session_types,
+            ContextList::Roles => roles,
+        }
+    }
+
     fn default_key(self) -> &'static str {
         match self {
             ContextList::Teams => "default_team",
@@ -226,16 +237,20 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, AppError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                AppError::Unusable(format!(
-                    "The folder {} cannot be created: {e}",
-                    dir.display()
-                ))
+                AppError::unusable(
+                    "error.db.no_folder",
+                    vec![
+                        ("folder", dir.display().to_string()),
+                        ("detail", e.to_string()),
+                    ],
+                )
             })?;
         }
         let lock = files::shared_lock(path)?;
         let existing = files::check_header(path)?;
-        let mut conn = Connection::open(path)
-            .map_err(|e| AppError::Unusable(format!("The database file cannot be opened: {e}")))?;
+        let mut conn = Connection::open(path).map_err(|e| {
+            AppError::unusable("error.db.cannot_open", vec![("detail", e.to_string())])
+        })?;
         // A busy database (a backup or a command line export in progress) is waited
         // for this long before a write gives up with an error.
         conn.busy_timeout(BUSY_TIMEOUT)?;
@@ -338,11 +353,12 @@ impl Store {
                     let id = find_active(&tx, *list, name)?.ok_or_else(|| {
                         AppError::invalid(
                             Some(list.default_field().to_string()),
-                            format!(
-                                "The default {} \"{}\" is not in the list.",
-                                list.noun(),
-                                crate::validate::quoted(name)
-                            ),
+                            list.pick([
+                                "error.names.default_missing.team",
+                                "error.names.default_missing.session_type",
+                                "error.names.default_missing.role",
+                            ]),
+                            vec![("name", crate::validate::quoted(name))],
                         )
                     })?;
                     set_setting(&tx, list.default_key(), &id.to_string())?;
@@ -594,7 +610,10 @@ impl Store {
         let tx = self.conn.transaction()?;
         let rules = stored_rules(&tx)?
             .tightened(settings)
-            .map_err(|(field, message)| AppError::invalid(Some(field.to_string()), message))?;
+            .map_err(|(field, message)| AppError::Invalid {
+                field: Some(field.to_string()),
+                message,
+            })?;
         let text = serde_json::to_string(&rules.settings()).expect("plain numbers");
         set_setting(&tx, RULES_KEY, &text)?;
         for (i, (team, role, staff)) in counts.iter().enumerate() {
@@ -602,19 +621,15 @@ impl Store {
             let team_id = find_active(&tx, ContextList::Teams, team)?.ok_or_else(|| {
                 AppError::invalid(
                     field(),
-                    format!(
-                        "The team \"{}\" is not in the list.",
-                        crate::validate::quoted(team)
-                    ),
+                    "error.staff_counts.unknown_team",
+                    vec![("name", crate::validate::quoted(team))],
                 )
             })?;
             let role_id = find_active(&tx, ContextList::Roles, role)?.ok_or_else(|| {
                 AppError::invalid(
                     field(),
-                    format!(
-                        "The role \"{}\" is not in the list.",
-                        crate::validate::quoted(role)
-                    ),
+                    "error.staff_counts.unknown_role",
+                    vec![("name", crate::validate::quoted(role))],
                 )
             })?;
             tx.execute(
@@ -781,9 +796,12 @@ fn stored_rules(conn: &Connection) -> Result<Rules, AppError> {
     };
     let settings: RuleSettings = serde_json::from_str(&text)
         .map_err(|e| AppError::Storage(format!("the rule settings cannot be read: {e}")))?;
-    Rules::default()
-        .tightened(settings)
-        .map_err(|(_, e)| AppError::Storage(format!("the stored rule settings are not valid: {e}")))
+    Rules::default().tightened(settings).map_err(|(_, e)| {
+        AppError::Storage(format!(
+            "the stored rule settings are not valid: {}",
+            e.text()
+        ))
+    })
 }
 
 fn get_setting(conn: &Connection, key: &str) -> Result<Option<String>, AppError> {
