@@ -197,17 +197,15 @@
    *  or its English text if the key is unknown here. */
   function translated(source) {
     const key = source && typeof source.key === 'string' ? source.key : '';
-    const known = key && (words.byLanguage[words.current] || {})[key] !== undefined;
-    const args = source && source.args && typeof source.args === 'object' ? source.args : {};
-    if (known) {
-      // Placeholders named `wait` or `time` carry a number of seconds; months are YYYY-MM.
-      const shown = { ...args };
-      for (const name of ['wait', 'time']) {
-        if (/^\d+$/.test(String(shown[name] || ''))) shown[name] = waitText(Number(shown[name]));
-      }
-      return t(key, shown);
+    const here = words.byLanguage[words.current] || {};
+    const args = source && source.args && typeof source.args === 'object' ? { ...source.args } : {};
+    // The question an answer belongs to, in the words the person saw.
+    if (typeof args.item === 'string' && args.question !== undefined) args.question = tq('item.' + args.item);
+    if (key && here[key] !== undefined) return t(key, args);
+    if (key && here[key + '.other'] !== undefined && /^\d+$/.test(String(args.n))) {
+      return tn(key, Number(args.n), args);
     }
-    return typeof source.message === 'string' ? source.message : '';
+    return source && typeof source.message === 'string' ? source.message : '';
   }
 
   function normaliseError(error) {
