@@ -1,0 +1,470 @@
+//! Accessibility in the real app window (under Xvfb, through tauri-driver and
+//! WebKitWebDriver): axe-core (from npm, `tests/axe`) finds no WCAG 2.2 A or AA
+//! violation on any screen, in either language, version, text size or colour scheme;
+//! the questionnaire is completed by keyboard alone with the focus always visible;
+//! targets are at least 44 by 44 CSS pixels; nothing scrolls sideways at the largest
+//! text size on a 1024x768 screen or at 200% zoom; and the next person starts afresh.
+//! Build with `--features e2e`; `scripts/test` installs axe-core and the drivers.
+
+mod window;
+
+use std::path::PathBuf;
+
+use psi_feedback::locale;
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use window::{configured_home, runtime, Session, ONE_AT_A_TIME, PASSPHRASE};
+
+/// The rules checked: WCAG 2.0, 2.1 and 2.2 at levels A and AA.
+const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+fn axe_source() -> String {
+    let path = std::env::var_os("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js")
+    });
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is missing at {} ({e}): run `npm ci --prefix tests/axe` (scripts/test does)",
+            path.display()
+        )
+    })
+}
+
+/// Runs axe-core on the page as it is now and adds every violation to `found`.
+async fn axe(s: &Session, screen: &str, found: &mut Vec<String>) {
+    let loaded = s.client.execute("return typeof window.axe === 'object';", vec![]).await.unwrap();
+    if loaded != json!(true) {
+        s.client.execute(&axe_source(), vec![]).await.unwrap();
+    }
+    let script = "
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, resultTypes: ['violations'] })
+          .then((r) => done({ passes: r.passes.length, violations: r.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary) })) }))
+          .catch((e) => done({ error: String(e) }));";
+    let result = s.client.execute_async(script, vec![json!(TAGS)]).await.unwrap();
+    assert!(result.get("error").is_none(), "axe failed on {screen}: {result}");
+    assert!(
+        result["passes"].as_u64().unwrap_or(0) > 5,
+        "axe checked next to nothing on {screen}: {result}"
+    );
+    for v in result["violations"].as_array().unwrap() {
+        found.push(format!("{screen}: {} ({}): {}\n    {}", v["id"], v["impact"], v["help"], v["nodes"]));
+    }
+}
+
+fn assert_none(found: &[String]) {
+    assert!(found.is_empty(), "axe-core found violations:\n{}", found.join("\n"));
+}
+
+/// Runs a script in the page and returns its value.
+async fn js(s: &Session, script: &str) -> Value {
+    s.client.execute(script, vec![]).await.unwrap()
+}
+
+/// Chooses the session details on the hand-over screen and starts.
+async fn hand_over(s: &Session, version: &str, language: &str) {
+    s.heading("Before you hand over the device").await;
+    s.answer("Team", "North team").await;
+    s.answer("Session type", "Individual").await;
+    s.answer("Practitioner role", "Psychologist").await;
+    s.answer("Version of the questions", version).await;
+    s.answer("Language of the questions", language).await;
+    s.button("Start the questionnaire").await;
+}
+
+async fn unlock(s: &Session) {
+    s.button("Staff area").await;
+    s.heading("Staff area").await;
+    s.fill("Staff passphrase", PASSPHRASE).await;
+    s.button("Unlock").await;
+    s.wait_for("//button[normalize-space()='Lock staff area']").await;
+}
+
+#[test]
+fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let mut found = Vec::new();
+        let s = Session::start(tempfile::tempdir().unwrap()).await;
+        s.heading("Set up this device").await;
+        axe(&s, "setup", &mut found).await;
+        s.button("Save and continue").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        axe(&s, "setup with errors", &mut found).await;
+        s.fill("Staff passphrase", PASSPHRASE).await;
+        s.fill("Type the passphrase again", PASSPHRASE).await;
+        s.fill("Teams (one per line)", "North team\nSouth team").await;
+        s.button("Save and continue").await;
+
+        s.heading("Before you hand over the device").await;
+        axe(&s, "hand-over", &mut found).await;
+        s.button("Start the questionnaire").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        axe(&s, "hand-over with errors", &mut found).await;
+
+        hand_over(&s, "Adult", "English").await;
+        s.heading("Your feedback about today's session").await;
+        axe(&s, "start screen", &mut found).await;
+        s.answer("Colours", "High contrast").await;
+        axe(&s, "start screen, high contrast", &mut found).await;
+        s.button("Start").await;
+        s.heading("About today's session").await;
+        axe(&s, "questionnaire, high contrast", &mut found).await;
+        s.answer(
+            psi_feedback::questionnaire::ITEMS[0].text(),
+            psi_feedback::questionnaire::ITEMS[0].options[3].label(),
+        )
+        .await;
+        s.screenshot("questionnaire-high-contrast.png", Some("//div[@id='question-power_say']")).await;
+        s.button("Send my answers").await;
+        s.heading("Thank you").await;
+        axe(&s, "thank-you", &mut found).await;
+
+        s.button("Finish").await;
+        s.heading("Before you hand over the device").await;
+        s.button("Staff area").await;
+        s.heading("Staff area").await;
+        axe(&s, "staff unlock", &mut found).await;
+        s.fill("Staff passphrase", "not the passphrase").await;
+        s.button("Unlock").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        axe(&s, "staff unlock, wrong passphrase", &mut found).await;
+        s.end().await;
+        assert_none(&found);
+    });
+}
+
+#[test]
+fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let mut found = Vec::new();
+        let s = Session::start(configured_home(2000)).await;
+        s.heading("Before you hand over the device").await;
+        unlock(&s).await;
+        s.wait_for("//table[.//th[normalize-space()='Team']]").await;
+        axe(&s, "staff area (summary, comments, export, history, settings, device safety, audit)", &mut found)
+            .await;
+
+        let now = psi_feedback::period::Month::current();
+        s.fill("From (YYYY-MM)", &now.prev().prev().prev().to_string()).await;
+        s.fill("To (YYYY-MM)", &now.prev().to_string()).await;
+        s.button("Preview").await;
+        s.wait_for("//table[caption[contains(normalize-space(), 'Preview')]]").await;
+        axe(&s, "export preview", &mut found).await;
+        s.fill("From (YYYY-MM)", "not a month").await;
+        s.button("Preview").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        axe(&s, "export with errors", &mut found).await;
+
+        // The dialog the Rust side opens when the window's close button is pressed.
+        s.button("Turn kiosk mode on").await;
+        s.wait_for("//p[normalize-space()='Kiosk mode is on.']").await;
+        js(&s, "window.psiFeedback.closeRequested();").await;
+        s.wait_for("//dialog[@open]//h2[normalize-space()='Close PSI Feedback']").await;
+        axe(&s, "close dialog", &mut found).await;
+        s.button("Close the app").await;
+        s.wait_for("//dialog[@open]//h2[normalize-space()='There is a problem']").await;
+        axe(&s, "close dialog with errors", &mut found).await;
+        s.end().await;
+        assert_none(&found);
+    });
+}
+
+#[test]
+fn the_idle_warning_the_not_saved_screen_and_a_damaged_database_pass_axe() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let mut found = Vec::new();
+        let s = Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "4")]).await;
+        hand_over(&s, "Adult", "English").await;
+        s.button("Start").await;
+        s.heading("About today's session").await;
+        s.wait_for("//dialog[@open]//h2[normalize-space()='Are you still there?']").await;
+        axe(&s, "are you still there", &mut found).await;
+        s.button("Yes, I am still here").await;
+
+        let other = Connection::open(s.db()).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        s.button("Send my answers").await;
+        s.heading(locale::text("not_saved.heading")).await;
+        axe(&s, "answers not saved", &mut found).await;
+        other.execute_batch("ROLLBACK").unwrap();
+        s.end().await;
+
+        let home = tempfile::tempdir().unwrap();
+        let db = window::db_in(home.path());
+        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+        std::fs::write(&db, b"not a database at all, but long enough to have a header").unwrap();
+        let s = Session::start(home).await;
+        s.heading("The data on this device cannot be used").await;
+        axe(&s, "damaged database", &mut found).await;
+        s.end().await;
+        assert_none(&found);
+    });
+}
+
+#[test]
+fn the_young_person_version_and_every_language_pass_axe_and_store_the_same_answers() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let mut found = Vec::new();
+        let s = Session::start(configured_home(0)).await;
+        let languages: Vec<String> =
+            serde_json::from_str(include_str!("../ui/locales/languages.json")).unwrap();
+        let item = psi_feedback::questionnaire::item("power_say").unwrap();
+        let mut expected = Vec::new();
+        for language in &languages {
+            let words: Value = {
+                let read = |part: &str| -> Value {
+                    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                        .join(format!("ui/locales/{language}/{part}.json"));
+                    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+                };
+                let mut all = read("common");
+                for part in ["user", "questionnaire", "young"] {
+                    all.as_object_mut().unwrap().extend(read(part).as_object().unwrap().clone());
+                }
+                all
+            };
+            let w = |key: &str| words[key].as_str().unwrap_or_else(|| panic!("{language}: {key}")).to_string();
+            for (version, prefix) in [("Adult", "q"), ("Young person (11 to 17)", "yp")] {
+                let name = w("locale.name");
+                hand_over(&s, version, &name).await;
+                s.heading(&w(&format!("{prefix}.heading.intro"))).await;
+                let lang = js(&s, "return [document.documentElement.lang, document.documentElement.dir];").await;
+                assert_eq!(lang, json!([language, w("locale.dir")]));
+                axe(&s, &format!("start screen, {language}, {version}"), &mut found).await;
+                s.button(&w("intro.start")).await;
+                s.heading(&w(&format!("{prefix}.heading.questions"))).await;
+                // The question in this language and version; its fourth answer.
+                let option = &item.options[3];
+                s.answer(
+                    &w(&format!("{prefix}.item.power_say")),
+                    &w(&format!("{prefix}.option.{}.{}", option.scale, option.id)),
+                )
+                .await;
+                expected.push(Some(i64::from(option.code)));
+                if prefix == "yp" {
+                    // Faces beside the words of the ordered scales, silent for screen readers.
+                    let faces = js(&s, "return Array.from(document.querySelectorAll('label img.face'))
+                        .map((img) => [img.getAttribute('alt'), img.closest('label').textContent.trim().length > 0]);").await;
+                    let faces = faces.as_array().unwrap();
+                    assert!(faces.len() >= 12 * 5, "{} faces", faces.len());
+                    assert!(faces.iter().all(|f| f == &json!(["", true])), "{faces:?}");
+                }
+                axe(&s, &format!("questionnaire, {language}, {version}"), &mut found).await;
+                if version == "Adult" {
+                    s.screenshot(&format!("questionnaire-{language}.png"), None).await;
+                } else if language == "en" {
+                    s.screenshot("questionnaire-young-person.png", None).await;
+                }
+                s.button(&w("questionnaire.send")).await;
+                s.heading(&w("thanks.heading")).await;
+                axe(&s, &format!("thank-you, {language}, {version}"), &mut found).await;
+                s.button(&w("thanks.finish")).await;
+            }
+        }
+        // Every version and language stored the same answer in the same column.
+        let c = Connection::open(s.db()).unwrap();
+        let stored: Vec<Option<i64>> = c
+            .prepare("SELECT power_say FROM responses ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(stored, expected);
+        s.end().await;
+        assert_none(&found);
+    });
+}
+
+/// What has focus, whether its focus indicator shows, and where it is.
+async fn focused(s: &Session) -> Value {
+    js(
+        s,
+        "const a = document.activeElement;
+         // A radio's focus shows on its label row, which is what a person sees.
+         const shown = a.type === 'radio' && a.labels.length ? a.labels[0] : a;
+         const style = getComputedStyle(shown);
+         const box = shown.getBoundingClientRect();
+         return { tag: a.tagName.toLowerCase(), type: a.type || null, name: a.name || null,
+                  value: a.value === undefined ? null : a.value, checked: !!a.checked,
+                  text: (a.textContent || '').trim(),
+                  outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+                  top: box.top + window.scrollY };",
+    )
+    .await
+}
+
+/// Sends keys to whatever has focus, as a keyboard does.
+async fn keys(s: &Session, keys: &str) {
+    let active = s.client.active_element().await.unwrap();
+    active.send_keys(keys).await.unwrap();
+}
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const SPACE: &str = "\u{E00D}";
+const DOWN: &str = "\u{E015}";
+const RIGHT: &str = "\u{E014}";
+
+/// Tabs until something matching `want` has focus, checking on the way that every stop
+/// shows its focus.
+async fn tab_to(s: &Session, want: impl Fn(&Value) -> bool, what: &str) -> Value {
+    for _ in 0..40 {
+        keys(s, TAB).await;
+        let f = focused(s).await;
+        assert_eq!(f["outline"], json!(true), "no visible focus on {f}");
+        if want(&f) {
+            return f;
+        }
+    }
+    panic!("Tab never reached {what}");
+}
+
+#[test]
+fn the_questionnaire_is_completed_by_keyboard_alone() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(configured_home(0)).await;
+        s.heading("Before you hand over the device").await;
+        // Hand-over: Tab to each group, Space picks the first choice, an arrow the next.
+        for (group, arrow) in [("handover-team", true), ("handover-session-type", false), ("handover-role", false)] {
+            tab_to(&s, |f| f["name"] == json!(group), group).await;
+            keys(&s, SPACE).await;
+            if arrow {
+                keys(&s, DOWN).await;
+            }
+        }
+        let f = tab_to(&s, |f| f["tag"] == json!("button"), "the start button").await;
+        assert_eq!(f["text"], json!("Start the questionnaire"));
+        keys(&s, ENTER).await;
+        s.heading("Your feedback about today's session").await;
+        let f = tab_to(&s, |f| f["tag"] == json!("button"), "Start").await;
+        assert_eq!(f["text"], json!("Start"));
+        keys(&s, ENTER).await;
+        s.heading("About today's session").await;
+
+        // Each question in turn, in the order of the page, top to bottom.
+        let q = psi_feedback::questionnaire::questionnaire();
+        let mut expected = Vec::new();
+        let mut last_top = f64::MIN;
+        for (n, item) in q.sections.iter().flat_map(|s| &s.items).enumerate() {
+            let f = tab_to(&s, |f| f["type"] == json!("radio"), item.id).await;
+            assert_eq!(f["name"], json!(item.id), "questions are reached in order");
+            let top = f["top"].as_f64().unwrap();
+            assert!(top > last_top, "{} is below the question before it", item.id);
+            last_top = top;
+            // Space chooses the first answer; then the arrows move along the answers.
+            keys(&s, SPACE).await;
+            let moves = n % item.options.len();
+            for _ in 0..moves {
+                keys(&s, if n % 2 == 0 { DOWN } else { RIGHT }).await;
+            }
+            let f = focused(&s).await;
+            assert_eq!(f["checked"], json!(true), "{f}");
+            assert_eq!(f["value"], json!(item.options[moves].code.to_string()));
+            expected.push((item.id, i64::from(item.options[moves].code)));
+        }
+        let f = tab_to(&s, |f| f["tag"] == json!("textarea"), "the comment").await;
+        assert_eq!(f["name"], json!("comment"));
+        keys(&s, "Typed, not clicked").await;
+        let f = tab_to(&s, |f| f["tag"] == json!("button"), "Send my answers").await;
+        assert_eq!(f["text"], json!("Send my answers"));
+        keys(&s, ENTER).await;
+        s.heading("Thank you").await;
+
+        let c = Connection::open(s.db()).unwrap();
+        for (id, code) in &expected {
+            let stored: i64 = c.query_row(&format!("SELECT {id} FROM responses"), [], |r| r.get(0)).unwrap();
+            assert_eq!(stored, *code, "{id}");
+        }
+        let comment: String = c.query_row("SELECT comment FROM responses", [], |r| r.get(0)).unwrap();
+        assert_eq!(comment, "Typed, not clicked");
+        s.end().await;
+    });
+}
+
+/// Controls smaller than 44 by 44 CSS pixels (a radio counts with its label, which is
+/// what a finger or pointer hits), and whether the page scrolls sideways.
+async fn layout_problems(s: &Session) -> Value {
+    js(
+        s,
+        "const small = [];
+         for (const c of document.querySelectorAll('button, input, textarea, select, a[href]')) {
+           if (c.offsetParent === null && !c.closest('dialog[open]')) continue;
+           const target = c.type === 'radio' && c.labels.length ? c.labels[0] : c;
+           const r = target.getBoundingClientRect();
+           if (r.width < 44 || r.height < 44) small.push((c.id || c.textContent.trim()) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+         }
+         const root = document.documentElement;
+         return { small, sideways: root.scrollWidth > root.clientWidth,
+                  width: root.clientWidth, fontSize: parseFloat(getComputedStyle(root).fontSize) };",
+    )
+    .await
+}
+
+#[test]
+fn large_targets_no_sideways_scrolling_and_the_next_person_starts_afresh() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let mut found = Vec::new();
+        let s = Session::start(configured_home(0)).await;
+        s.client.set_window_size(1024, 768).await.unwrap();
+        hand_over(&s, "Young person (11 to 17)", "English").await;
+        s.heading("Tell us about today").await;
+
+        // Text size: each step larger than the one before.
+        let mut sizes = Vec::new();
+        for step in ["Standard", "Large", "Larger", "Largest"] {
+            s.answer("Text size", step).await;
+            sizes.push(layout_problems(&s).await["fontSize"].as_f64().unwrap());
+        }
+        assert!(sizes.windows(2).all(|w| w[1] > w[0]), "{sizes:?}");
+        assert!(sizes[3] >= 2.0 * sizes[0] * 0.99, "the largest is at least double: {sizes:?}");
+
+        // Largest text on a 1024x768 screen, then at 200% zoom (a 512x384 CSS viewport).
+        for (width, height, zoom) in [(1024, 768, "1024x768"), (512, 384, "200% zoom")] {
+            s.client.set_window_size(width, height).await.unwrap();
+            for screen in ["start", "questions"] {
+                if screen == "questions" {
+                    s.button("Start").await;
+                    s.heading("About today").await;
+                }
+                let p = layout_problems(&s).await;
+                let viewport = p["width"].as_f64().unwrap();
+                assert!(viewport <= f64::from(width) && viewport > f64::from(width) * 0.9, "{zoom}: {p}");
+                assert_eq!(p["sideways"], json!(false), "{screen} scrolls sideways at {zoom}: {p}");
+                assert_eq!(p["small"], json!([]), "{screen} at {zoom}: targets under 44x44: {p}");
+                axe(&s, &format!("{screen}, largest text, {zoom}"), &mut found).await;
+            }
+            if zoom == "1024x768" {
+                s.screenshot("questionnaire-largest-text.png", Some("//div[@id='question-power_say']")).await;
+                // Back to the start screen for the next size.
+                s.button("Cancel and go back").await;
+                s.button("Yes, clear my answers").await;
+                hand_over(&s, "Young person (11 to 17)", "English").await;
+                let root = js(&s, "return [document.documentElement.dataset.textSize, document.documentElement.dataset.contrast];").await;
+                assert_eq!(root, json!(["0", "standard"]), "the next person starts with the standard look");
+                s.answer("Text size", "Largest").await;
+                s.answer("Colours", "High contrast").await;
+            }
+        }
+        s.client.set_window_size(1024, 768).await.unwrap();
+        // The staff screens, at 1024x768, do not scroll sideways either.
+        s.button("Cancel and go back").await;
+        s.button("Yes, clear my answers").await;
+        s.heading("Before you hand over the device").await;
+        let root = js(&s, "return [document.documentElement.dataset.textSize, document.documentElement.dataset.contrast, document.documentElement.lang];").await;
+        assert_eq!(root, json!(["0", "standard", "en"]));
+        let p = layout_problems(&s).await;
+        assert_eq!(p["sideways"], json!(false), "hand-over: {p}");
+        assert_eq!(p["small"], json!([]), "hand-over: {p}");
+        s.end().await;
+        assert_none(&found);
+    });
+}
