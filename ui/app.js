@@ -12,11 +12,6 @@
   const LOCALE_PARTS = ['common', 'user', 'questionnaire', 'young', 'staff', 'errors'];
   // Text size steps (the root font size, in % of the browser's own) for data-text-size.
   const TEXT_SIZES = [0, 1, 2, 3];
-  const DEFAULT_SESSION_TYPES = ['Individual', 'Group', 'Family', 'Assessment', 'Review'];
-  const DEFAULT_ROLES = [
-    'Psychologist', 'Mental health nurse', 'Psychiatrist', 'Social worker',
-    'Occupational therapist', 'Support worker', 'Peer support worker',
-  ];
 
   const state = {
     configured: false,
@@ -97,6 +92,36 @@
   function tq(key, args) {
     const young = state.session && state.session.version === 'young';
     return t((young ? 'yp.' : 'q.') + key, args);
+  }
+
+  /** Whether there are words for `key` (English has every key; so, in a release, has
+   *  every other language). */
+  function hasWord(key) {
+    return (words.byLanguage.en || {})[key] !== undefined;
+  }
+
+  /** English text -> its keys, built once: see fromEnglish(). */
+  let englishKeys = null;
+
+  /** The key under one of `prefixes` whose English text is exactly `text`, or null. */
+  function englishKey(text, prefixes) {
+    if (!englishKeys) {
+      englishKeys = new Map();
+      for (const [key, value] of Object.entries(words.byLanguage.en || {})) {
+        if (!englishKeys.has(value)) englishKeys.set(value, []);
+        englishKeys.get(value).push(key);
+      }
+    }
+    const keys = englishKeys.get(String(text)) || [];
+    return keys.find((key) => prefixes.some((prefix) => key.startsWith(prefix))) || null;
+  }
+
+  /** A label the Rust side sends in canonical English (a summary column, a measure):
+   *  in the language on screen when its English text is one of ours under `prefixes`,
+   *  else as it came. */
+  function fromEnglish(text, prefixes) {
+    const key = englishKey(text, prefixes);
+    return key ? t(key) : String(text);
   }
 
   /** Puts a language on screen: words, the page language and its direction. */
@@ -472,11 +497,11 @@
   /** The three name lists of Setup and Settings. */
   function listFields(prefix, values, hints) {
     return {
-      teams: textAreaField(prefix + '-teams', 'Teams (one per line)', values.teams.join('\n'),
-        { rows: 4, hint: hints ? 'For example: North team. Put each team on its own line.' : null }),
-      sessionTypes: textAreaField(prefix + '-session-types', 'Session types (one per line)',
+      teams: textAreaField(prefix + '-teams', t('setup.lists.teams'), values.teams.join('\n'),
+        { rows: 4, hint: hints ? t('setup.lists.teams_hint') : null }),
+      sessionTypes: textAreaField(prefix + '-session-types', t('setup.lists.session_types'),
         values.session_types.join('\n'), { rows: 6 }),
-      roles: textAreaField(prefix + '-roles', 'Practitioner roles (one per line)', values.roles.join('\n'), { rows: 8 }),
+      roles: textAreaField(prefix + '-roles', t('setup.lists.roles'), values.roles.join('\n'), { rows: 8 }),
     };
   }
 
@@ -487,12 +512,12 @@
       roles: lines(fields.roles.input.value),
     };
     const errors = [];
-    if (!lists.teams.length) errors.push({ target: fields.teams.input, message: 'Enter at least one team, one per line' });
+    if (!lists.teams.length) errors.push({ target: fields.teams.input, message: t('setup.lists.enter_team') });
     if (!lists.session_types.length) {
-      errors.push({ target: fields.sessionTypes.input, message: 'Enter at least one session type, one per line' });
+      errors.push({ target: fields.sessionTypes.input, message: t('setup.lists.enter_session_type') });
     }
     if (!lists.roles.length) {
-      errors.push({ target: fields.roles.input, message: 'Enter at least one practitioner role, one per line' });
+      errors.push({ target: fields.roles.input, message: t('setup.lists.enter_role') });
     }
     return { lists, errors };
   }
@@ -549,15 +574,20 @@
 
   function showSetup(message) {
     const slot = errorSlot();
-    const pass = textField('setup-passphrase', 'Staff passphrase', {
+    const pass = textField('setup-passphrase', t('setup.passphrase'), {
       type: 'password', autocomplete: 'new-password', className: 'input--medium',
-      hint: 'At least 8 characters. Staff need it to see the results.',
+      hint: t('setup.passphrase_hint'),
     });
-    const again = textField('setup-passphrase-again', 'Type the passphrase again', {
+    const again = textField('setup-passphrase-again', t('setup.passphrase_again'), {
       type: 'password', autocomplete: 'new-password', className: 'input--medium',
     });
-    const lists = listFields('setup', { teams: [], session_types: DEFAULT_SESSION_TYPES, roles: DEFAULT_ROLES }, true);
-    const save = button('Save and continue', { primary: true, type: 'submit' });
+    // Suggested lists, one name a line, in the device's language; staff can change them.
+    const lists = listFields('setup', {
+      teams: [],
+      session_types: lines(t('setup.default_session_types')),
+      roles: lines(t('setup.default_roles')),
+    }, true);
+    const save = button(t('setup.save'), { primary: true, type: 'submit' });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
       slot, pass.wrap, again.wrap, lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap, actions(save));
     const fieldTargets = {
@@ -575,11 +605,11 @@
       const passphrase = pass.input.value;
       const errors = [];
       if (!passphrase) {
-        errors.push({ target: pass.input, message: 'Enter a staff passphrase' });
+        errors.push({ target: pass.input, message: t('setup.enter_passphrase') });
       } else if (Array.from(passphrase).length < 8) {
-        errors.push({ target: pass.input, message: 'The staff passphrase must be at least 8 characters long' });
+        errors.push({ target: pass.input, message: t('setup.passphrase_too_short') });
       } else if (passphrase !== again.input.value) {
-        errors.push({ target: again.input, message: 'The two passphrases are not the same. Type the same passphrase twice' });
+        errors.push({ target: again.input, message: t('setup.passphrases_differ') });
       }
       const checked = validateLists(lists);
       errors.push(...checked.errors);
@@ -601,13 +631,12 @@
         showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
         return;
       }
-      await loadAppState('This device is set up. You can now hand it over.');
+      await loadAppState(t('setup.done'));
     });
 
-    showScreen('Set up this device', [
-      el('p', null, 'Staff: do this once, before the first person uses this device.'),
-      el('p', null, 'Choose a passphrase for the staff area, and list your teams, session types and practitioner roles. '
-        + 'You can change the lists later in the staff area.'),
+    showScreen(t('setup.heading'), [
+      el('p', null, t('setup.lead')),
+      el('p', null, t('setup.lists_lead')),
       form,
     ]);
     if (message) announce(message);
@@ -968,11 +997,11 @@
 
   function showStaffUnlock(message) {
     const slot = errorSlot();
-    const pass = textField('unlock-passphrase', 'Staff passphrase', {
+    const pass = textField('unlock-passphrase', t('unlock.passphrase'), {
       type: 'password', autocomplete: 'off', className: 'input--medium',
     });
-    const unlock = button('Unlock', { primary: true, type: 'submit' });
-    const back = button('Back');
+    const unlock = button(t('unlock.unlock'), { primary: true, type: 'submit' });
+    const back = button(t('action.back'));
     const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(unlock, back));
 
     back.addEventListener('click', () => showHandOver());
@@ -984,7 +1013,7 @@
       const passphrase = pass.input.value;
       pass.input.value = '';
       if (!passphrase) {
-        showErrors(form, slot, [{ target: pass.input, message: 'Enter the staff passphrase' }]);
+        showErrors(form, slot, [{ target: pass.input, message: t('unlock.enter_passphrase') }]);
         return;
       }
       busy = true;
@@ -1002,11 +1031,11 @@
         return;
       }
       state.staffUnlocked = true;
-      showStaffArea('The staff area is unlocked.');
+      showStaffArea(t('unlock.unlocked'));
     });
 
-    showScreen('Staff area', [
-      el('p', null, 'For staff only. Enter the staff passphrase to see the results.'),
+    showScreen(t('unlock.heading'), [
+      el('p', null, t('unlock.lead')),
       form,
     ]);
     if (message) announce(message);
