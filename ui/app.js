@@ -1064,12 +1064,12 @@
       return el('li', null, link);
     });
     return el('nav', { class: 'staff-nav', 'aria-labelledby': 'staff-nav-heading' },
-      el('h2', { id: 'staff-nav-heading', class: 'staff-nav__title' }, 'On this page'),
+      el('h2', { id: 'staff-nav-heading', class: 'staff-nav__title' }, t('staff.on_this_page')),
       el('ul', { class: 'staff-nav__list' }, items));
   }
 
   function showStaffArea(message) {
-    const lock = button('Lock staff area');
+    const lock = button(t('staff.lock'));
     const summary = summarySection();
     const comments = commentsSection();
     const history = historySection();
@@ -1095,14 +1095,14 @@
         return;
       }
       state.staffUnlocked = false;
-      showHandOver('The staff area is locked.');
+      showHandOver(t('staff.locked'));
     });
 
     const audit = auditSection();
     const safety = safetySection(() => audit.load(state.screen));
     const sections = [summary.section, comments.section, exporter.section, history.section, settings.section,
       safety.section, audit.section];
-    const token = showScreen('Staff area', [
+    const token = showScreen(t('staff.heading'), [
       el('div', { class: 'actions actions--top' }, lock),
       staffNav(sections),
       sections,
@@ -1135,7 +1135,7 @@
   }
 
   function summaryTable(data, period) {
-    const caption = period === 'quarter' ? 'Summary by quarter' : 'Summary by month';
+    const caption = period === 'quarter' ? t('summary.caption.quarter') : t('summary.caption.month');
     const rows = (data.rows || []).map((row) => el('tr', null, row.map((cell, index) => {
       const isObject = cell !== null && typeof cell === 'object';
       const text = isObject ? String(cell.text === null || cell.text === undefined ? '' : cell.text)
@@ -1149,20 +1149,22 @@
         : [text];
       return el(index === 0 ? 'th' : 'td', attrs, content);
     })));
-    return scrollingTable(caption, data.headers || [], rows);
+    // The column names come from the Rust side in English.
+    const headers = (data.headers || []).map((h) => fromEnglish(h, ['summary.column.']));
+    return scrollingTable(caption, headers, rows);
   }
 
   function summarySection() {
     const slot = errorSlot();
-    const total = el('p', { class: 'total' }, 'Loading the summary.');
+    const total = el('p', { class: 'total' }, t('summary.loading'));
     const teams = el('div', { class: 'team-counts' });
     const periods = radioGroup({
-      legend: 'Show periods', name: 'overview-period', idPrefix: 'overview-period', inline: true,
-      options: [{ value: 'month', label: 'By month' }, { value: 'quarter', label: 'By quarter' }],
+      legend: t('summary.periods'), name: 'overview-period', idPrefix: 'overview-period', inline: true,
+      options: [{ value: 'month', label: t('summary.by_month') }, { value: 'quarter', label: t('summary.by_quarter') }],
       checked: state.overviewPeriod,
     });
     const tableBox = el('div', { class: 'table-box' });
-    const section = staffSection('summary', 'Summary', slot, total, teams, periods, tableBox);
+    const section = staffSection('summary', t('summary.title'), slot, total, teams, periods, tableBox);
     let request = 0;
     let token = 0;
 
@@ -1186,15 +1188,15 @@
       tableBox.removeAttribute('aria-busy');
       clearErrors(section, slot);
       const n = Number(data.total_responses) || 0;
-      total.textContent = plural(n, 'response', 'responses') + ' stored on this device.';
+      total.textContent = tn('summary.total', n);
       const teamList = data.teams || [];
       teams.replaceChildren(...(teamList.length ? [
-        el('h3', { class: 'small-heading' }, 'Responses by team'),
-        el('ul', { class: 'plain-list' }, teamList.map((t) => el('li', null,
-          t.team + ': ' + plural(Number(t.responses) || 0, 'response', 'responses')))),
+        el('h3', { class: 'small-heading' }, t('summary.by_team')),
+        el('ul', { class: 'plain-list' }, teamList.map((count) => el('li', null,
+          tn('summary.team_responses', Number(count.responses) || 0, { team: count.team })))),
       ] : []));
       const parts = [
-        (data.rows || []).length ? summaryTable(data, period) : el('p', null, 'There is nothing to show yet.'),
+        (data.rows || []).length ? summaryTable(data, period) : el('p', null, t('summary.nothing_yet')),
       ];
       if (data.note) parts.push(el('p', { class: 'note' }, data.note));
       tableBox.replaceChildren(...parts);
@@ -1211,9 +1213,9 @@
 
   function commentsSection() {
     const slot = errorSlot();
-    const box = el('div', { class: 'comments-box' }, el('p', null, 'Loading the comments.'));
-    const section = staffSection('comments', 'Comments', slot,
-      el('p', { class: 'note' }, 'Comments stay on this device. They are never exported.'), box);
+    const box = el('div', { class: 'comments-box' }, el('p', null, t('comments.loading')));
+    const section = staffSection('comments', t('comments.title'), slot,
+      el('p', { class: 'note' }, t('comments.note')), box);
 
     async function load(token) {
       let comments;
@@ -1228,11 +1230,11 @@
       }
       if (token !== state.screen) return;
       if (!Array.isArray(comments) || comments.length === 0) {
-        box.replaceChildren(el('p', null, 'No comments yet.'));
+        box.replaceChildren(el('p', null, t('comments.none')));
         return;
       }
       box.replaceChildren(el('ul', { class: 'comments' }, comments.map((c) => el('li', { class: 'comment' },
-        el('p', { class: 'comment__meta' }, String(c.team || '') + ', ' + monthName(c.month)),
+        el('p', { class: 'comment__meta' }, t('comments.meta', { team: String(c.team || ''), month: monthName(c.month) })),
         el('p', { class: 'comment__text' }, String(c.comment || ''))))));
     }
     return { section, load };
