@@ -1144,7 +1144,7 @@
       const attrs = index === 0 ? { scope: 'row' } : {};
       if (withheld) attrs.class = 'withheld';
       const content = withheld
-        ? [el('span', { class: 'withheld__text' }, text),
+        ? [el('span', { class: 'withheld__text' }, withheldText(text)),
           isObject && cell.reason ? el('span', { class: 'withheld__reason' }, cell.reason) : null]
         : [text];
       return el(index === 0 ? 'th' : 'td', attrs, content);
@@ -1242,13 +1242,16 @@
 
   // Export --------------------------------------------------------------------------------
 
-  const BREAKDOWN_WORDS = {
-    none: 'None',
-    session_type: 'Session type',
-    role: 'Practitioner role',
-    choice: 'Attending by choice',
-    attending_choice: 'Attending by choice',
-  };
+  /** What an export is broken down by (the form's choice or a stored release's id). */
+  function breakdownText(id) {
+    const key = 'export.breakdown.' + (id === 'attending_choice' ? 'choice' : id);
+    return hasWord(key) ? t(key) : String(id || '');
+  }
+
+  /** The text of a withheld value: the Rust side says "withheld" in English. */
+  function withheldText(text) {
+    return text ? fromEnglish(text, ['export.withheld']) : t('export.withheld');
+  }
 
   /** The value cell of a preview row: withheld values say so in words, with the reason. */
   function valueCell(value) {
@@ -1256,19 +1259,50 @@
     const text = String(v.text === null || v.text === undefined ? '' : v.text);
     if (!v.withheld) return el('td', null, text);
     return el('td', { class: 'withheld' },
-      el('span', { class: 'withheld__text' }, text || 'withheld'),
+      el('span', { class: 'withheld__text' }, withheldText(text)),
       v.reason ? el('span', { class: 'withheld__reason' }, String(v.reason)) : null);
   }
 
+  /** The scale of the measure whose English label is `label` (an item, or a dimension
+   *  score, which has its items' scale), or null. */
+  function measureScale(label) {
+    const key = englishKey(label, ['q.item.', 'q.score.']);
+    if (!key) return null;
+    const id = key.replace(/^q\.(item|score)\./, '');
+    for (const section of (state.questionnaire && state.questionnaire.sections) || []) {
+      for (const item of section.items || []) {
+        if (item.id === id || (section.id === id && key.startsWith('q.score.'))) return item.scale;
+      }
+    }
+    return null;
+  }
+
+  /** A preview row's statistic in the language on screen: the Rust side sends "mean",
+   *  "percent", ... or, for an answer option's count, "count: " and the option's label. */
+  function statisticText(row) {
+    const text = String(row.statistic || '');
+    const key = 'export.statistic.' + text;
+    if (hasWord(key)) return t(key);
+    const [before, after = ''] = String((words.byLanguage.en || {})['export.option_count'] || '').split('{option}');
+    if (before && text.startsWith(before) && text.endsWith(after) && text.length >= before.length + after.length) {
+      const option = text.slice(before.length, text.length - after.length);
+      const scale = measureScale(row.measure);
+      const optionKey = englishKey(option, [scale ? 'q.option.' + scale + '.' : 'q.option.']);
+      return t('export.option_count', { option: optionKey ? t(optionKey) : option });
+    }
+    return text;
+  }
+
   function previewTable(rows) {
-    const headers = ['Team', 'Period', 'Breakdown value', 'Measure', 'Statistic', 'Value'];
-    return scrollingTable('Preview of the export', headers, rows.map((row) => el('tr', null,
+    const headers = ['team', 'period', 'breakdown_value', 'measure', 'statistic', 'value']
+      .map((column) => t('export.column.' + column));
+    return scrollingTable(t('export.preview_caption'), headers, rows.map((row) => el('tr', null,
       el('th', { scope: 'row' }, String(row.team || '')),
       el('td', null, String(row.period || '')),
       el('td', null, row.breakdown_value === null || row.breakdown_value === undefined
-        ? 'None' : String(row.breakdown_value)),
-      el('td', null, String(row.measure || '')),
-      el('td', null, String(row.statistic || '')),
+        ? t('export.no_breakdown_value') : String(row.breakdown_value)),
+      el('td', null, fromEnglish(String(row.measure || ''), ['q.score.', 'q.item.', 'export.measure.'])),
+      el('td', null, statisticText(row)),
       valueCell(row.value))), { tall: true });
   }
 
@@ -1276,30 +1310,21 @@
     const slot = errorSlot();
     const month = previousMonth();
     const period = radioGroup({
-      legend: 'Period', name: 'export-period', idPrefix: 'export-period', inline: true, checked: 'month',
-      options: [{ value: 'month', label: 'Months' }, { value: 'quarter', label: 'Quarters' }],
+      legend: t('export.period'), name: 'export-period', idPrefix: 'export-period', inline: true, checked: 'month',
+      options: [{ value: 'month', label: t('export.period.months') }, { value: 'quarter', label: t('export.period.quarters') }],
     });
-    const from = textField('export-from', 'From (YYYY-MM)', { value: month, className: 'input--month' });
-    const to = textField('export-to', 'To (YYYY-MM)', { value: month, className: 'input--month' });
+    const from = textField('export-from', t('export.from'), { value: month, className: 'input--month' });
+    const to = textField('export-to', t('export.to'), { value: month, className: 'input--month' });
     const by = radioGroup({
-      legend: 'Breakdown', name: 'export-by', idPrefix: 'export-by', checked: 'none',
-      options: [
-        { value: 'none', label: BREAKDOWN_WORDS.none },
-        { value: 'session_type', label: BREAKDOWN_WORDS.session_type },
-        { value: 'role', label: BREAKDOWN_WORDS.role },
-        { value: 'choice', label: BREAKDOWN_WORDS.choice },
-      ],
+      legend: t('export.breakdown'), name: 'export-by', idPrefix: 'export-by', checked: 'none',
+      options: ['none', 'session_type', 'role', 'choice'].map((value) => ({ value, label: breakdownText(value) })),
     });
     const format = radioGroup({
-      legend: 'Format', name: 'export-format', idPrefix: 'export-format', checked: 'csv',
-      options: [
-        { value: 'csv', label: 'CSV spreadsheet' },
-        { value: 'json', label: 'JSON data' },
-        { value: 'html', label: 'Printable report (HTML)' },
-      ],
+      legend: t('export.format'), name: 'export-format', idPrefix: 'export-format', checked: 'csv',
+      options: ['csv', 'json', 'html'].map((value) => ({ value, label: t('export.format.' + value) })),
     });
-    const save = button('Save export\u2026', { primary: true, type: 'submit' });
-    const preview = button('Preview');
+    const save = button(t('export.save'), { primary: true, type: 'submit' });
+    const preview = button(t('export.preview'));
     const result = el('p', { class: 'result', hidden: true });
     const previewBox = el('div', { class: 'preview', hidden: true });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
@@ -1311,9 +1336,8 @@
       by: by.querySelector('input'),
       format: format.querySelector('input'),
     };
-    const section = staffSection('export', 'Export',
-      el('p', { class: 'note' }, 'Exports hold only rounded counts and statistics for groups of 10 or more people. '
-        + 'They hold no comments, and no dates finer than the period you choose.'),
+    const section = staffSection('export', t('export.title'),
+      el('p', { class: 'note' }, t('export.note')),
       form, previewBox);
 
     function showResult(text) {
@@ -1334,13 +1358,13 @@
       const valid = /^\d{4}-(0[1-9]|1[0-2])$/;
       const errors = [];
       if (!valid.test(request.from)) {
-        errors.push({ target: from.input, message: 'Enter the first month as YYYY-MM, for example ' + month });
+        errors.push({ target: from.input, message: t('export.enter_from', { example: month }) });
       }
       if (!valid.test(request.to)) {
-        errors.push({ target: to.input, message: 'Enter the last month as YYYY-MM, for example ' + month });
+        errors.push({ target: to.input, message: t('export.enter_to', { example: month }) });
       }
       if (!errors.length && request.from > request.to) {
-        errors.push({ target: to.input, message: 'The last month must be the same as the first month or after it' });
+        errors.push({ target: to.input, message: t('export.to_before_from') });
       }
       if (errors.length) {
         showErrors(form, slot, errors);
@@ -1366,28 +1390,30 @@
       const groups = Number(data.groups) || 0;
       const withheld = Number(data.withheld) || 0;
       const total = Number(data.total_rows) || 0;
-      const summary = plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values')
-        + ' withheld; the file will hold ' + plural(total, 'row', 'rows') + '.';
-      const parts = [el('h3', null, 'Preview'), el('p', { class: 'preview__summary' }, summary)];
+      const summary = t('export.preview_summary', {
+        groups: tn('export.groups', groups),
+        withheld: tn('export.values_withheld', withheld),
+        rows: tn('export.rows', total),
+      });
+      const parts = [el('h3', null, t('export.preview_heading')), el('p', { class: 'preview__summary' }, summary)];
       const spoken = [summary];
       if (data.reissued) {
-        const again = 'This request was exported before: the file will hold exactly the values released then.';
+        const again = t('export.preview_reissued');
         parts.push(el('p', { class: 'preview__reissued' }, again));
         spoken.push(again);
       }
       if (rows.length && total > rows.length) {
-        parts.push(el('p', { class: 'note' }, 'Only the first ' + rows.length + ' of the ' + total
-          + ' rows are shown here. The file will hold them all.'));
+        parts.push(el('p', { class: 'note' }, tn('export.preview_first_rows', total, { shown: rows.length })));
       }
-      parts.push(rows.length ? previewTable(rows) : el('p', null, 'The export would hold no rows.'));
+      parts.push(rows.length ? previewTable(rows) : el('p', null, t('export.no_rows')));
       const notes = Array.isArray(data.notes) ? data.notes : [];
       if (notes.length) {
-        parts.push(el('h4', { class: 'small-heading' }, 'Notes the file will carry'),
+        parts.push(el('h4', { class: 'small-heading' }, t('export.notes_heading')),
           el('ul', { class: 'plain-list' }, notes.map((n) => el('li', null, String(n)))));
       }
       previewBox.replaceChildren(...parts);
       previewBox.hidden = false;
-      announce('Preview ready. ' + spoken.join(' '), { visible: false });
+      announce(t('export.preview_ready', { details: spoken.join(' ') }), { visible: false });
     }
 
     form.addEventListener('input', forgetPreview);
@@ -1399,8 +1425,7 @@
       previewRequest += 1;
       if (previewBox.hidden || !previewBox.firstChild || previewBox.classList.contains('preview--stale')) return;
       previewBox.classList.add('preview--stale');
-      previewBox.replaceChildren(el('p', { class: 'note' },
-        'The choices have changed since the preview. Press Preview to see the export they make.'));
+      previewBox.replaceChildren(el('p', { class: 'note' }, t('export.preview_stale')));
     }
 
     preview.addEventListener('click', async () => {
@@ -1451,13 +1476,14 @@
       if (answer && answer.saved) {
         const groups = Number(answer.groups) || 0;
         const withheld = Number(answer.withheld) || 0;
-        showResult('Export saved to ' + String(answer.path || '') + '. '
-          + plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values') + ' withheld.'
-          + (answer.reissued
-            ? ' This request was exported before: the file holds exactly the values released then.' : ''));
+        showResult(t(answer.reissued ? 'export.saved_reissued' : 'export.saved', {
+          path: String(answer.path || ''),
+          groups: tn('export.groups', groups),
+          withheld: tn('export.values_withheld', withheld),
+        }));
         if (onSaved) onSaved();
       } else {
-        showResult('Export cancelled.');
+        showResult(t('export.cancelled'));
       }
     });
     return { section };
