@@ -1495,24 +1495,31 @@
   function localDateTime(value) {
     const date = new Date(String(value || ''));
     if (Number.isNaN(date.getTime())) return String(value || '');
-    return date.getDate() + ' ' + MONTH_NAMES[date.getMonth()] + ' ' + date.getFullYear() + ', '
-      + String(date.getHours()).padStart(2, '0') + ':' + String(date.getMinutes()).padStart(2, '0');
+    const month = date.getFullYear() + '-' + String(date.getMonth() + 1).padStart(2, '0');
+    return t('staff.date_time', {
+      day: date.getDate(),
+      month: monthName(month),
+      time: String(date.getHours()).padStart(2, '0') + ':' + String(date.getMinutes()).padStart(2, '0'),
+    });
   }
 
   function periodsText(entry) {
     const kind = entry.period_kind === 'quarter' ? 'quarters' : 'months';
     const first = String(entry.first_month || '');
     const last = String(entry.last_month || '');
-    return (first === last ? first : first + ' to ' + last) + ', ' + kind;
+    return first === last
+      ? t('history.periods.single.' + kind, { first })
+      : t('history.periods.range.' + kind, { first, last });
   }
 
   function historyTable(entries) {
-    const headers = ['Number', 'Saved', 'Periods', 'Breakdown', 'Groups', 'Values withheld'];
-    return scrollingTable('Every export saved from this device', headers, entries.map((e) => el('tr', null,
+    const headers = ['number', 'saved', 'periods', 'breakdown', 'groups', 'withheld']
+      .map((column) => t('history.column.' + column));
+    return scrollingTable(t('history.caption'), headers, entries.map((e) => el('tr', null,
       el('th', { scope: 'row' }, String(e.number)),
       el('td', null, el('time', { datetime: String(e.released_at || '') }, localDateTime(e.released_at))),
       el('td', null, periodsText(e)),
-      el('td', null, BREAKDOWN_WORDS[e.breakdown] || String(e.breakdown || '')),
+      el('td', null, breakdownText(e.breakdown)),
       el('td', { class: 'number' }, String(Number(e.groups) || 0)),
       el('td', { class: 'number' }, String(Number(e.withheld) || 0)))));
   }
@@ -1551,13 +1558,12 @@
   function historySection() {
     return listSection({
       id: 'history',
-      title: 'Release history',
-      note: 'An export is recorded here for good the first time it is saved. Saving the '
-        + 'same request again gives exactly the same values, so it adds no new row.',
-      loading: 'Loading the release history.',
+      title: t('history.title'),
+      note: t('history.note'),
+      loading: t('history.loading'),
       command: 'release_history',
       render: historyTable,
-      empty: 'Nothing has been exported yet.',
+      empty: t('history.empty'),
     });
   }
 
