@@ -1569,24 +1569,16 @@
 
   // Anonymity settings --------------------------------------------------------------------
 
+  // Each rule's words are anonymity.rule.<key>.label, .hint and .error.
   const RULE_FIELDS = [
-    {
-      key: 'group_floor', label: 'Smallest group shown (responses)', name: 'the smallest group shown', max: 1000,
-      hint: (min, max) => 'A group with fewer responses shows only that it has fewer than this many. '
-        + 'It can only go up: from ' + min + ' to ' + max + '.',
-    },
-    {
-      key: 'rounding_base', label: 'Round counts to the nearest', name: 'the rounding of counts', max: 100,
-      hint: (min, max) => 'Every count shown is rounded to a multiple of this. '
-        + 'It can only go up: from ' + min + ' to ' + max + '.',
-    },
-    {
-      key: 'min_possible_values', label: 'Possible values each withheld count must keep',
-      name: 'the possible values each withheld count must keep', max: 7,
-      hint: (min, max) => 'With everything else published, a withheld count must still have at least this many '
-        + 'possible values. It can only go up: from ' + min + ' to ' + max + '.',
-    },
+    { key: 'group_floor', max: 1000 },
+    { key: 'rounding_base', max: 100 },
+    { key: 'min_possible_values', max: 7 },
   ];
+
+  function ruleText(field, part, args) {
+    return t('anonymity.rule.' + field.key + '.' + part, args);
+  }
   const MAX_STAFF = 10000;
 
   /** label: text, or an array of text and nodes. */
@@ -1612,9 +1604,9 @@
   function anonymityForm() {
     const slot = errorSlot();
     const headingId = 'anonymity-heading';
-    const body = el('div', { class: 'anonymity-box' }, el('p', null, 'Loading the anonymity settings.'));
+    const body = el('div', { class: 'anonymity-box' }, el('p', null, t('anonymity.loading')));
     const form = el('form', { novalidate: true, autocomplete: 'off', 'aria-labelledby': headingId },
-      el('h3', { id: headingId, class: 'form-heading' }, 'Anonymity settings'), slot, body);
+      el('h3', { id: headingId, class: 'form-heading' }, t('anonymity.title')), slot, body);
     // Filled in by render().
     let current = null;
     let ruleInputs = {};
@@ -1629,7 +1621,7 @@
     function disarm() {
       if (!armed) return;
       armed = false;
-      save.textContent = 'Save anonymity settings';
+      save.textContent = t('anonymity.save');
       warning.textContent = '';
       warning.hidden = true;
       removeDescribedBy(save, warning.id);
@@ -1648,12 +1640,14 @@
       const ruleFields = RULE_FIELDS.map((f) => {
         const min = current[f.key];
         const id = 'anonymity-' + f.key.replace(/_/g, '-');
-        const field = numberField(id, f.label, kept(f.key, min), { min, max: f.max, hint: f.hint(min, f.max) });
+        const field = numberField(id, ruleText(f, 'label'), kept(f.key, min), {
+          min, max: f.max, hint: ruleText(f, 'hint', { min, max: f.max }),
+        });
         ruleInputs[f.key] = field.input;
         return field.wrap;
       });
       const rulesSet = el('fieldset', { class: 'fieldset' },
-        el('legend', { class: 'fieldset__legend' }, 'Anonymity rules (can only be made stricter)'), ruleFields);
+        el('legend', { class: 'fieldset__legend' }, t('anonymity.rules_legend')), ruleFields);
 
       const context = state.context || { teams: [], roles: [] };
       const counts = new Map();
@@ -1661,25 +1655,27 @@
         counts.set(String(c.team) + '\u0000' + String(c.role), Number(c.staff) || 0);
       }
       staffInputs = [];
-      const hint = el('p', { class: 'hint', id: 'anonymity-staff-hint' },
-        'Roles held by fewer than 3 staff in a team are shown together as Other roles in exports.');
-      // The team shows once above its roles; each label still names both ("North: Nurse").
-      const teams = (context.teams || []).map((team, t) => el('div', { class: 'staff-team' },
+      const hint = el('p', { class: 'hint', id: 'anonymity-staff-hint' }, t('anonymity.staff_hint'));
+      // The team shows once above its roles; each label still names both ("North: Nurse"),
+      // the team's part for screen readers only.
+      const [beforeRole, afterRole = ''] = t('anonymity.staff_label').split('{role}');
+      const teams = (context.teams || []).map((team, teamIndex) => el('div', { class: 'staff-team' },
         el('h4', { class: 'small-heading' }, team.name),
         el('div', { class: 'number-grid' }, (context.roles || []).map((role, r) => {
           const key = String(team.name) + '\u0000' + String(role.name);
-          const id = 'anonymity-staff-' + t + '-' + r;
+          const id = 'anonymity-staff-' + teamIndex + '-' + r;
           const known = counts.has(key);
-          const label = [el('span', { class: 'visually-hidden' }, team.name + ': '), role.name];
+          const hidden = (text) => (text ? el('span', { class: 'visually-hidden' }, fill(text, { team: team.name })) : null);
+          const label = [hidden(beforeRole), role.name, hidden(afterRole)].filter(Boolean);
           const field = numberField(id, label, kept(key, known ? counts.get(key) : 0), { min: 0, max: MAX_STAFF });
           staffInputs.push({ team: team.name, role: role.name, input: field.input, known });
           return field.wrap;
         }))));
       const staffSet = el('fieldset', { class: 'fieldset', 'aria-describedby': hint.id },
-        el('legend', { class: 'fieldset__legend' }, 'Staff in each role'), hint,
-        staffInputs.length ? teams : el('p', null, 'Add teams and practitioner roles above first.'));
+        el('legend', { class: 'fieldset__legend' }, t('anonymity.staff_legend')), hint,
+        staffInputs.length ? teams : el('p', null, t('anonymity.add_lists_first')));
 
-      save = button('Save anonymity settings', { primary: true, type: 'submit' });
+      save = button(t('anonymity.save'), { primary: true, type: 'submit' });
       warning = el('p', { class: 'cancel-warning', id: 'anonymity-warning', hidden: true });
       result = el('p', { class: 'result', hidden: true });
       armed = false;
@@ -1728,7 +1724,7 @@
         if (n === null) {
           errors.push({
             target: ruleInputs[f.key],
-            message: 'Enter a whole number from ' + min + ' to ' + f.max + ' for ' + f.name,
+            message: ruleText(f, 'error', { min, max: f.max }),
           });
         }
         rules[f.key] = n;
@@ -1740,7 +1736,7 @@
         if (n === null) {
           errors.push({
             target: s.input,
-            message: 'Enter a whole number of staff from 0 to ' + MAX_STAFF + ' for ' + s.team + ': ' + s.role,
+            message: t('anonymity.staff_error', { max: MAX_STAFF, team: s.team, role: s.role }),
           });
         } else if (s.known || n !== 0) {
           // A pair never filled in and left at 0 stays unrecorded, as it was.
@@ -1759,10 +1755,11 @@
       const raised = RULE_FIELDS.filter((f) => rules[f.key] > current[f.key]);
       if (raised.length && !armed) {
         armed = true;
-        const text = 'Stricter rules can never be loosened again. '
-          + raised.map((f) => f.label + ': from ' + current[f.key] + ' to ' + rules[f.key] + '.').join(' ')
-          + ' Press "Yes, make the rules stricter" to save.';
-        save.textContent = 'Yes, make the rules stricter';
+        const changes = raised.map((f) => t('anonymity.stricter_change', {
+          rule: ruleText(f, 'label'), from: current[f.key], to: rules[f.key],
+        }));
+        const text = t('anonymity.stricter_warning', { changes: changes.join(' ') });
+        save.textContent = t('anonymity.stricter_confirm');
         warning.textContent = text;
         warning.hidden = false;
         addDescribedBy(save, warning.id);
@@ -1795,9 +1792,9 @@
       busy = false;
       render(saved, null);
       save.focus({ preventScroll: true });
-      result.textContent = 'Anonymity settings saved.';
+      result.textContent = t('anonymity.saved');
       result.hidden = false;
-      announce('Anonymity settings saved.', { visible: false });
+      announce(t('anonymity.saved'), { visible: false });
     });
 
     return { form, load };
