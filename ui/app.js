@@ -1818,12 +1818,13 @@
       return found ? found.name : '';
     };
     const asOptions = (values) => values.map((v) => ({ value: v, text: v }));
-    const defaultTeam = selectField('settings-default-team', 'Default team',
-      asOptions(names(context.teams)), nameOf(context.teams, defaults.team), 'No default');
-    const defaultSessionType = selectField('settings-default-session-type', 'Default session type',
-      asOptions(names(context.session_types)), nameOf(context.session_types, defaults.session_type), 'No default');
-    const defaultRole = selectField('settings-default-role', 'Default practitioner role',
-      asOptions(names(context.roles)), nameOf(context.roles, defaults.role), 'No default');
+    const noDefault = t('settings.no_default');
+    const defaultTeam = selectField('settings-default-team', t('settings.default_team'),
+      asOptions(names(context.teams)), nameOf(context.teams, defaults.team), noDefault);
+    const defaultSessionType = selectField('settings-default-session-type', t('settings.default_session_type'),
+      asOptions(names(context.session_types)), nameOf(context.session_types, defaults.session_type), noDefault);
+    const defaultRole = selectField('settings-default-role', t('settings.default_role'),
+      asOptions(names(context.roles)), nameOf(context.roles, defaults.role), noDefault);
 
     // Keep each default's choices in step with its list while staff edit it.
     const pairs = [
@@ -1833,15 +1834,15 @@
     ];
     for (const [textarea, select] of pairs) {
       textarea.addEventListener('input', () => {
-        fillSelect(select, asOptions(lines(textarea.value)), select.value, 'No default');
+        fillSelect(select, asOptions(lines(textarea.value)), select.value, noDefault);
       });
     }
 
-    const save = button('Save settings', { primary: true, type: 'submit' });
+    const save = button(t('settings.save'), { primary: true, type: 'submit' });
     const result = el('p', { class: 'result', hidden: true });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
       slot,
-      el('p', { class: 'note' }, 'Removing a name from a list hides it for new responses. Past responses keep it.'),
+      el('p', { class: 'note' }, t('settings.note')),
       lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap,
       defaultTeam.wrap, defaultSessionType.wrap, defaultRole.wrap,
       actions(save), result);
@@ -1861,7 +1862,7 @@
       default_role: defaultRole.select,
       'defaults.role': defaultRole.select,
     };
-    const section = staffSection('settings', 'Settings', form, anonymity.form);
+    const section = staffSection('settings', t('settings.title'), form, anonymity.form);
 
     let busy = false;
     form.addEventListener('submit', async (event) => {
@@ -1903,15 +1904,15 @@
         lists.sessionTypes.input.value = names(newContext.session_types).join('\n');
         lists.roles.input.value = names(newContext.roles).join('\n');
         fillSelect(defaultTeam.select, asOptions(names(newContext.teams)),
-          nameOf(newContext.teams, d.team), 'No default');
+          nameOf(newContext.teams, d.team), noDefault);
         fillSelect(defaultSessionType.select, asOptions(names(newContext.session_types)),
-          nameOf(newContext.session_types, d.session_type), 'No default');
+          nameOf(newContext.session_types, d.session_type), noDefault);
         fillSelect(defaultRole.select, asOptions(names(newContext.roles)),
-          nameOf(newContext.roles, d.role), 'No default');
+          nameOf(newContext.roles, d.role), noDefault);
       }
-      result.textContent = 'Settings saved.';
+      result.textContent = t('settings.saved');
       result.hidden = false;
-      announce('Settings saved.', { visible: false });
+      announce(t('settings.saved'), { visible: false });
       // The staff counts follow the lists; what was typed there stays.
       anonymity.load(state.screen, { keep: true });
     });
