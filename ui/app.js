@@ -2157,21 +2157,19 @@
     if (!count) return null;
     const slot = errorSlot();
     const result = resultLine();
-    const retry = button('Try again to save them', { primary: true });
-    const discard = button('Discard them');
+    const retry = button(t('safety.unsaved.retry'), { primary: true });
+    const discard = button(t('safety.unsaved.discard'));
     const warning = el('p', { class: 'cancel-warning', id: uid('discard-warning'), hidden: true });
     const part = el('div', { class: 'safety-part warning-box' },
-      el('h3', null, 'Answers waiting to be saved'),
-      el('p', null, (count === 1 ? 'One person’s answers' : count + ' people’s answers')
-        + ' could not be saved. The disk may be full, or the data file read-only or in use. '
-        + 'Fix that, then try again. Until then they are kept in memory: do not close the app.'),
+      el('h3', null, t('safety.unsaved.title')),
+      el('p', null, tn('safety.unsaved.text', count)),
       slot, warning, actions(retry, discard), result);
     let armed = false;
     retry.addEventListener('click', async () => {
       try {
         const n = await call('retry_unsaved');
         state.unsaved = 0;
-        say(result, 'Saved ' + plural(Number(n) || 0, 'response', 'responses') + '.');
+        say(result, tn('safety.unsaved.saved', Number(n) || 0));
         onChange();
       } catch (error) {
         if (handleLocked(error)) return;
@@ -2181,9 +2179,9 @@
     discard.addEventListener('click', async () => {
       if (!armed) {
         armed = true;
-        warning.textContent = 'These answers will be lost for good. Press "Yes, discard them" to go on.';
+        warning.textContent = t('safety.unsaved.discard_warning');
         warning.hidden = false;
-        discard.textContent = 'Yes, discard them';
+        discard.textContent = t('safety.unsaved.discard_confirm');
         addDescribedBy(discard, warning.id);
         announce(warning.textContent, { visible: false });
         return;
@@ -2191,7 +2189,7 @@
       try {
         const n = await call('discard_unsaved');
         state.unsaved = 0;
-        say(result, 'Discarded ' + plural(Number(n) || 0, 'response', 'responses') + '.');
+        say(result, tn('safety.unsaved.discarded', Number(n) || 0));
         onChange();
       } catch (error) {
         if (handleLocked(error)) return;
@@ -2206,13 +2204,12 @@
     const toggle = button('');
     const slot = errorSlot();
     const part = el('div', { class: 'safety-part' },
-      el('h3', null, 'Kiosk mode'),
-      el('p', null, 'In kiosk mode the app fills the screen. Closing it, or leaving kiosk mode, needs the staff passphrase. '
-        + 'It stays on when the app starts again.'),
+      el('h3', null, t('safety.kiosk.title')),
+      el('p', null, t('safety.kiosk.text')),
       slot, status, actions(toggle));
     function render() {
-      status.textContent = state.kiosk ? 'Kiosk mode is on.' : 'Kiosk mode is off.';
-      toggle.textContent = state.kiosk ? 'Turn kiosk mode off' : 'Turn kiosk mode on';
+      status.textContent = state.kiosk ? t('safety.kiosk.on') : t('safety.kiosk.off');
+      toggle.textContent = state.kiosk ? t('safety.kiosk.turn_off') : t('safety.kiosk.turn_on');
     }
     state.kiosk = on;
     render();
@@ -2237,27 +2234,26 @@
   function retentionPart(months, onChange) {
     const slot = errorSlot();
     const result = resultLine();
-    const field = textField(uid('retention-months'), 'Keep responses for this many months', {
+    const field = textField(uid('retention-months'), t('safety.retention.label'), {
       value: months ? String(months) : '', className: 'input--short',
-      hint: 'From 1 to 600. Leave it empty to keep every response. Responses from sessions longer ago are deleted, '
-        + 'now and whenever the app starts. The record of exports is kept.',
+      hint: t('safety.retention.hint'),
     });
-    const save = button('Save', { primary: true, type: 'submit' });
+    const save = button(t('safety.retention.save'), { primary: true, type: 'submit' });
     const warning = el('p', { class: 'cancel-warning', id: uid('retention-warning'), hidden: true });
     const current = el('p', { class: 'status-line' });
     const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, field.wrap, warning, actions(save), result);
-    const part = el('div', { class: 'safety-part' }, el('h3', null, 'How long responses are kept'), current, form);
+    const part = el('div', { class: 'safety-part' }, el('h3', null, t('safety.retention.title')), current, form);
     let kept = months;
     let armed = null;
     function render() {
       current.textContent = kept
-        ? 'Responses are kept for ' + plural(kept, 'month', 'months') + ', then deleted.'
-        : 'Every response is kept until you set a limit.';
+        ? tn('safety.retention.kept', kept)
+        : t('safety.retention.keep_all');
     }
     function disarm() {
       armed = null;
       warning.hidden = true;
-      save.textContent = 'Save';
+      save.textContent = t('safety.retention.save');
       removeDescribedBy(save, warning.id);
     }
     render();
@@ -2269,7 +2265,7 @@
       const value = text === '' ? null : (/^\d+$/.test(text) ? Number(text) : NaN);
       if (value !== null && !(value >= 1 && value <= 600)) {
         disarm();
-        showErrors(form, slot, [{ target: field.input, message: 'Enter a whole number of months from 1 to 600, or leave it empty' }]);
+        showErrors(form, slot, [{ target: field.input, message: t('safety.retention.enter_months') }]);
         return;
       }
       clearErrors(form, slot);
@@ -2278,10 +2274,9 @@
           const check = await call('update_retention', { retention: { months: value, confirm: false } });
           if (Number(check.deleted) > 0) {
             armed = value;
-            warning.textContent = 'This deletes ' + plural(Number(check.deleted), 'response', 'responses')
-              + ' now. They cannot be brought back, except from a backup. Press "Yes, delete them and save" to go on.';
+            warning.textContent = tn('safety.retention.delete_warning', Number(check.deleted));
             warning.hidden = false;
-            save.textContent = 'Yes, delete them and save';
+            save.textContent = t('safety.retention.delete_confirm');
             addDescribedBy(save, warning.id);
             announce(warning.textContent, { visible: false });
             return;
@@ -2291,8 +2286,9 @@
         disarm();
         kept = value;
         render();
-        say(result, 'Saved.' + (Number(done.deleted) > 0
-          ? ' ' + plural(Number(done.deleted), 'response was', 'responses were') + ' deleted.' : ''));
+        say(result, Number(done.deleted) > 0
+          ? tn('safety.retention.saved_deleted', Number(done.deleted))
+          : t('safety.retention.saved'));
         onChange();
       } catch (error) {
         disarm();
@@ -2306,11 +2302,10 @@
   function backupPart(onChange) {
     const slot = errorSlot();
     const result = resultLine();
-    const save = button('Save a backup', { primary: true });
+    const save = button(t('safety.backup.save'), { primary: true });
     const part = el('div', { class: 'safety-part' },
-      el('h3', null, 'Backup'),
-      el('p', null, 'A backup is a copy of all the data on this device, comments included. Keep it somewhere safe, '
-        + 'such as an encrypted drive. To put a backup back, see "Safety and data" in the README.'),
+      el('h3', null, t('safety.backup.title')),
+      el('p', null, t('safety.backup.text')),
       slot, actions(save), result);
     let busy = false;
     save.addEventListener('click', async () => {
@@ -2322,7 +2317,7 @@
         const path = await call('backup_file');
         clearErrors(part, slot);
         if (path) {
-          say(result, 'Backup saved: ' + path);
+          say(result, t('safety.backup.saved', { path }));
           onChange();
         }
       } catch (error) {
@@ -2338,26 +2333,28 @@
   function passphrasePart(onChange) {
     const slot = errorSlot();
     const result = resultLine();
-    const current = textField(uid('current-passphrase'), 'Current passphrase', { type: 'password', className: 'input--medium' });
-    const fresh = textField(uid('new-passphrase'), 'New passphrase', {
-      type: 'password', className: 'input--medium', autocomplete: 'new-password', hint: 'At least 8 characters.',
+    const current = textField(uid('current-passphrase'), t('safety.passphrase.current'), {
+      type: 'password', className: 'input--medium',
     });
-    const again = textField(uid('new-passphrase-again'), 'Type the new passphrase again', {
+    const fresh = textField(uid('new-passphrase'), t('safety.passphrase.new'), {
+      type: 'password', className: 'input--medium', autocomplete: 'new-password', hint: t('safety.passphrase.new_hint'),
+    });
+    const again = textField(uid('new-passphrase-again'), t('safety.passphrase.again'), {
       type: 'password', className: 'input--medium', autocomplete: 'new-password',
     });
-    const save = button('Change the passphrase', { primary: true, type: 'submit' });
+    const save = button(t('safety.passphrase.save'), { primary: true, type: 'submit' });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
       slot, current.wrap, fresh.wrap, again.wrap, actions(save), result);
-    const part = el('div', { class: 'safety-part' }, el('h3', null, 'Change the staff passphrase'), form);
+    const part = el('div', { class: 'safety-part' }, el('h3', null, t('safety.passphrase.title')), form);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       say(result, '');
       const errors = [];
-      if (!current.input.value) errors.push({ target: current.input, message: 'Enter the current passphrase' });
+      if (!current.input.value) errors.push({ target: current.input, message: t('safety.passphrase.enter_current') });
       if (Array.from(fresh.input.value).length < 8) {
-        errors.push({ target: fresh.input, message: 'The new passphrase must be at least 8 characters long' });
+        errors.push({ target: fresh.input, message: t('safety.passphrase.too_short') });
       } else if (fresh.input.value !== again.input.value) {
-        errors.push({ target: again.input, message: 'The two new passphrases are not the same' });
+        errors.push({ target: again.input, message: t('safety.passphrase.differ') });
       }
       if (errors.length) {
         showErrors(form, slot, errors);
@@ -2376,7 +2373,7 @@
       fresh.input.value = '';
       again.input.value = '';
       clearErrors(form, slot);
-      say(result, 'The staff passphrase is changed.');
+      say(result, t('safety.passphrase.changed'));
       onChange();
     });
     return part;
@@ -2384,8 +2381,8 @@
 
   function safetySection(onChange) {
     const slot = errorSlot();
-    const body = el('div', { class: 'safety-box' }, el('p', null, 'Loading the safety settings.'));
-    const section = staffSection('safety', 'Device safety', slot, body);
+    const body = el('div', { class: 'safety-box' }, el('p', null, t('safety.loading')));
+    const section = staffSection('safety', t('safety.title'), slot, body);
 
     async function load(token) {
       body.setAttribute('aria-busy', 'true');
@@ -2420,42 +2417,32 @@
 
   // Audit trail ---------------------------------------------------------------------------
 
-  const AUDIT_WORDS = {
-    unlock: 'Unlocked',
-    wrong_passphrase: 'Wrong passphrase',
-    unlock_paused: 'Tries paused',
-    passphrase_changed: 'Passphrase changed',
-    passphrase_reset: 'Passphrase reset',
-    export: 'Export',
-    backup: 'Backup',
-    restore: 'Restore',
-    retention_set: 'Retention set',
-    deletion: 'Deletion',
-    kiosk: 'Kiosk mode',
-    close_app: 'App closed',
-    discard_unsaved: 'Answers discarded',
-    saved_late: 'Answers saved late',
-  };
+  /** An audit row's action (audit.action.<id>) or who did it (audit.who.<id>); an id
+   *  with no words is shown as it is. */
+  function auditWord(kind, id) {
+    const key = 'audit.' + kind + '.' + id;
+    return id && hasWord(key) ? t(key) : String(id || '');
+  }
 
   function auditTable(entries) {
-    return scrollingTable('Staff actions on this device, newest first', ['When', 'Who', 'What', 'Details'],
+    const headers = ['when', 'who', 'what', 'details'].map((column) => t('audit.column.' + column));
+    return scrollingTable(t('audit.caption'), headers,
       entries.map((e) => el('tr', null,
       el('td', null, el('time', { datetime: String(e.at || '') }, localDateTime(e.at))),
-      el('td', null, String(e.who || '')),
-      el('td', null, AUDIT_WORDS[e.action] || String(e.action || '')),
+      el('td', null, auditWord('who', e.who)),
+      el('td', null, auditWord('action', e.action)),
       el('td', null, String(e.detail || '')))));
   }
 
   function auditSection() {
     return listSection({
       id: 'audit',
-      title: 'Audit trail',
-      note: 'Unlocks, wrong passphrases, exports, backups, restores and deletions: the latest 500. '
-        + 'Nothing here can be changed or removed.',
-      loading: 'Loading the audit trail.',
+      title: t('audit.title'),
+      note: t('audit.note'),
+      loading: t('audit.loading'),
       command: 'audit_trail',
       render: auditTable,
-      empty: 'Nothing has been recorded yet.',
+      empty: t('audit.empty'),
     });
   }
 
