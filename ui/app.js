@@ -12,11 +12,6 @@
   const LOCALE_PARTS = ['common', 'user', 'questionnaire', 'young', 'staff', 'errors'];
   // Text size steps (the root font size, in % of the browser's own) for data-text-size.
   const TEXT_SIZES = [0, 1, 2, 3];
-  const DEFAULT_SESSION_TYPES = ['Individual', 'Group', 'Family', 'Assessment', 'Review'];
-  const DEFAULT_ROLES = [
-    'Psychologist', 'Mental health nurse', 'Psychiatrist', 'Social worker',
-    'Occupational therapist', 'Support worker', 'Peer support worker',
-  ];
 
   const state = {
     configured: false,
@@ -97,6 +92,36 @@
   function tq(key, args) {
     const young = state.session && state.session.version === 'young';
     return t((young ? 'yp.' : 'q.') + key, args);
+  }
+
+  /** Whether there are words for `key` (English has every key; so, in a release, has
+   *  every other language). */
+  function hasWord(key) {
+    return (words.byLanguage.en || {})[key] !== undefined;
+  }
+
+  /** English text -> its keys, built once: see fromEnglish(). */
+  let englishKeys = null;
+
+  /** The key under one of `prefixes` whose English text is exactly `text`, or null. */
+  function englishKey(text, prefixes) {
+    if (!englishKeys) {
+      englishKeys = new Map();
+      for (const [key, value] of Object.entries(words.byLanguage.en || {})) {
+        if (!englishKeys.has(value)) englishKeys.set(value, []);
+        englishKeys.get(value).push(key);
+      }
+    }
+    const keys = englishKeys.get(String(text)) || [];
+    return keys.find((key) => prefixes.some((prefix) => key.startsWith(prefix))) || null;
+  }
+
+  /** A label the Rust side sends in canonical English (a summary column, a measure):
+   *  in the language on screen when its English text is one of ours under `prefixes`,
+   *  else as it came. */
+  function fromEnglish(text, prefixes) {
+    const key = englishKey(text, prefixes);
+    return key ? t(key) : String(text);
   }
 
   /** Puts a language on screen: words, the page language and its direction. */
@@ -472,11 +497,11 @@
   /** The three name lists of Setup and Settings. */
   function listFields(prefix, values, hints) {
     return {
-      teams: textAreaField(prefix + '-teams', 'Teams (one per line)', values.teams.join('\n'),
-        { rows: 4, hint: hints ? 'For example: North team. Put each team on its own line.' : null }),
-      sessionTypes: textAreaField(prefix + '-session-types', 'Session types (one per line)',
+      teams: textAreaField(prefix + '-teams', t('setup.lists.teams'), values.teams.join('\n'),
+        { rows: 4, hint: hints ? t('setup.lists.teams_hint') : null }),
+      sessionTypes: textAreaField(prefix + '-session-types', t('setup.lists.session_types'),
         values.session_types.join('\n'), { rows: 6 }),
-      roles: textAreaField(prefix + '-roles', 'Practitioner roles (one per line)', values.roles.join('\n'), { rows: 8 }),
+      roles: textAreaField(prefix + '-roles', t('setup.lists.roles'), values.roles.join('\n'), { rows: 8 }),
     };
   }
 
@@ -487,12 +512,12 @@
       roles: lines(fields.roles.input.value),
     };
     const errors = [];
-    if (!lists.teams.length) errors.push({ target: fields.teams.input, message: 'Enter at least one team, one per line' });
+    if (!lists.teams.length) errors.push({ target: fields.teams.input, message: t('setup.lists.enter_team') });
     if (!lists.session_types.length) {
-      errors.push({ target: fields.sessionTypes.input, message: 'Enter at least one session type, one per line' });
+      errors.push({ target: fields.sessionTypes.input, message: t('setup.lists.enter_session_type') });
     }
     if (!lists.roles.length) {
-      errors.push({ target: fields.roles.input, message: 'Enter at least one practitioner role, one per line' });
+      errors.push({ target: fields.roles.input, message: t('setup.lists.enter_role') });
     }
     return { lists, errors };
   }
@@ -549,15 +574,20 @@
 
   function showSetup(message) {
     const slot = errorSlot();
-    const pass = textField('setup-passphrase', 'Staff passphrase', {
+    const pass = textField('setup-passphrase', t('setup.passphrase'), {
       type: 'password', autocomplete: 'new-password', className: 'input--medium',
-      hint: 'At least 8 characters. Staff need it to see the results.',
+      hint: t('setup.passphrase_hint'),
     });
-    const again = textField('setup-passphrase-again', 'Type the passphrase again', {
+    const again = textField('setup-passphrase-again', t('setup.passphrase_again'), {
       type: 'password', autocomplete: 'new-password', className: 'input--medium',
     });
-    const lists = listFields('setup', { teams: [], session_types: DEFAULT_SESSION_TYPES, roles: DEFAULT_ROLES }, true);
-    const save = button('Save and continue', { primary: true, type: 'submit' });
+    // Suggested lists, one name a line, in the device's language; staff can change them.
+    const lists = listFields('setup', {
+      teams: [],
+      session_types: lines(t('setup.default_session_types')),
+      roles: lines(t('setup.default_roles')),
+    }, true);
+    const save = button(t('setup.save'), { primary: true, type: 'submit' });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
       slot, pass.wrap, again.wrap, lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap, actions(save));
     const fieldTargets = {
@@ -575,11 +605,11 @@
       const passphrase = pass.input.value;
       const errors = [];
       if (!passphrase) {
-        errors.push({ target: pass.input, message: 'Enter a staff passphrase' });
+        errors.push({ target: pass.input, message: t('setup.enter_passphrase') });
       } else if (Array.from(passphrase).length < 8) {
-        errors.push({ target: pass.input, message: 'The staff passphrase must be at least 8 characters long' });
+        errors.push({ target: pass.input, message: t('setup.passphrase_too_short') });
       } else if (passphrase !== again.input.value) {
-        errors.push({ target: again.input, message: 'The two passphrases are not the same. Type the same passphrase twice' });
+        errors.push({ target: again.input, message: t('setup.passphrases_differ') });
       }
       const checked = validateLists(lists);
       errors.push(...checked.errors);
@@ -601,13 +631,12 @@
         showErrors(form, slot, [{ target: fieldTargets[error.field] || null, message: error.message }]);
         return;
       }
-      await loadAppState('This device is set up. You can now hand it over.');
+      await loadAppState(t('setup.done'));
     });
 
-    showScreen('Set up this device', [
-      el('p', null, 'Staff: do this once, before the first person uses this device.'),
-      el('p', null, 'Choose a passphrase for the staff area, and list your teams, session types and practitioner roles. '
-        + 'You can change the lists later in the staff area.'),
+    showScreen(t('setup.heading'), [
+      el('p', null, t('setup.lead')),
+      el('p', null, t('setup.lists_lead')),
       form,
     ]);
     if (message) announce(message);
@@ -968,11 +997,11 @@
 
   function showStaffUnlock(message) {
     const slot = errorSlot();
-    const pass = textField('unlock-passphrase', 'Staff passphrase', {
+    const pass = textField('unlock-passphrase', t('unlock.passphrase'), {
       type: 'password', autocomplete: 'off', className: 'input--medium',
     });
-    const unlock = button('Unlock', { primary: true, type: 'submit' });
-    const back = button('Back');
+    const unlock = button(t('unlock.unlock'), { primary: true, type: 'submit' });
+    const back = button(t('action.back'));
     const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(unlock, back));
 
     back.addEventListener('click', () => showHandOver());
@@ -984,7 +1013,7 @@
       const passphrase = pass.input.value;
       pass.input.value = '';
       if (!passphrase) {
-        showErrors(form, slot, [{ target: pass.input, message: 'Enter the staff passphrase' }]);
+        showErrors(form, slot, [{ target: pass.input, message: t('unlock.enter_passphrase') }]);
         return;
       }
       busy = true;
@@ -1002,11 +1031,11 @@
         return;
       }
       state.staffUnlocked = true;
-      showStaffArea('The staff area is unlocked.');
+      showStaffArea(t('unlock.unlocked'));
     });
 
-    showScreen('Staff area', [
-      el('p', null, 'For staff only. Enter the staff passphrase to see the results.'),
+    showScreen(t('unlock.heading'), [
+      el('p', null, t('unlock.lead')),
       form,
     ]);
     if (message) announce(message);
@@ -1035,12 +1064,12 @@
       return el('li', null, link);
     });
     return el('nav', { class: 'staff-nav', 'aria-labelledby': 'staff-nav-heading' },
-      el('h2', { id: 'staff-nav-heading', class: 'staff-nav__title' }, 'On this page'),
+      el('h2', { id: 'staff-nav-heading', class: 'staff-nav__title' }, t('staff.on_this_page')),
       el('ul', { class: 'staff-nav__list' }, items));
   }
 
   function showStaffArea(message) {
-    const lock = button('Lock staff area');
+    const lock = button(t('staff.lock'));
     const summary = summarySection();
     const comments = commentsSection();
     const history = historySection();
@@ -1066,14 +1095,14 @@
         return;
       }
       state.staffUnlocked = false;
-      showHandOver('The staff area is locked.');
+      showHandOver(t('staff.locked'));
     });
 
     const audit = auditSection();
     const safety = safetySection(() => audit.load(state.screen));
     const sections = [summary.section, comments.section, exporter.section, history.section, settings.section,
       safety.section, audit.section];
-    const token = showScreen('Staff area', [
+    const token = showScreen(t('staff.heading'), [
       el('div', { class: 'actions actions--top' }, lock),
       staffNav(sections),
       sections,
@@ -1106,7 +1135,7 @@
   }
 
   function summaryTable(data, period) {
-    const caption = period === 'quarter' ? 'Summary by quarter' : 'Summary by month';
+    const caption = period === 'quarter' ? t('summary.caption.quarter') : t('summary.caption.month');
     const rows = (data.rows || []).map((row) => el('tr', null, row.map((cell, index) => {
       const isObject = cell !== null && typeof cell === 'object';
       const text = isObject ? String(cell.text === null || cell.text === undefined ? '' : cell.text)
@@ -1115,25 +1144,27 @@
       const attrs = index === 0 ? { scope: 'row' } : {};
       if (withheld) attrs.class = 'withheld';
       const content = withheld
-        ? [el('span', { class: 'withheld__text' }, text),
+        ? [el('span', { class: 'withheld__text' }, withheldText(text)),
           isObject && cell.reason ? el('span', { class: 'withheld__reason' }, cell.reason) : null]
         : [text];
       return el(index === 0 ? 'th' : 'td', attrs, content);
     })));
-    return scrollingTable(caption, data.headers || [], rows);
+    // The column names come from the Rust side in English.
+    const headers = (data.headers || []).map((h) => fromEnglish(h, ['summary.column.']));
+    return scrollingTable(caption, headers, rows);
   }
 
   function summarySection() {
     const slot = errorSlot();
-    const total = el('p', { class: 'total' }, 'Loading the summary.');
+    const total = el('p', { class: 'total' }, t('summary.loading'));
     const teams = el('div', { class: 'team-counts' });
     const periods = radioGroup({
-      legend: 'Show periods', name: 'overview-period', idPrefix: 'overview-period', inline: true,
-      options: [{ value: 'month', label: 'By month' }, { value: 'quarter', label: 'By quarter' }],
+      legend: t('summary.periods'), name: 'overview-period', idPrefix: 'overview-period', inline: true,
+      options: [{ value: 'month', label: t('summary.by_month') }, { value: 'quarter', label: t('summary.by_quarter') }],
       checked: state.overviewPeriod,
     });
     const tableBox = el('div', { class: 'table-box' });
-    const section = staffSection('summary', 'Summary', slot, total, teams, periods, tableBox);
+    const section = staffSection('summary', t('summary.title'), slot, total, teams, periods, tableBox);
     let request = 0;
     let token = 0;
 
@@ -1157,15 +1188,15 @@
       tableBox.removeAttribute('aria-busy');
       clearErrors(section, slot);
       const n = Number(data.total_responses) || 0;
-      total.textContent = plural(n, 'response', 'responses') + ' stored on this device.';
+      total.textContent = tn('summary.total', n);
       const teamList = data.teams || [];
       teams.replaceChildren(...(teamList.length ? [
-        el('h3', { class: 'small-heading' }, 'Responses by team'),
-        el('ul', { class: 'plain-list' }, teamList.map((t) => el('li', null,
-          t.team + ': ' + plural(Number(t.responses) || 0, 'response', 'responses')))),
+        el('h3', { class: 'small-heading' }, t('summary.by_team')),
+        el('ul', { class: 'plain-list' }, teamList.map((count) => el('li', null,
+          tn('summary.team_responses', Number(count.responses) || 0, { team: count.team })))),
       ] : []));
       const parts = [
-        (data.rows || []).length ? summaryTable(data, period) : el('p', null, 'There is nothing to show yet.'),
+        (data.rows || []).length ? summaryTable(data, period) : el('p', null, t('summary.nothing_yet')),
       ];
       if (data.note) parts.push(el('p', { class: 'note' }, data.note));
       tableBox.replaceChildren(...parts);
@@ -1182,9 +1213,9 @@
 
   function commentsSection() {
     const slot = errorSlot();
-    const box = el('div', { class: 'comments-box' }, el('p', null, 'Loading the comments.'));
-    const section = staffSection('comments', 'Comments', slot,
-      el('p', { class: 'note' }, 'Comments stay on this device. They are never exported.'), box);
+    const box = el('div', { class: 'comments-box' }, el('p', null, t('comments.loading')));
+    const section = staffSection('comments', t('comments.title'), slot,
+      el('p', { class: 'note' }, t('comments.note')), box);
 
     async function load(token) {
       let comments;
@@ -1199,11 +1230,11 @@
       }
       if (token !== state.screen) return;
       if (!Array.isArray(comments) || comments.length === 0) {
-        box.replaceChildren(el('p', null, 'No comments yet.'));
+        box.replaceChildren(el('p', null, t('comments.none')));
         return;
       }
       box.replaceChildren(el('ul', { class: 'comments' }, comments.map((c) => el('li', { class: 'comment' },
-        el('p', { class: 'comment__meta' }, String(c.team || '') + ', ' + monthName(c.month)),
+        el('p', { class: 'comment__meta' }, t('comments.meta', { team: String(c.team || ''), month: monthName(c.month) })),
         el('p', { class: 'comment__text' }, String(c.comment || ''))))));
     }
     return { section, load };
@@ -1211,13 +1242,16 @@
 
   // Export --------------------------------------------------------------------------------
 
-  const BREAKDOWN_WORDS = {
-    none: 'None',
-    session_type: 'Session type',
-    role: 'Practitioner role',
-    choice: 'Attending by choice',
-    attending_choice: 'Attending by choice',
-  };
+  /** What an export is broken down by (the form's choice or a stored release's id). */
+  function breakdownText(id) {
+    const key = 'export.breakdown.' + (id === 'attending_choice' ? 'choice' : id);
+    return hasWord(key) ? t(key) : String(id || '');
+  }
+
+  /** The text of a withheld value: the Rust side says "withheld" in English. */
+  function withheldText(text) {
+    return text ? fromEnglish(text, ['export.withheld']) : t('export.withheld');
+  }
 
   /** The value cell of a preview row: withheld values say so in words, with the reason. */
   function valueCell(value) {
@@ -1225,19 +1259,50 @@
     const text = String(v.text === null || v.text === undefined ? '' : v.text);
     if (!v.withheld) return el('td', null, text);
     return el('td', { class: 'withheld' },
-      el('span', { class: 'withheld__text' }, text || 'withheld'),
+      el('span', { class: 'withheld__text' }, withheldText(text)),
       v.reason ? el('span', { class: 'withheld__reason' }, String(v.reason)) : null);
   }
 
+  /** The scale of the measure whose English label is `label` (an item, or a dimension
+   *  score, which has its items' scale), or null. */
+  function measureScale(label) {
+    const key = englishKey(label, ['q.item.', 'q.score.']);
+    if (!key) return null;
+    const id = key.replace(/^q\.(item|score)\./, '');
+    for (const section of (state.questionnaire && state.questionnaire.sections) || []) {
+      for (const item of section.items || []) {
+        if (item.id === id || (section.id === id && key.startsWith('q.score.'))) return item.scale;
+      }
+    }
+    return null;
+  }
+
+  /** A preview row's statistic in the language on screen: the Rust side sends "mean",
+   *  "percent", ... or, for an answer option's count, "count: " and the option's label. */
+  function statisticText(row) {
+    const text = String(row.statistic || '');
+    const key = 'export.statistic.' + text;
+    if (hasWord(key)) return t(key);
+    const [before, after = ''] = String((words.byLanguage.en || {})['export.option_count'] || '').split('{option}');
+    if (before && text.startsWith(before) && text.endsWith(after) && text.length >= before.length + after.length) {
+      const option = text.slice(before.length, text.length - after.length);
+      const scale = measureScale(row.measure);
+      const optionKey = englishKey(option, [scale ? 'q.option.' + scale + '.' : 'q.option.']);
+      return t('export.option_count', { option: optionKey ? t(optionKey) : option });
+    }
+    return text;
+  }
+
   function previewTable(rows) {
-    const headers = ['Team', 'Period', 'Breakdown value', 'Measure', 'Statistic', 'Value'];
-    return scrollingTable('Preview of the export', headers, rows.map((row) => el('tr', null,
+    const headers = ['team', 'period', 'breakdown_value', 'measure', 'statistic', 'value']
+      .map((column) => t('export.column.' + column));
+    return scrollingTable(t('export.preview_caption'), headers, rows.map((row) => el('tr', null,
       el('th', { scope: 'row' }, String(row.team || '')),
       el('td', null, String(row.period || '')),
       el('td', null, row.breakdown_value === null || row.breakdown_value === undefined
-        ? 'None' : String(row.breakdown_value)),
-      el('td', null, String(row.measure || '')),
-      el('td', null, String(row.statistic || '')),
+        ? t('export.no_breakdown_value') : String(row.breakdown_value)),
+      el('td', null, fromEnglish(String(row.measure || ''), ['q.score.', 'q.item.', 'export.measure.'])),
+      el('td', null, statisticText(row)),
       valueCell(row.value))), { tall: true });
   }
 
@@ -1245,30 +1310,21 @@
     const slot = errorSlot();
     const month = previousMonth();
     const period = radioGroup({
-      legend: 'Period', name: 'export-period', idPrefix: 'export-period', inline: true, checked: 'month',
-      options: [{ value: 'month', label: 'Months' }, { value: 'quarter', label: 'Quarters' }],
+      legend: t('export.period'), name: 'export-period', idPrefix: 'export-period', inline: true, checked: 'month',
+      options: [{ value: 'month', label: t('export.period.months') }, { value: 'quarter', label: t('export.period.quarters') }],
     });
-    const from = textField('export-from', 'From (YYYY-MM)', { value: month, className: 'input--month' });
-    const to = textField('export-to', 'To (YYYY-MM)', { value: month, className: 'input--month' });
+    const from = textField('export-from', t('export.from'), { value: month, className: 'input--month' });
+    const to = textField('export-to', t('export.to'), { value: month, className: 'input--month' });
     const by = radioGroup({
-      legend: 'Breakdown', name: 'export-by', idPrefix: 'export-by', checked: 'none',
-      options: [
-        { value: 'none', label: BREAKDOWN_WORDS.none },
-        { value: 'session_type', label: BREAKDOWN_WORDS.session_type },
-        { value: 'role', label: BREAKDOWN_WORDS.role },
-        { value: 'choice', label: BREAKDOWN_WORDS.choice },
-      ],
+      legend: t('export.breakdown'), name: 'export-by', idPrefix: 'export-by', checked: 'none',
+      options: ['none', 'session_type', 'role', 'choice'].map((value) => ({ value, label: breakdownText(value) })),
     });
     const format = radioGroup({
-      legend: 'Format', name: 'export-format', idPrefix: 'export-format', checked: 'csv',
-      options: [
-        { value: 'csv', label: 'CSV spreadsheet' },
-        { value: 'json', label: 'JSON data' },
-        { value: 'html', label: 'Printable report (HTML)' },
-      ],
+      legend: t('export.format'), name: 'export-format', idPrefix: 'export-format', checked: 'csv',
+      options: ['csv', 'json', 'html'].map((value) => ({ value, label: t('export.format.' + value) })),
     });
-    const save = button('Save export\u2026', { primary: true, type: 'submit' });
-    const preview = button('Preview');
+    const save = button(t('export.save'), { primary: true, type: 'submit' });
+    const preview = button(t('export.preview'));
     const result = el('p', { class: 'result', hidden: true });
     const previewBox = el('div', { class: 'preview', hidden: true });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
@@ -1280,9 +1336,8 @@
       by: by.querySelector('input'),
       format: format.querySelector('input'),
     };
-    const section = staffSection('export', 'Export',
-      el('p', { class: 'note' }, 'Exports hold only rounded counts and statistics for groups of 10 or more people. '
-        + 'They hold no comments, and no dates finer than the period you choose.'),
+    const section = staffSection('export', t('export.title'),
+      el('p', { class: 'note' }, t('export.note')),
       form, previewBox);
 
     function showResult(text) {
@@ -1303,13 +1358,13 @@
       const valid = /^\d{4}-(0[1-9]|1[0-2])$/;
       const errors = [];
       if (!valid.test(request.from)) {
-        errors.push({ target: from.input, message: 'Enter the first month as YYYY-MM, for example ' + month });
+        errors.push({ target: from.input, message: t('export.enter_from', { example: month }) });
       }
       if (!valid.test(request.to)) {
-        errors.push({ target: to.input, message: 'Enter the last month as YYYY-MM, for example ' + month });
+        errors.push({ target: to.input, message: t('export.enter_to', { example: month }) });
       }
       if (!errors.length && request.from > request.to) {
-        errors.push({ target: to.input, message: 'The last month must be the same as the first month or after it' });
+        errors.push({ target: to.input, message: t('export.to_before_from') });
       }
       if (errors.length) {
         showErrors(form, slot, errors);
@@ -1335,28 +1390,30 @@
       const groups = Number(data.groups) || 0;
       const withheld = Number(data.withheld) || 0;
       const total = Number(data.total_rows) || 0;
-      const summary = plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values')
-        + ' withheld; the file will hold ' + plural(total, 'row', 'rows') + '.';
-      const parts = [el('h3', null, 'Preview'), el('p', { class: 'preview__summary' }, summary)];
+      const summary = t('export.preview_summary', {
+        groups: tn('export.groups', groups),
+        withheld: tn('export.values_withheld', withheld),
+        rows: tn('export.rows', total),
+      });
+      const parts = [el('h3', null, t('export.preview_heading')), el('p', { class: 'preview__summary' }, summary)];
       const spoken = [summary];
       if (data.reissued) {
-        const again = 'This request was exported before: the file will hold exactly the values released then.';
+        const again = t('export.preview_reissued');
         parts.push(el('p', { class: 'preview__reissued' }, again));
         spoken.push(again);
       }
       if (rows.length && total > rows.length) {
-        parts.push(el('p', { class: 'note' }, 'Only the first ' + rows.length + ' of the ' + total
-          + ' rows are shown here. The file will hold them all.'));
+        parts.push(el('p', { class: 'note' }, tn('export.preview_first_rows', total, { shown: rows.length })));
       }
-      parts.push(rows.length ? previewTable(rows) : el('p', null, 'The export would hold no rows.'));
+      parts.push(rows.length ? previewTable(rows) : el('p', null, t('export.no_rows')));
       const notes = Array.isArray(data.notes) ? data.notes : [];
       if (notes.length) {
-        parts.push(el('h4', { class: 'small-heading' }, 'Notes the file will carry'),
+        parts.push(el('h4', { class: 'small-heading' }, t('export.notes_heading')),
           el('ul', { class: 'plain-list' }, notes.map((n) => el('li', null, String(n)))));
       }
       previewBox.replaceChildren(...parts);
       previewBox.hidden = false;
-      announce('Preview ready. ' + spoken.join(' '), { visible: false });
+      announce(t('export.preview_ready', { details: spoken.join(' ') }), { visible: false });
     }
 
     form.addEventListener('input', forgetPreview);
@@ -1368,8 +1425,7 @@
       previewRequest += 1;
       if (previewBox.hidden || !previewBox.firstChild || previewBox.classList.contains('preview--stale')) return;
       previewBox.classList.add('preview--stale');
-      previewBox.replaceChildren(el('p', { class: 'note' },
-        'The choices have changed since the preview. Press Preview to see the export they make.'));
+      previewBox.replaceChildren(el('p', { class: 'note' }, t('export.preview_stale')));
     }
 
     preview.addEventListener('click', async () => {
@@ -1420,13 +1476,14 @@
       if (answer && answer.saved) {
         const groups = Number(answer.groups) || 0;
         const withheld = Number(answer.withheld) || 0;
-        showResult('Export saved to ' + String(answer.path || '') + '. '
-          + plural(groups, 'group', 'groups') + ', ' + plural(withheld, 'value', 'values') + ' withheld.'
-          + (answer.reissued
-            ? ' This request was exported before: the file holds exactly the values released then.' : ''));
+        showResult(t(answer.reissued ? 'export.saved_reissued' : 'export.saved', {
+          path: String(answer.path || ''),
+          groups: tn('export.groups', groups),
+          withheld: tn('export.values_withheld', withheld),
+        }));
         if (onSaved) onSaved();
       } else {
-        showResult('Export cancelled.');
+        showResult(t('export.cancelled'));
       }
     });
     return { section };
@@ -1438,24 +1495,31 @@
   function localDateTime(value) {
     const date = new Date(String(value || ''));
     if (Number.isNaN(date.getTime())) return String(value || '');
-    return date.getDate() + ' ' + MONTH_NAMES[date.getMonth()] + ' ' + date.getFullYear() + ', '
-      + String(date.getHours()).padStart(2, '0') + ':' + String(date.getMinutes()).padStart(2, '0');
+    const month = date.getFullYear() + '-' + String(date.getMonth() + 1).padStart(2, '0');
+    return t('staff.date_time', {
+      day: date.getDate(),
+      month: monthName(month),
+      time: String(date.getHours()).padStart(2, '0') + ':' + String(date.getMinutes()).padStart(2, '0'),
+    });
   }
 
   function periodsText(entry) {
     const kind = entry.period_kind === 'quarter' ? 'quarters' : 'months';
     const first = String(entry.first_month || '');
     const last = String(entry.last_month || '');
-    return (first === last ? first : first + ' to ' + last) + ', ' + kind;
+    return first === last
+      ? t('history.periods.single.' + kind, { first })
+      : t('history.periods.range.' + kind, { first, last });
   }
 
   function historyTable(entries) {
-    const headers = ['Number', 'Saved', 'Periods', 'Breakdown', 'Groups', 'Values withheld'];
-    return scrollingTable('Every export saved from this device', headers, entries.map((e) => el('tr', null,
+    const headers = ['number', 'saved', 'periods', 'breakdown', 'groups', 'withheld']
+      .map((column) => t('history.column.' + column));
+    return scrollingTable(t('history.caption'), headers, entries.map((e) => el('tr', null,
       el('th', { scope: 'row' }, String(e.number)),
       el('td', null, el('time', { datetime: String(e.released_at || '') }, localDateTime(e.released_at))),
       el('td', null, periodsText(e)),
-      el('td', null, BREAKDOWN_WORDS[e.breakdown] || String(e.breakdown || '')),
+      el('td', null, breakdownText(e.breakdown)),
       el('td', { class: 'number' }, String(Number(e.groups) || 0)),
       el('td', { class: 'number' }, String(Number(e.withheld) || 0)))));
   }
@@ -1494,36 +1558,27 @@
   function historySection() {
     return listSection({
       id: 'history',
-      title: 'Release history',
-      note: 'An export is recorded here for good the first time it is saved. Saving the '
-        + 'same request again gives exactly the same values, so it adds no new row.',
-      loading: 'Loading the release history.',
+      title: t('history.title'),
+      note: t('history.note'),
+      loading: t('history.loading'),
       command: 'release_history',
       render: historyTable,
-      empty: 'Nothing has been exported yet.',
+      empty: t('history.empty'),
     });
   }
 
   // Anonymity settings --------------------------------------------------------------------
 
+  // Each rule's words are anonymity.rule.<key>.label, .hint and .error.
   const RULE_FIELDS = [
-    {
-      key: 'group_floor', label: 'Smallest group shown (responses)', name: 'the smallest group shown', max: 1000,
-      hint: (min, max) => 'A group with fewer responses shows only that it has fewer than this many. '
-        + 'It can only go up: from ' + min + ' to ' + max + '.',
-    },
-    {
-      key: 'rounding_base', label: 'Round counts to the nearest', name: 'the rounding of counts', max: 100,
-      hint: (min, max) => 'Every count shown is rounded to a multiple of this. '
-        + 'It can only go up: from ' + min + ' to ' + max + '.',
-    },
-    {
-      key: 'min_possible_values', label: 'Possible values each withheld count must keep',
-      name: 'the possible values each withheld count must keep', max: 7,
-      hint: (min, max) => 'With everything else published, a withheld count must still have at least this many '
-        + 'possible values. It can only go up: from ' + min + ' to ' + max + '.',
-    },
+    { key: 'group_floor', max: 1000 },
+    { key: 'rounding_base', max: 100 },
+    { key: 'min_possible_values', max: 7 },
   ];
+
+  function ruleText(field, part, args) {
+    return t('anonymity.rule.' + field.key + '.' + part, args);
+  }
   const MAX_STAFF = 10000;
 
   /** label: text, or an array of text and nodes. */
@@ -1549,9 +1604,9 @@
   function anonymityForm() {
     const slot = errorSlot();
     const headingId = 'anonymity-heading';
-    const body = el('div', { class: 'anonymity-box' }, el('p', null, 'Loading the anonymity settings.'));
+    const body = el('div', { class: 'anonymity-box' }, el('p', null, t('anonymity.loading')));
     const form = el('form', { novalidate: true, autocomplete: 'off', 'aria-labelledby': headingId },
-      el('h3', { id: headingId, class: 'form-heading' }, 'Anonymity settings'), slot, body);
+      el('h3', { id: headingId, class: 'form-heading' }, t('anonymity.title')), slot, body);
     // Filled in by render().
     let current = null;
     let ruleInputs = {};
@@ -1566,7 +1621,7 @@
     function disarm() {
       if (!armed) return;
       armed = false;
-      save.textContent = 'Save anonymity settings';
+      save.textContent = t('anonymity.save');
       warning.textContent = '';
       warning.hidden = true;
       removeDescribedBy(save, warning.id);
@@ -1585,12 +1640,14 @@
       const ruleFields = RULE_FIELDS.map((f) => {
         const min = current[f.key];
         const id = 'anonymity-' + f.key.replace(/_/g, '-');
-        const field = numberField(id, f.label, kept(f.key, min), { min, max: f.max, hint: f.hint(min, f.max) });
+        const field = numberField(id, ruleText(f, 'label'), kept(f.key, min), {
+          min, max: f.max, hint: ruleText(f, 'hint', { min, max: f.max }),
+        });
         ruleInputs[f.key] = field.input;
         return field.wrap;
       });
       const rulesSet = el('fieldset', { class: 'fieldset' },
-        el('legend', { class: 'fieldset__legend' }, 'Anonymity rules (can only be made stricter)'), ruleFields);
+        el('legend', { class: 'fieldset__legend' }, t('anonymity.rules_legend')), ruleFields);
 
       const context = state.context || { teams: [], roles: [] };
       const counts = new Map();
@@ -1598,25 +1655,27 @@
         counts.set(String(c.team) + '\u0000' + String(c.role), Number(c.staff) || 0);
       }
       staffInputs = [];
-      const hint = el('p', { class: 'hint', id: 'anonymity-staff-hint' },
-        'Roles held by fewer than 3 staff in a team are shown together as Other roles in exports.');
-      // The team shows once above its roles; each label still names both ("North: Nurse").
-      const teams = (context.teams || []).map((team, t) => el('div', { class: 'staff-team' },
+      const hint = el('p', { class: 'hint', id: 'anonymity-staff-hint' }, t('anonymity.staff_hint'));
+      // The team shows once above its roles; each label still names both ("North: Nurse"),
+      // the team's part for screen readers only.
+      const [beforeRole, afterRole = ''] = t('anonymity.staff_label').split('{role}');
+      const teams = (context.teams || []).map((team, teamIndex) => el('div', { class: 'staff-team' },
         el('h4', { class: 'small-heading' }, team.name),
         el('div', { class: 'number-grid' }, (context.roles || []).map((role, r) => {
           const key = String(team.name) + '\u0000' + String(role.name);
-          const id = 'anonymity-staff-' + t + '-' + r;
+          const id = 'anonymity-staff-' + teamIndex + '-' + r;
           const known = counts.has(key);
-          const label = [el('span', { class: 'visually-hidden' }, team.name + ': '), role.name];
+          const hidden = (text) => (text ? el('span', { class: 'visually-hidden' }, fill(text, { team: team.name })) : null);
+          const label = [hidden(beforeRole), role.name, hidden(afterRole)].filter(Boolean);
           const field = numberField(id, label, kept(key, known ? counts.get(key) : 0), { min: 0, max: MAX_STAFF });
           staffInputs.push({ team: team.name, role: role.name, input: field.input, known });
           return field.wrap;
         }))));
       const staffSet = el('fieldset', { class: 'fieldset', 'aria-describedby': hint.id },
-        el('legend', { class: 'fieldset__legend' }, 'Staff in each role'), hint,
-        staffInputs.length ? teams : el('p', null, 'Add teams and practitioner roles above first.'));
+        el('legend', { class: 'fieldset__legend' }, t('anonymity.staff_legend')), hint,
+        staffInputs.length ? teams : el('p', null, t('anonymity.add_lists_first')));
 
-      save = button('Save anonymity settings', { primary: true, type: 'submit' });
+      save = button(t('anonymity.save'), { primary: true, type: 'submit' });
       warning = el('p', { class: 'cancel-warning', id: 'anonymity-warning', hidden: true });
       result = el('p', { class: 'result', hidden: true });
       armed = false;
@@ -1665,7 +1724,7 @@
         if (n === null) {
           errors.push({
             target: ruleInputs[f.key],
-            message: 'Enter a whole number from ' + min + ' to ' + f.max + ' for ' + f.name,
+            message: ruleText(f, 'error', { min, max: f.max }),
           });
         }
         rules[f.key] = n;
@@ -1677,7 +1736,7 @@
         if (n === null) {
           errors.push({
             target: s.input,
-            message: 'Enter a whole number of staff from 0 to ' + MAX_STAFF + ' for ' + s.team + ': ' + s.role,
+            message: t('anonymity.staff_error', { max: MAX_STAFF, team: s.team, role: s.role }),
           });
         } else if (s.known || n !== 0) {
           // A pair never filled in and left at 0 stays unrecorded, as it was.
@@ -1696,10 +1755,11 @@
       const raised = RULE_FIELDS.filter((f) => rules[f.key] > current[f.key]);
       if (raised.length && !armed) {
         armed = true;
-        const text = 'Stricter rules can never be loosened again. '
-          + raised.map((f) => f.label + ': from ' + current[f.key] + ' to ' + rules[f.key] + '.').join(' ')
-          + ' Press "Yes, make the rules stricter" to save.';
-        save.textContent = 'Yes, make the rules stricter';
+        const changes = raised.map((f) => t('anonymity.stricter_change', {
+          rule: ruleText(f, 'label'), from: current[f.key], to: rules[f.key],
+        }));
+        const text = t('anonymity.stricter_warning', { changes: changes.join(' ') });
+        save.textContent = t('anonymity.stricter_confirm');
         warning.textContent = text;
         warning.hidden = false;
         addDescribedBy(save, warning.id);
@@ -1732,9 +1792,9 @@
       busy = false;
       render(saved, null);
       save.focus({ preventScroll: true });
-      result.textContent = 'Anonymity settings saved.';
+      result.textContent = t('anonymity.saved');
       result.hidden = false;
-      announce('Anonymity settings saved.', { visible: false });
+      announce(t('anonymity.saved'), { visible: false });
     });
 
     return { form, load };
@@ -1758,12 +1818,13 @@
       return found ? found.name : '';
     };
     const asOptions = (values) => values.map((v) => ({ value: v, text: v }));
-    const defaultTeam = selectField('settings-default-team', 'Default team',
-      asOptions(names(context.teams)), nameOf(context.teams, defaults.team), 'No default');
-    const defaultSessionType = selectField('settings-default-session-type', 'Default session type',
-      asOptions(names(context.session_types)), nameOf(context.session_types, defaults.session_type), 'No default');
-    const defaultRole = selectField('settings-default-role', 'Default practitioner role',
-      asOptions(names(context.roles)), nameOf(context.roles, defaults.role), 'No default');
+    const noDefault = t('settings.no_default');
+    const defaultTeam = selectField('settings-default-team', t('settings.default_team'),
+      asOptions(names(context.teams)), nameOf(context.teams, defaults.team), noDefault);
+    const defaultSessionType = selectField('settings-default-session-type', t('settings.default_session_type'),
+      asOptions(names(context.session_types)), nameOf(context.session_types, defaults.session_type), noDefault);
+    const defaultRole = selectField('settings-default-role', t('settings.default_role'),
+      asOptions(names(context.roles)), nameOf(context.roles, defaults.role), noDefault);
 
     // Keep each default's choices in step with its list while staff edit it.
     const pairs = [
@@ -1773,15 +1834,15 @@
     ];
     for (const [textarea, select] of pairs) {
       textarea.addEventListener('input', () => {
-        fillSelect(select, asOptions(lines(textarea.value)), select.value, 'No default');
+        fillSelect(select, asOptions(lines(textarea.value)), select.value, noDefault);
       });
     }
 
-    const save = button('Save settings', { primary: true, type: 'submit' });
+    const save = button(t('settings.save'), { primary: true, type: 'submit' });
     const result = el('p', { class: 'result', hidden: true });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
       slot,
-      el('p', { class: 'note' }, 'Removing a name from a list hides it for new responses. Past responses keep it.'),
+      el('p', { class: 'note' }, t('settings.note')),
       lists.teams.wrap, lists.sessionTypes.wrap, lists.roles.wrap,
       defaultTeam.wrap, defaultSessionType.wrap, defaultRole.wrap,
       actions(save), result);
@@ -1801,7 +1862,7 @@
       default_role: defaultRole.select,
       'defaults.role': defaultRole.select,
     };
-    const section = staffSection('settings', 'Settings', form, anonymity.form);
+    const section = staffSection('settings', t('settings.title'), form, anonymity.form);
 
     let busy = false;
     form.addEventListener('submit', async (event) => {
@@ -1843,15 +1904,15 @@
         lists.sessionTypes.input.value = names(newContext.session_types).join('\n');
         lists.roles.input.value = names(newContext.roles).join('\n');
         fillSelect(defaultTeam.select, asOptions(names(newContext.teams)),
-          nameOf(newContext.teams, d.team), 'No default');
+          nameOf(newContext.teams, d.team), noDefault);
         fillSelect(defaultSessionType.select, asOptions(names(newContext.session_types)),
-          nameOf(newContext.session_types, d.session_type), 'No default');
+          nameOf(newContext.session_types, d.session_type), noDefault);
         fillSelect(defaultRole.select, asOptions(names(newContext.roles)),
-          nameOf(newContext.roles, d.role), 'No default');
+          nameOf(newContext.roles, d.role), noDefault);
       }
-      result.textContent = 'Settings saved.';
+      result.textContent = t('settings.saved');
       result.hidden = false;
-      announce('Settings saved.', { visible: false });
+      announce(t('settings.saved'), { visible: false });
       // The staff counts follow the lists; what was typed there stays.
       anonymity.load(state.screen, { keep: true });
     });
@@ -2096,21 +2157,19 @@
     if (!count) return null;
     const slot = errorSlot();
     const result = resultLine();
-    const retry = button('Try again to save them', { primary: true });
-    const discard = button('Discard them');
+    const retry = button(t('safety.unsaved.retry'), { primary: true });
+    const discard = button(t('safety.unsaved.discard'));
     const warning = el('p', { class: 'cancel-warning', id: uid('discard-warning'), hidden: true });
     const part = el('div', { class: 'safety-part warning-box' },
-      el('h3', null, 'Answers waiting to be saved'),
-      el('p', null, (count === 1 ? 'One person’s answers' : count + ' people’s answers')
-        + ' could not be saved. The disk may be full, or the data file read-only or in use. '
-        + 'Fix that, then try again. Until then they are kept in memory: do not close the app.'),
+      el('h3', null, t('safety.unsaved.title')),
+      el('p', null, tn('safety.unsaved.text', count)),
       slot, warning, actions(retry, discard), result);
     let armed = false;
     retry.addEventListener('click', async () => {
       try {
         const n = await call('retry_unsaved');
         state.unsaved = 0;
-        say(result, 'Saved ' + plural(Number(n) || 0, 'response', 'responses') + '.');
+        say(result, tn('safety.unsaved.saved', Number(n) || 0));
         onChange();
       } catch (error) {
         if (handleLocked(error)) return;
@@ -2120,9 +2179,9 @@
     discard.addEventListener('click', async () => {
       if (!armed) {
         armed = true;
-        warning.textContent = 'These answers will be lost for good. Press "Yes, discard them" to go on.';
+        warning.textContent = t('safety.unsaved.discard_warning');
         warning.hidden = false;
-        discard.textContent = 'Yes, discard them';
+        discard.textContent = t('safety.unsaved.discard_confirm');
         addDescribedBy(discard, warning.id);
         announce(warning.textContent, { visible: false });
         return;
@@ -2130,7 +2189,7 @@
       try {
         const n = await call('discard_unsaved');
         state.unsaved = 0;
-        say(result, 'Discarded ' + plural(Number(n) || 0, 'response', 'responses') + '.');
+        say(result, tn('safety.unsaved.discarded', Number(n) || 0));
         onChange();
       } catch (error) {
         if (handleLocked(error)) return;
@@ -2145,13 +2204,12 @@
     const toggle = button('');
     const slot = errorSlot();
     const part = el('div', { class: 'safety-part' },
-      el('h3', null, 'Kiosk mode'),
-      el('p', null, 'In kiosk mode the app fills the screen. Closing it, or leaving kiosk mode, needs the staff passphrase. '
-        + 'It stays on when the app starts again.'),
+      el('h3', null, t('safety.kiosk.title')),
+      el('p', null, t('safety.kiosk.text')),
       slot, status, actions(toggle));
     function render() {
-      status.textContent = state.kiosk ? 'Kiosk mode is on.' : 'Kiosk mode is off.';
-      toggle.textContent = state.kiosk ? 'Turn kiosk mode off' : 'Turn kiosk mode on';
+      status.textContent = state.kiosk ? t('safety.kiosk.on') : t('safety.kiosk.off');
+      toggle.textContent = state.kiosk ? t('safety.kiosk.turn_off') : t('safety.kiosk.turn_on');
     }
     state.kiosk = on;
     render();
@@ -2176,27 +2234,26 @@
   function retentionPart(months, onChange) {
     const slot = errorSlot();
     const result = resultLine();
-    const field = textField(uid('retention-months'), 'Keep responses for this many months', {
+    const field = textField(uid('retention-months'), t('safety.retention.label'), {
       value: months ? String(months) : '', className: 'input--short',
-      hint: 'From 1 to 600. Leave it empty to keep every response. Responses from sessions longer ago are deleted, '
-        + 'now and whenever the app starts. The record of exports is kept.',
+      hint: t('safety.retention.hint'),
     });
-    const save = button('Save', { primary: true, type: 'submit' });
+    const save = button(t('safety.retention.save'), { primary: true, type: 'submit' });
     const warning = el('p', { class: 'cancel-warning', id: uid('retention-warning'), hidden: true });
     const current = el('p', { class: 'status-line' });
     const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, field.wrap, warning, actions(save), result);
-    const part = el('div', { class: 'safety-part' }, el('h3', null, 'How long responses are kept'), current, form);
+    const part = el('div', { class: 'safety-part' }, el('h3', null, t('safety.retention.title')), current, form);
     let kept = months;
     let armed = null;
     function render() {
       current.textContent = kept
-        ? 'Responses are kept for ' + plural(kept, 'month', 'months') + ', then deleted.'
-        : 'Every response is kept until you set a limit.';
+        ? tn('safety.retention.kept', kept)
+        : t('safety.retention.keep_all');
     }
     function disarm() {
       armed = null;
       warning.hidden = true;
-      save.textContent = 'Save';
+      save.textContent = t('safety.retention.save');
       removeDescribedBy(save, warning.id);
     }
     render();
@@ -2208,7 +2265,7 @@
       const value = text === '' ? null : (/^\d+$/.test(text) ? Number(text) : NaN);
       if (value !== null && !(value >= 1 && value <= 600)) {
         disarm();
-        showErrors(form, slot, [{ target: field.input, message: 'Enter a whole number of months from 1 to 600, or leave it empty' }]);
+        showErrors(form, slot, [{ target: field.input, message: t('safety.retention.enter_months') }]);
         return;
       }
       clearErrors(form, slot);
@@ -2217,10 +2274,9 @@
           const check = await call('update_retention', { retention: { months: value, confirm: false } });
           if (Number(check.deleted) > 0) {
             armed = value;
-            warning.textContent = 'This deletes ' + plural(Number(check.deleted), 'response', 'responses')
-              + ' now. They cannot be brought back, except from a backup. Press "Yes, delete them and save" to go on.';
+            warning.textContent = tn('safety.retention.delete_warning', Number(check.deleted));
             warning.hidden = false;
-            save.textContent = 'Yes, delete them and save';
+            save.textContent = t('safety.retention.delete_confirm');
             addDescribedBy(save, warning.id);
             announce(warning.textContent, { visible: false });
             return;
@@ -2230,8 +2286,9 @@
         disarm();
         kept = value;
         render();
-        say(result, 'Saved.' + (Number(done.deleted) > 0
-          ? ' ' + plural(Number(done.deleted), 'response was', 'responses were') + ' deleted.' : ''));
+        say(result, Number(done.deleted) > 0
+          ? tn('safety.retention.saved_deleted', Number(done.deleted))
+          : t('safety.retention.saved'));
         onChange();
       } catch (error) {
         disarm();
@@ -2245,11 +2302,10 @@
   function backupPart(onChange) {
     const slot = errorSlot();
     const result = resultLine();
-    const save = button('Save a backup', { primary: true });
+    const save = button(t('safety.backup.save'), { primary: true });
     const part = el('div', { class: 'safety-part' },
-      el('h3', null, 'Backup'),
-      el('p', null, 'A backup is a copy of all the data on this device, comments included. Keep it somewhere safe, '
-        + 'such as an encrypted drive. To put a backup back, see "Safety and data" in the README.'),
+      el('h3', null, t('safety.backup.title')),
+      el('p', null, t('safety.backup.text')),
       slot, actions(save), result);
     let busy = false;
     save.addEventListener('click', async () => {
@@ -2261,7 +2317,7 @@
         const path = await call('backup_file');
         clearErrors(part, slot);
         if (path) {
-          say(result, 'Backup saved: ' + path);
+          say(result, t('safety.backup.saved', { path }));
           onChange();
         }
       } catch (error) {
@@ -2277,26 +2333,28 @@
   function passphrasePart(onChange) {
     const slot = errorSlot();
     const result = resultLine();
-    const current = textField(uid('current-passphrase'), 'Current passphrase', { type: 'password', className: 'input--medium' });
-    const fresh = textField(uid('new-passphrase'), 'New passphrase', {
-      type: 'password', className: 'input--medium', autocomplete: 'new-password', hint: 'At least 8 characters.',
+    const current = textField(uid('current-passphrase'), t('safety.passphrase.current'), {
+      type: 'password', className: 'input--medium',
     });
-    const again = textField(uid('new-passphrase-again'), 'Type the new passphrase again', {
+    const fresh = textField(uid('new-passphrase'), t('safety.passphrase.new'), {
+      type: 'password', className: 'input--medium', autocomplete: 'new-password', hint: t('safety.passphrase.new_hint'),
+    });
+    const again = textField(uid('new-passphrase-again'), t('safety.passphrase.again'), {
       type: 'password', className: 'input--medium', autocomplete: 'new-password',
     });
-    const save = button('Change the passphrase', { primary: true, type: 'submit' });
+    const save = button(t('safety.passphrase.save'), { primary: true, type: 'submit' });
     const form = el('form', { novalidate: true, autocomplete: 'off' },
       slot, current.wrap, fresh.wrap, again.wrap, actions(save), result);
-    const part = el('div', { class: 'safety-part' }, el('h3', null, 'Change the staff passphrase'), form);
+    const part = el('div', { class: 'safety-part' }, el('h3', null, t('safety.passphrase.title')), form);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       say(result, '');
       const errors = [];
-      if (!current.input.value) errors.push({ target: current.input, message: 'Enter the current passphrase' });
+      if (!current.input.value) errors.push({ target: current.input, message: t('safety.passphrase.enter_current') });
       if (Array.from(fresh.input.value).length < 8) {
-        errors.push({ target: fresh.input, message: 'The new passphrase must be at least 8 characters long' });
+        errors.push({ target: fresh.input, message: t('safety.passphrase.too_short') });
       } else if (fresh.input.value !== again.input.value) {
-        errors.push({ target: again.input, message: 'The two new passphrases are not the same' });
+        errors.push({ target: again.input, message: t('safety.passphrase.differ') });
       }
       if (errors.length) {
         showErrors(form, slot, errors);
@@ -2315,7 +2373,7 @@
       fresh.input.value = '';
       again.input.value = '';
       clearErrors(form, slot);
-      say(result, 'The staff passphrase is changed.');
+      say(result, t('safety.passphrase.changed'));
       onChange();
     });
     return part;
@@ -2323,8 +2381,8 @@
 
   function safetySection(onChange) {
     const slot = errorSlot();
-    const body = el('div', { class: 'safety-box' }, el('p', null, 'Loading the safety settings.'));
-    const section = staffSection('safety', 'Device safety', slot, body);
+    const body = el('div', { class: 'safety-box' }, el('p', null, t('safety.loading')));
+    const section = staffSection('safety', t('safety.title'), slot, body);
 
     async function load(token) {
       body.setAttribute('aria-busy', 'true');
@@ -2359,42 +2417,32 @@
 
   // Audit trail ---------------------------------------------------------------------------
 
-  const AUDIT_WORDS = {
-    unlock: 'Unlocked',
-    wrong_passphrase: 'Wrong passphrase',
-    unlock_paused: 'Tries paused',
-    passphrase_changed: 'Passphrase changed',
-    passphrase_reset: 'Passphrase reset',
-    export: 'Export',
-    backup: 'Backup',
-    restore: 'Restore',
-    retention_set: 'Retention set',
-    deletion: 'Deletion',
-    kiosk: 'Kiosk mode',
-    close_app: 'App closed',
-    discard_unsaved: 'Answers discarded',
-    saved_late: 'Answers saved late',
-  };
+  /** An audit row's action (audit.action.<id>) or who did it (audit.who.<id>); an id
+   *  with no words is shown as it is. */
+  function auditWord(kind, id) {
+    const key = 'audit.' + kind + '.' + id;
+    return id && hasWord(key) ? t(key) : String(id || '');
+  }
 
   function auditTable(entries) {
-    return scrollingTable('Staff actions on this device, newest first', ['When', 'Who', 'What', 'Details'],
+    const headers = ['when', 'who', 'what', 'details'].map((column) => t('audit.column.' + column));
+    return scrollingTable(t('audit.caption'), headers,
       entries.map((e) => el('tr', null,
       el('td', null, el('time', { datetime: String(e.at || '') }, localDateTime(e.at))),
-      el('td', null, String(e.who || '')),
-      el('td', null, AUDIT_WORDS[e.action] || String(e.action || '')),
+      el('td', null, auditWord('who', e.who)),
+      el('td', null, auditWord('action', e.action)),
       el('td', null, String(e.detail || '')))));
   }
 
   function auditSection() {
     return listSection({
       id: 'audit',
-      title: 'Audit trail',
-      note: 'Unlocks, wrong passphrases, exports, backups, restores and deletions: the latest 500. '
-        + 'Nothing here can be changed or removed.',
-      loading: 'Loading the audit trail.',
+      title: t('audit.title'),
+      note: t('audit.note'),
+      loading: t('audit.loading'),
       command: 'audit_trail',
       render: auditTable,
-      empty: 'Nothing has been recorded yet.',
+      empty: t('audit.empty'),
     });
   }
 
