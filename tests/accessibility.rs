@@ -35,14 +35,23 @@ async fn axe(s: &Session, screen: &str, found: &mut Vec<String>) {
     let loaded = s.client.execute("return typeof window.axe === 'object';", vec![]).await.unwrap();
     if loaded != json!(true) {
         s.client.execute(&axe_source(), vec![]).await.unwrap();
+        // The whole staff area is a long page: give axe time to check all of it.
+        let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+            Some(std::time::Duration::from_secs(180)),
+            None,
+            None,
+        );
+        s.client.update_timeouts(timeouts).await.unwrap();
     }
     let script = "
         const done = arguments[arguments.length - 1];
-        axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, resultTypes: ['violations'] })
+        // A dialog fades in: check the colours once it has.
+        Promise.all(document.getAnimations().map((a) => a.finished))
+          .then(() => axe.run(document, { runOnly: { type: 'tag', values: arguments[0] }, resultTypes: ['violations'] })
           .then((r) => done({ passes: r.passes.length, violations: r.violations.map((v) => ({
             id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary) })) }))
-          .catch((e) => done({ error: String(e) }));";
+          .catch((e) => done({ error: String(e) })));";
     let result = s.client.execute_async(script, vec![json!(TAGS)]).await.unwrap();
     assert!(result.get("error").is_none(), "axe failed on {screen}: {result}");
     assert!(
@@ -141,7 +150,7 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
         let mut found = Vec::new();
-        let s = Session::start(configured_home(2000)).await;
+        let s = Session::start(configured_home(600)).await;
         s.heading("Before you hand over the device").await;
         unlock(&s).await;
         s.wait_for("//table[.//th[normalize-space()='Team']]").await;
