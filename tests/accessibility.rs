@@ -19,9 +19,12 @@ use window::{configured_home, runtime, Session, ONE_AT_A_TIME, PASSPHRASE};
 const TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 fn axe_source() -> String {
-    let path = std::env::var_os("AXE_CORE_JS").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js")
-    });
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/axe/node_modules/axe-core/axe.min.js")
+        });
     std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "axe-core is missing at {} ({e}): run `npm ci --prefix tests/axe` (scripts/test does)",
@@ -32,7 +35,11 @@ fn axe_source() -> String {
 
 /// Runs axe-core on the page as it is now and adds every violation to `found`.
 async fn axe(s: &Session, screen: &str, found: &mut Vec<String>) {
-    let loaded = s.client.execute("return typeof window.axe === 'object';", vec![]).await.unwrap();
+    let loaded = s
+        .client
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await
+        .unwrap();
     if loaded != json!(true) {
         s.client.execute(&axe_source(), vec![]).await.unwrap();
         // The whole staff area is a long page: give axe time to check all of it.
@@ -52,19 +59,33 @@ async fn axe(s: &Session, screen: &str, found: &mut Vec<String>) {
             id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.map((n) => n.target.join(' ') + ': ' + n.failureSummary) })) }))
           .catch((e) => done({ error: String(e) })));";
-    let result = s.client.execute_async(script, vec![json!(TAGS)]).await.unwrap();
-    assert!(result.get("error").is_none(), "axe failed on {screen}: {result}");
+    let result = s
+        .client
+        .execute_async(script, vec![json!(TAGS)])
+        .await
+        .unwrap();
+    assert!(
+        result.get("error").is_none(),
+        "axe failed on {screen}: {result}"
+    );
     assert!(
         result["passes"].as_u64().unwrap_or(0) > 5,
         "axe checked next to nothing on {screen}: {result}"
     );
     for v in result["violations"].as_array().unwrap() {
-        found.push(format!("{screen}: {} ({}): {}\n    {}", v["id"], v["impact"], v["help"], v["nodes"]));
+        found.push(format!(
+            "{screen}: {} ({}): {}\n    {}",
+            v["id"], v["impact"], v["help"], v["nodes"]
+        ));
     }
 }
 
 fn assert_none(found: &[String]) {
-    assert!(found.is_empty(), "axe-core found violations:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "axe-core found violations:\n{}",
+        found.join("\n")
+    );
 }
 
 /// Runs a script in the page and returns its value.
@@ -88,7 +109,8 @@ async fn unlock(s: &Session) {
     s.heading("Staff area").await;
     s.fill("Staff passphrase", PASSPHRASE).await;
     s.button("Unlock").await;
-    s.wait_for("//button[normalize-space()='Lock staff area']").await;
+    s.wait_for("//button[normalize-space()='Lock staff area']")
+        .await;
 }
 
 #[test]
@@ -100,17 +122,20 @@ fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
         s.heading("Set up this device").await;
         axe(&s, "setup", &mut found).await;
         s.button("Save and continue").await;
-        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']")
+            .await;
         axe(&s, "setup with errors", &mut found).await;
         s.fill("Staff passphrase", PASSPHRASE).await;
         s.fill("Type the passphrase again", PASSPHRASE).await;
-        s.fill("Teams (one per line)", "North team\nSouth team").await;
+        s.fill("Teams (one per line)", "North team\nSouth team")
+            .await;
         s.button("Save and continue").await;
 
         s.heading("Before you hand over the device").await;
         axe(&s, "hand-over", &mut found).await;
         s.button("Start the questionnaire").await;
-        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']")
+            .await;
         axe(&s, "hand-over with errors", &mut found).await;
 
         hand_over(&s, "Adult", "English").await;
@@ -126,7 +151,11 @@ fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
             psi_feedback::questionnaire::ITEMS[0].options[3].label(),
         )
         .await;
-        s.screenshot("questionnaire-high-contrast.png", Some("//div[@id='question-power_say']")).await;
+        s.screenshot(
+            "questionnaire-high-contrast.png",
+            Some("//div[@id='question-power_say']"),
+        )
+        .await;
         s.button("Send my answers").await;
         s.heading("Thank you").await;
         axe(&s, "thank-you", &mut found).await;
@@ -138,7 +167,8 @@ fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
         axe(&s, "staff unlock", &mut found).await;
         s.fill("Staff passphrase", "not the passphrase").await;
         s.button("Unlock").await;
-        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']")
+            .await;
         axe(&s, "staff unlock, wrong passphrase", &mut found).await;
         s.end().await;
         assert_none(&found);
@@ -154,32 +184,44 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         s.heading("Before you hand over the device").await;
         unlock(&s).await;
         s.wait_for("//table[.//th[normalize-space()='Team']]").await;
-        axe(&s, "staff area (summary, comments, export, history, settings, device safety, audit)", &mut found)
-            .await;
+        axe(
+            &s,
+            "staff area (summary, comments, export, history, settings, device safety, audit)",
+            &mut found,
+        )
+        .await;
 
         let now = psi_feedback::period::Month::current();
-        s.fill("From (YYYY-MM)", &now.prev().prev().prev().to_string()).await;
+        s.fill("From (YYYY-MM)", &now.prev().prev().prev().to_string())
+            .await;
         s.fill("To (YYYY-MM)", &now.prev().to_string()).await;
         s.button("Preview").await;
-        s.wait_for("//table[caption[contains(normalize-space(), 'Preview')]]").await;
+        s.wait_for("//table[caption[contains(normalize-space(), 'Preview')]]")
+            .await;
         axe(&s, "export preview", &mut found).await;
         s.fill("From (YYYY-MM)", "not a month").await;
         s.button("Preview").await;
-        s.wait_for("//h2[normalize-space()='There is a problem']").await;
+        s.wait_for("//h2[normalize-space()='There is a problem']")
+            .await;
         axe(&s, "export with errors", &mut found).await;
 
         // The dialog the Rust side opens when the window's close button is pressed.
         s.button("Turn kiosk mode on").await;
-        s.wait_for("//p[normalize-space()='Kiosk mode is on.']").await;
+        s.wait_for("//p[normalize-space()='Kiosk mode is on.']")
+            .await;
         js(&s, "window.psiFeedback.closeRequested();").await;
-        s.wait_for("//dialog[@open]//h2[normalize-space()='Close PSI Feedback']").await;
+        s.wait_for("//dialog[@open]//h2[normalize-space()='Close PSI Feedback']")
+            .await;
         axe(&s, "close dialog", &mut found).await;
         s.button("Close the app").await;
-        s.wait_for("//dialog[@open]//h2[normalize-space()='There is a problem']").await;
+        s.wait_for("//dialog[@open]//h2[normalize-space()='There is a problem']")
+            .await;
         axe(&s, "close dialog with errors", &mut found).await;
         // Kiosk mode keeps the app open against the driver too: close it as staff do.
         s.fill("Staff passphrase", PASSPHRASE).await;
-        let close = s.wait_for("//dialog//button[normalize-space()='Close the app']").await;
+        let close = s
+            .wait_for("//dialog//button[normalize-space()='Close the app']")
+            .await;
         let _ = close.click().await; // the app exits while the click is answered
         s.end().await;
         assert_none(&found);
@@ -191,11 +233,13 @@ fn the_idle_warning_the_not_saved_screen_and_a_damaged_database_pass_axe() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
         let mut found = Vec::new();
-        let s = Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "4")]).await;
+        let s =
+            Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "4")]).await;
         hand_over(&s, "Adult", "English").await;
         s.button("Start").await;
         s.heading("About today's session").await;
-        s.wait_for("//dialog[@open]//h2[normalize-space()='Are you still there?']").await;
+        s.wait_for("//dialog[@open]//h2[normalize-space()='Are you still there?']")
+            .await;
         axe(&s, "are you still there", &mut found).await;
         s.button("Yes, I am still here").await;
 
@@ -210,7 +254,11 @@ fn the_idle_warning_the_not_saved_screen_and_a_damaged_database_pass_axe() {
         let home = tempfile::tempdir().unwrap();
         let db = window::db_in(home.path());
         std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-        std::fs::write(&db, b"not a database at all, but long enough to have a header").unwrap();
+        std::fs::write(
+            &db,
+            b"not a database at all, but long enough to have a header",
+        )
+        .unwrap();
         let s = Session::start(home).await;
         s.heading("The data on this device cannot be used").await;
         axe(&s, "damaged database", &mut found).await;
@@ -250,6 +298,9 @@ fn the_young_person_version_and_every_language_pass_axe_and_store_the_same_answe
                 let lang = js(&s, "return [document.documentElement.lang, document.documentElement.dir];").await;
                 assert_eq!(lang, json!([language, w("locale.dir")]));
                 axe(&s, &format!("start screen, {language}, {version}"), &mut found).await;
+                if language == "en" && version == "Adult" {
+                    s.screenshot("start-screen.png", None).await;
+                }
                 s.button(&w("intro.start")).await;
                 s.heading(&w(&format!("{prefix}.heading.questions"))).await;
                 // The question in this language and version; its fourth answer.
@@ -346,7 +397,11 @@ fn the_questionnaire_is_completed_by_keyboard_alone() {
         let s = Session::start(configured_home(0)).await;
         s.heading("Before you hand over the device").await;
         // Hand-over: Tab to each group, Space picks the first choice, an arrow the next.
-        for (group, arrow) in [("handover-team", true), ("handover-session-type", false), ("handover-role", false)] {
+        for (group, arrow) in [
+            ("handover-team", true),
+            ("handover-session-type", false),
+            ("handover-role", false),
+        ] {
             tab_to(&s, |f| f["name"] == json!(group), group).await;
             keys(&s, SPACE).await;
             if arrow {
@@ -370,7 +425,11 @@ fn the_questionnaire_is_completed_by_keyboard_alone() {
             let f = tab_to(&s, |f| f["type"] == json!("radio"), item.id).await;
             assert_eq!(f["name"], json!(item.id), "questions are reached in order");
             let top = f["top"].as_f64().unwrap();
-            assert!(top > last_top, "{} is below the question before it", item.id);
+            assert!(
+                top > last_top,
+                "{} is below the question before it",
+                item.id
+            );
             last_top = top;
             // Space chooses the first answer; then the arrows move along the answers.
             keys(&s, SPACE).await;
@@ -393,10 +452,14 @@ fn the_questionnaire_is_completed_by_keyboard_alone() {
 
         let c = Connection::open(s.db()).unwrap();
         for (id, code) in &expected {
-            let stored: i64 = c.query_row(&format!("SELECT {id} FROM responses"), [], |r| r.get(0)).unwrap();
+            let stored: i64 = c
+                .query_row(&format!("SELECT {id} FROM responses"), [], |r| r.get(0))
+                .unwrap();
             assert_eq!(stored, *code, "{id}");
         }
-        let comment: String = c.query_row("SELECT comment FROM responses", [], |r| r.get(0)).unwrap();
+        let comment: String = c
+            .query_row("SELECT comment FROM responses", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(comment, "Typed, not clicked");
         s.end().await;
     });

@@ -3,7 +3,6 @@
 //! person or a screen reader finds them. Needs a display, `tauri-driver` and
 //! `WebKitWebDriver` (the test script provides all three); build with `--features e2e`.
 
-
 mod window;
 
 use std::path::Path;
@@ -385,9 +384,7 @@ fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
         s.wait_for(warning).await;
         s.screenshot("still-there.png", None).await;
         s.button("Yes, I am still here").await;
-        let comment = s
-            .labelled(locale::text("q.comment.prompt"))
-            .await;
+        let comment = s.labelled(locale::text("q.comment.prompt")).await;
         // F5 and Ctrl+R would reload the page and drop the answers: they do nothing.
         comment.send_keys("\u{E035}").await.unwrap();
         comment.send_keys("\u{E009}r\u{E000}").await.unwrap();
@@ -579,9 +576,7 @@ fn kiosk_mode_needs_the_passphrase_to_close_and_staff_actions_are_audited() {
             .await;
         s.button("Cancel").await;
         assert!(window_exists("PSI Feedback"), "still open");
-        let comment = s
-            .labelled(locale::text("q.comment.prompt"))
-            .await;
+        let comment = s.labelled(locale::text("q.comment.prompt")).await;
         assert_eq!(
             comment.prop("value").await.unwrap().as_deref(),
             Some("half-way through"),

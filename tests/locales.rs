@@ -20,7 +20,10 @@ fn languages() -> Vec<String> {
 }
 
 fn part(language: &str, part: &str) -> Words {
-    let path = ui().join("locales").join(language).join(format!("{part}.json"));
+    let path = ui()
+        .join("locales")
+        .join(language)
+        .join(format!("{part}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -71,7 +74,10 @@ fn every_language_has_every_string_with_the_same_placeholders() {
     let english = all("en");
     assert!(english.len() > 100, "{} English strings", english.len());
     let langs = languages();
-    assert!(langs.len() >= 2 && langs[0] == "en", "English and at least one more: {langs:?}");
+    assert!(
+        langs.len() >= 2 && langs[0] == "en",
+        "English and at least one more: {langs:?}"
+    );
     let mut problems = Vec::new();
     for language in &langs {
         for p in PARTS {
@@ -84,7 +90,9 @@ fn every_language_has_every_string_with_the_same_placeholders() {
                 problems.push(format!("{language}/{p}.json lacks {key}"));
             }
             for key in base(&ours).difference(&base(&theirs)) {
-                problems.push(format!("{language}/{p}.json has {key}, which English does not"));
+                problems.push(format!(
+                    "{language}/{p}.json has {key}, which English does not"
+                ));
             }
         }
         let words = all(language);
@@ -103,7 +111,9 @@ fn every_language_has_every_string_with_the_same_placeholders() {
         let needed: BTreeSet<&str> = plural_categories(language).iter().copied().collect();
         for (base, have) in &plurals {
             if *have != needed {
-                problems.push(format!("{language}: {base} has plural forms {have:?}, needs {needed:?}"));
+                problems.push(format!(
+                    "{language}: {base} has plural forms {have:?}, needs {needed:?}"
+                ));
             }
         }
         for (key, text) in &words {
@@ -120,19 +130,29 @@ fn every_language_has_every_string_with_the_same_placeholders() {
                 theirs.remove("n");
             }
             if ours != theirs {
-                problems.push(format!("{language}: {key} has {ours:?}, English has {theirs:?}"));
+                problems.push(format!(
+                    "{language}: {key} has {ours:?}, English has {theirs:?}"
+                ));
             }
             if text.trim().is_empty() && key != "locale.review_note" {
                 problems.push(format!("{language}: {key} is empty"));
             }
         }
-        let note = words.get("locale.review_note").map(String::as_str).unwrap_or("");
+        let note = words
+            .get("locale.review_note")
+            .map(String::as_str)
+            .unwrap_or("");
         if language == "en" {
             assert_eq!(note, "", "English is the original");
         } else if note.is_empty() {
-            problems.push(format!("{language}: say that the translation awaits review by a native speaker"));
+            problems.push(format!(
+                "{language}: say that the translation awaits review by a native speaker"
+            ));
         }
-        assert!(matches!(words["locale.dir"].as_str(), "ltr" | "rtl"), "{language}");
+        assert!(
+            matches!(words["locale.dir"].as_str(), "ltr" | "rtl"),
+            "{language}"
+        );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
@@ -162,7 +182,11 @@ fn every_key_the_window_uses_exists() {
     for (call, expand) in [("t('", 0), ("tn('", 1), ("tq('", 2)] {
         for (i, _) in js.match_indices(call) {
             // A whole call: `t(` not preceded by a letter (e.g. `split(`).
-            if js[..i].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            if js[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            {
                 continue;
             }
             let rest = &js[i + call.len()..];
@@ -186,7 +210,10 @@ fn every_key_the_window_uses_exists() {
             }
         }
     }
-    assert!(used > 100, "only {used} uses found: is the pattern still right?");
+    assert!(
+        used > 100,
+        "only {used} uses found: is the pattern still right?"
+    );
     assert!(missing.is_empty(), "not in ui/locales/en: {missing:?}");
 }
 
@@ -207,7 +234,11 @@ fn the_page_itself_holds_no_words() {
     text.push_str(&strip_tags(rest, &mut in_tag));
     let head_title = &html[html.find("<title>").unwrap() + 7..html.find("</title>").unwrap()];
     assert_eq!(text.trim(), "", "text in index.html");
-    assert_eq!(head_title.trim(), "", "the title is set from the locale files");
+    assert_eq!(
+        head_title.trim(),
+        "",
+        "the title is set from the locale files"
+    );
 }
 
 fn strip_tags(html: &str, in_tag: &mut bool) -> String {
@@ -281,7 +312,9 @@ fn sentences(texts: &[&str]) -> Vec<String> {
     for text in texts {
         for s in text.split(['.', '?', '!', ':', ';']) {
             let s = s.trim();
-            if s.split_whitespace().any(|w| w.chars().any(char::is_alphabetic)) {
+            if s.split_whitespace()
+                .any(|w| w.chars().any(char::is_alphabetic))
+            {
                 out.push(s.to_string());
             }
         }
@@ -344,10 +377,21 @@ fn assert_plain(name: &str, texts: &[String], max_grade: f64, max_words: usize) 
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let all = sentences(&refs);
     // The grade of the prose: labels of a word or two ("Mostly") would pull it down.
-    let prose: Vec<String> = all.iter().filter(|s| words_of(s).len() >= 4).cloned().collect();
+    let prose: Vec<String> = all
+        .iter()
+        .filter(|s| words_of(s).len() >= 4)
+        .cloned()
+        .collect();
     let g = grade(&prose);
-    println!("{name}: grade {g:.1} over {} sentences ({} in all)", prose.len(), all.len());
-    assert!(g <= max_grade, "{name}: Flesch-Kincaid grade {g:.1} is above {max_grade}");
+    println!(
+        "{name}: grade {g:.1} over {} sentences ({} in all)",
+        prose.len(),
+        all.len()
+    );
+    assert!(
+        g <= max_grade,
+        "{name}: Flesch-Kincaid grade {g:.1} is above {max_grade}"
+    );
     // Each sentence on its own too: short, and none much harder than the rest.
     for s in &all {
         let n = words_of(s).len();

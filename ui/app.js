@@ -752,9 +752,14 @@
       option.querySelector('label').setAttribute('lang', code);
       box.append(option);
     }
+    // Said in the language on screen, and in the language concerned if that differs.
     const notes = words.languages
       .filter((code) => (words.byLanguage[code] || {})['locale.review_note'])
-      .map((code) => el('p', { class: 'hint', lang: code }, words.byLanguage[code]['locale.review_note']));
+      .map((code) => {
+        const own = words.byLanguage[code];
+        return el('p', { class: 'hint' }, t('language.awaiting_review', { language: own['locale.name'] }),
+          code === words.current ? null : [' ', el('span', { lang: code }, own['locale.review_note'])]);
+      });
     return el('fieldset', { class: 'radio-group' }, el('legend', { class: 'radio-group__legend' }, legend), notes, box);
   }
 

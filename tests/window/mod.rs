@@ -276,4 +276,3 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .build()
         .unwrap()
 }
-
