@@ -211,7 +211,7 @@ impl App {
     /// app: the window shows staff what is wrong, and the file is left as it is.
     pub fn open(path: &Path, timeouts: Timeouts) -> App {
         let store = Store::open(path).map_err(|e| {
-            eprintln!("psi-feedback: the database cannot be used: {e:?}");
+            eprintln!("psi-feedback: the database cannot be used: {}", e.for_log());
             let said = e.message();
             Problem {
                 message: said.text(),
@@ -228,7 +228,10 @@ impl App {
         let store = store.map(|mut s| {
             // Responses past the retention period go at every start.
             if let Err(e) = s.apply_retention(Month::current()) {
-                eprintln!("psi-feedback: the retention setting could not be applied: {e:?}");
+                eprintln!(
+                    "psi-feedback: the retention setting could not be applied: {}",
+                    e.for_log()
+                );
             }
             Mutex::new(s)
         });
@@ -388,7 +391,10 @@ impl App {
                 Action::DiscardUnsaved,
                 &format!("Discarded {n} responses that could not be saved"),
             ) {
-                eprintln!("psi-feedback: the discard could not be recorded: {e:?}");
+                eprintln!(
+                    "psi-feedback: the discard could not be recorded: {}",
+                    e.for_log()
+                );
             }
         }
         Ok(n)
@@ -438,7 +444,10 @@ impl App {
             if let Err(e) = store.record_right_try(now, record) {
                 // A full or read-only disk must not shut staff out of the staff area,
                 // where they deal with exactly that.
-                eprintln!("psi-feedback: an unlock could not be recorded: {e:?}");
+                eprintln!(
+                    "psi-feedback: an unlock could not be recorded: {}",
+                    e.for_log()
+                );
             }
             Ok(())
         } else {
@@ -450,7 +459,10 @@ impl App {
             let tries = match store.record_wrong_try(now, purpose) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("psi-feedback: a wrong passphrase could not be recorded: {e:?}");
+                    eprintln!(
+                        "psi-feedback: a wrong passphrase could not be recorded: {}",
+                        e.for_log()
+                    );
                     *here
                 }
             };

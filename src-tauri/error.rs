@@ -138,6 +138,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The English text for the log: the message, and the detail kept from the screen.
+    pub fn for_log(&self) -> String {
+        match self {
+            AppError::Storage(detail) => format!("{self} ({detail})"),
+            other => other.to_string(),
+        }
+    }
+
     pub fn invalid(field: impl Into<Option<String>>, key: &'static str, args: Args) -> AppError {
         AppError::Invalid {
             field: field.into(),

@@ -851,7 +851,7 @@ fn a_repeat_request_is_byte_identical_even_after_the_rules_are_tightened() {
             &[],
         )
         .unwrap_err();
-    assert!(format!("{err:?}").contains("only be raised"), "{err:?}");
+    assert!(err.to_string().contains("only be raised"), "{err}");
     assert_eq!(store.rules().unwrap().group_floor, 20);
     drop(store);
     assert_eq!(export(&db, "2026-01", "2026-01", None, "html"), first);
