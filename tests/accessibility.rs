@@ -206,9 +206,14 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         axe(&s, "export with errors", &mut found).await;
 
         // Settings with an empty list of teams: the error summary of the settings.
-        s.labelled("Teams (one per line)").await.clear().await.unwrap();
+        s.labelled("Teams (one per line)")
+            .await
+            .clear()
+            .await
+            .unwrap();
         s.button("Save settings").await;
-        s.wait_for("//section[@id='staff-settings']//h2[normalize-space()='There is a problem']").await;
+        s.wait_for("//section[@id='staff-settings']//h2[normalize-space()='There is a problem']")
+            .await;
         axe(&s, "settings with errors", &mut found).await;
 
         // The dialog the Rust side opens when the window's close button is pressed.
