@@ -12,6 +12,7 @@ use crate::app::{
 };
 use crate::error::AppError;
 use crate::export;
+use crate::locale;
 use crate::store::{AuditEntry, Comment, Context, ReleaseEntry};
 
 #[tauri::command]
@@ -123,9 +124,9 @@ async fn backup_file<R: Runtime>(
     let chosen = handle
         .dialog()
         .file()
-        .set_title("Save a backup of all the data on this device")
+        .set_title(locale::text("dialog.backup.title"))
         .set_file_name(name)
-        .add_filter("PSI Feedback backup", &["sqlite3"])
+        .add_filter(locale::text("dialog.backup.filter"), &["sqlite3"])
         .blocking_save_file();
     let Some(chosen) = chosen else {
         return Ok(None);
@@ -195,14 +196,14 @@ async fn export_file<R: Runtime>(
 ) -> Result<ExportResult, AppError> {
     let (request, prepared) = app.prepare_export(request)?;
     let (label, ext) = match request.format {
-        export::Format::Csv => ("CSV spreadsheet", "csv"),
-        export::Format::Json => ("JSON data", "json"),
-        export::Format::Html => ("Printable report", "html"),
+        export::Format::Csv => (locale::text("dialog.export.csv"), "csv"),
+        export::Format::Json => (locale::text("dialog.export.json"), "json"),
+        export::Format::Html => (locale::text("dialog.export.html"), "html"),
     };
     let chosen = handle
         .dialog()
         .file()
-        .set_title("Save the anonymised summary")
+        .set_title(locale::text("dialog.export.title"))
         .set_file_name(request.file_name())
         .add_filter(label, &[ext])
         .blocking_save_file();

@@ -96,6 +96,13 @@ async fn js(s: &Session, script: &str) -> Value {
 /// Chooses the session details on the hand-over screen and starts.
 async fn hand_over(s: &Session, version: &str, language: &str) {
     s.heading("Before you hand over the device").await;
+    // Whoever used the device before, it is back to the device's language and look.
+    let root = js(
+        s,
+        "const r = document.documentElement; return [r.lang, r.dir, r.dataset.textSize, r.dataset.contrast];",
+    )
+    .await;
+    assert_eq!(root, json!(["en", "ltr", "0", "standard"]));
     s.answer("Team", "North team").await;
     s.answer("Session type", "Individual").await;
     s.answer("Practitioner role", "Psychologist").await;
@@ -137,6 +144,19 @@ fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
         s.wait_for("//h2[normalize-space()='There is a problem']")
             .await;
         axe(&s, "hand-over with errors", &mut found).await;
+        // The error summary has focus; its first link takes focus to the question it names.
+        let active = js(&s, "return document.activeElement.className;").await;
+        assert_eq!(active, json!("error-summary"));
+        keys(&s, TAB).await;
+        let link = focused(&s).await;
+        assert_eq!(link["text"], json!("Choose a team"), "{link}");
+        keys(&s, ENTER).await;
+        let f = focused(&s).await;
+        assert_eq!(
+            (&f["name"], &f["type"]),
+            (&json!("handover-team"), &json!("radio")),
+            "{f}"
+        );
 
         hand_over(&s, "Adult", "English").await;
         s.heading("Your feedback about today's session").await;

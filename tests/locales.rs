@@ -373,6 +373,21 @@ fn service_user_strings(part_name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The shared words a service user also sees: the language names' review note and the
+/// error summary's title.
+fn common_service_user_strings() -> Vec<String> {
+    let common = part("en", "common");
+    [
+        "language.awaiting_review",
+        "error.summary_title",
+        "error.generic",
+        "app.loading",
+    ]
+    .iter()
+    .map(|k| common[*k].replace("{language}", "Polski"))
+    .collect()
+}
+
 fn assert_plain(name: &str, texts: &[String], max_grade: f64, max_words: usize) {
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let all = sentences(&refs);
@@ -407,6 +422,7 @@ fn assert_plain(name: &str, texts: &[String], max_grade: f64, max_words: usize) 
 fn adults_read_at_grade_6_or_below() {
     let mut texts = service_user_strings("questionnaire");
     texts.extend(service_user_strings("user"));
+    texts.extend(common_service_user_strings());
     assert_plain("adult questionnaire and screens", &texts, 6.0, 16);
 }
 
@@ -414,5 +430,6 @@ fn adults_read_at_grade_6_or_below() {
 fn young_people_read_at_grade_4_or_below() {
     let mut texts = service_user_strings("young");
     texts.extend(service_user_strings("user"));
+    texts.extend(common_service_user_strings());
     assert_plain("young-person questionnaire and screens", &texts, 4.0, 14);
 }

@@ -645,8 +645,11 @@
   // ---------------------------------------------------------------------------------------
   // B. Hand-over
 
+  /** The hand-over screen, for staff and the next person. `message` may be a function,
+   *  so that it is said in the device's language, not the last person's. */
   function showHandOver(message) {
     resetDisplay();
+    if (typeof message === 'function') message = message();
     const context = state.context || { teams: [], session_types: [], roles: [], defaults: {} };
     const defaults = context.defaults || {};
     const slot = errorSlot();
@@ -920,7 +923,7 @@
         return;
       }
       leaveQuestionnaire(form);
-      showHandOver(t('handover.cleared'));
+      showHandOver(() => t('handover.cleared'));
     });
 
     form.addEventListener('submit', async (event) => {
@@ -1001,6 +1004,7 @@
   // F. Staff unlock
 
   function showStaffUnlock(message) {
+    resetDisplay();
     const slot = errorSlot();
     const pass = textField('unlock-passphrase', t('unlock.passphrase'), {
       type: 'password', autocomplete: 'off', className: 'input--medium',
@@ -1074,6 +1078,7 @@
   }
 
   function showStaffArea(message) {
+    resetDisplay();
     const lock = button(t('staff.lock'));
     const summary = summarySection();
     const comments = commentsSection();
@@ -1100,7 +1105,7 @@
         return;
       }
       state.staffUnlocked = false;
-      showHandOver(t('staff.locked'));
+      showHandOver(() => t('staff.locked'));
     });
 
     const audit = auditSection();
@@ -2005,7 +2010,7 @@
       // Locked on this side whatever the answer: the Rust side also expires it.
     }
     state.staffUnlocked = false;
-    showHandOver(t('staff.locked_idle', { time: waitText(state.timeouts.staffIdleSeconds) }));
+    showHandOver(() => t('staff.locked_idle', { time: waitText(state.timeouts.staffIdleSeconds) }));
   }
 
   function showStillThere() {
@@ -2029,7 +2034,7 @@
       idle.dialog = null;
       closeDialog(dialog);
       if (onClear) onClear();
-      showHandOver(chosen === true ? t('handover.cleared') : t('handover.cleared_idle'));
+      showHandOver(() => (chosen === true ? t('handover.cleared') : t('handover.cleared_idle')));
     }
 
     function carryOn() {
