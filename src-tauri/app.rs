@@ -197,9 +197,9 @@ pub struct TeamCount {
 pub struct Overview {
     pub total_responses: u64,
     pub teams: Vec<TeamCount>,
-    pub headers: Vec<&'static str>,
+    /// The columns, by id: the window names them in its own words (`summary.column.<id>`).
+    pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
-    pub note: String,
 }
 
 impl App {
@@ -686,18 +686,17 @@ impl App {
         Ok(Overview {
             total_responses,
             teams: per_team,
-            headers: vec![
-                "Team",
-                "Period",
-                "Responses",
-                "Power (average out of 5)",
-                "Safety (average out of 5)",
-                "Identity (average out of 5)",
-                "Overall rating (average out of 5)",
-                "Said something did not feel right",
+            columns: vec![
+                "team",
+                "period",
+                "responses",
+                "power",
+                "safety",
+                "identity",
+                "overall",
+                "rupture",
             ],
             rows,
-            note: "These are the figures an export would hold: counts are rounded to 5, small numbers are withheld, and groups of fewer than 10 responses show nothing else. A month or quarter appears once it has ended, so that no one's answers can be worked out from how the figures change.".to_string(),
         })
     }
 
@@ -733,11 +732,9 @@ impl App {
                 team: r.team.to_string(),
                 period: r.period.clone(),
                 breakdown_value: r.breakdown_value.map(str::to_string),
-                measure: r.measure_label.to_string(),
-                statistic: match (r.statistic, r.option_label) {
-                    ("count", Some(o)) => format!("count: {o}"),
-                    (s, _) => s.to_string(),
-                },
+                measure: r.measure,
+                statistic: r.statistic,
+                option: r.option,
                 value: Cell {
                     text: r.value.display(),
                     withheld: r.value.is_withheld(),
@@ -824,8 +821,12 @@ pub struct PreviewRow {
     pub team: String,
     pub period: String,
     pub breakdown_value: Option<String>,
-    pub measure: String,
-    pub statistic: String,
+    /// Ids, which the window puts in its own words: the measure (an item, a PSI
+    /// dimension or "responses"), the statistic ("count", "mean", ...) and, for an
+    /// answer's count, the answer option.
+    pub measure: &'static str,
+    pub statistic: &'static str,
+    pub option: Option<&'static str>,
     pub value: Cell,
 }
 

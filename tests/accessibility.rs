@@ -88,6 +88,29 @@ fn assert_none(found: &[String]) {
     );
 }
 
+/// Every word of a language, from its locale files.
+struct Words(serde_json::Map<String, Value>, String);
+
+impl Words {
+    fn get(&self, key: &str) -> &str {
+        self.0[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: {key}", self.1))
+    }
+}
+
+fn words(language: &str) -> Words {
+    let mut all = serde_json::Map::new();
+    for part in psi_feedback::locale::PARTS {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("ui/locales/{language}/{part}.json"));
+        let map: serde_json::Map<String, Value> =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        all.extend(map);
+    }
+    Words(all, language.to_string())
+}
+
 /// Runs a script in the page and returns its value.
 async fn js(s: &Session, script: &str) -> Value {
     s.client.execute(script, vec![]).await.unwrap()
@@ -203,7 +226,14 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         let s = Session::start(configured_home(600)).await;
         s.heading("Before you hand over the device").await;
         unlock(&s).await;
-        s.wait_for("//table[.//th[normalize-space()='Team']]").await;
+        // The Rust side sends the summary's columns as ids; the window names them.
+        let en = words("en");
+        let summary = s.wait_for("//table[.//th[normalize-space()='Team']]").await;
+        let summary = summary.text().await.unwrap();
+        for column in ["summary.column.power", "summary.column.rupture"] {
+            assert!(summary.contains(en.get(column)), "{column} in {summary}");
+        }
+        assert!(s.text().await.contains(en.get("summary.note")));
         axe(
             &s,
             "staff area (summary, comments, export, history, settings, device safety, audit)",
@@ -216,8 +246,25 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
             .await;
         s.fill("To (YYYY-MM)", &now.prev().to_string()).await;
         s.button("Preview").await;
-        s.wait_for("//table[caption[contains(normalize-space(), 'Preview')]]")
-            .await;
+        // Measures, statistics and answers come as ids too, and are named in words.
+        let preview = s
+            .wait_for("//table[caption[contains(normalize-space(), 'Preview')]]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let option_count = en
+            .get("export.option_count")
+            .replace("{option}", en.get("q.option.agreement.mostly"));
+        for expected in [
+            en.get("q.score.power"),
+            en.get("q.item.power_say"),
+            en.get("export.measure.responses"),
+            en.get("export.statistic.mean"),
+            &option_count,
+        ] {
+            assert!(preview.contains(expected), "the preview says {expected:?}");
+        }
         axe(&s, "export preview", &mut found).await;
         s.fill("From (YYYY-MM)", "not a month").await;
         s.button("Preview").await;
@@ -312,19 +359,8 @@ fn the_young_person_version_and_every_language_pass_axe_and_store_the_same_answe
         let item = psi_feedback::questionnaire::item("power_say").unwrap();
         let mut expected = Vec::new();
         for language in &languages {
-            let words: Value = {
-                let read = |part: &str| -> Value {
-                    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                        .join(format!("ui/locales/{language}/{part}.json"));
-                    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-                };
-                let mut all = read("common");
-                for part in ["user", "questionnaire", "young"] {
-                    all.as_object_mut().unwrap().extend(read(part).as_object().unwrap().clone());
-                }
-                all
-            };
-            let w = |key: &str| words[key].as_str().unwrap_or_else(|| panic!("{language}: {key}")).to_string();
+            let words = words(language);
+            let w = |key: &str| words.get(key).to_string();
             for (version, prefix) in [("Adult", "q"), ("Young person (11 to 17)", "yp")] {
                 let name = w("locale.name");
                 hand_over(&s, version, &name).await;

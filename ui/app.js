@@ -100,30 +100,6 @@
     return (words.byLanguage.en || {})[key] !== undefined;
   }
 
-  /** English text -> its keys, built once: see fromEnglish(). */
-  let englishKeys = null;
-
-  /** The key under one of `prefixes` whose English text is exactly `text`, or null. */
-  function englishKey(text, prefixes) {
-    if (!englishKeys) {
-      englishKeys = new Map();
-      for (const [key, value] of Object.entries(words.byLanguage.en || {})) {
-        if (!englishKeys.has(value)) englishKeys.set(value, []);
-        englishKeys.get(value).push(key);
-      }
-    }
-    const keys = englishKeys.get(String(text)) || [];
-    return keys.find((key) => prefixes.some((prefix) => key.startsWith(prefix))) || null;
-  }
-
-  /** A label the Rust side sends in canonical English (a summary column, a measure):
-   *  in the language on screen when its English text is one of ours under `prefixes`,
-   *  else as it came. */
-  function fromEnglish(text, prefixes) {
-    const key = englishKey(text, prefixes);
-    return key ? t(key) : String(text);
-  }
-
   /** Puts a language on screen: words, the page language and its direction. */
   function setLanguage(code) {
     words.current = words.byLanguage[code] ? code : 'en';
@@ -1003,18 +979,17 @@
   // ---------------------------------------------------------------------------------------
   // F. Staff unlock
 
-  function showStaffUnlock(message) {
-    resetDisplay();
+  /**
+   * A staff passphrase field with a submit button and a second button (`other`). On
+   * submit the field is emptied and `send(passphrase)` is called; an error it throws is
+   * shown in the error summary, and the form can be sent again.
+   */
+  function passphraseForm({ id, submit, other, send }) {
     const slot = errorSlot();
-    const pass = textField('unlock-passphrase', t('unlock.passphrase'), {
-      type: 'password', autocomplete: 'off', className: 'input--medium',
-    });
-    const unlock = button(t('unlock.unlock'), { primary: true, type: 'submit' });
-    const back = button(t('action.back'));
-    const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(unlock, back));
-
-    back.addEventListener('click', () => showHandOver());
-
+    const pass = textField(id, t('staff.passphrase'), { type: 'password', className: 'input--medium' });
+    const ok = button(submit, { primary: true, type: 'submit' });
+    const second = button(other);
+    const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(ok, second));
     let busy = false;
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -1022,26 +997,42 @@
       const passphrase = pass.input.value;
       pass.input.value = '';
       if (!passphrase) {
-        showErrors(form, slot, [{ target: pass.input, message: t('unlock.enter_passphrase') }]);
+        showErrors(form, slot, [{ target: pass.input, message: t('staff.enter_passphrase') }]);
         return;
       }
       busy = true;
-      unlock.disabled = true;
+      ok.disabled = true;
       try {
-        await call('unlock_staff', { passphrase });
+        await send(passphrase);
       } catch (error) {
+        showErrors(form, slot, [{ target: pass.input, message: error.message }]);
+      } finally {
         busy = false;
-        unlock.disabled = false;
-        if (error.kind === 'not_configured') {
+        ok.disabled = false;
+      }
+    });
+    return { form, input: pass.input, other: second };
+  }
+
+  function showStaffUnlock(message) {
+    resetDisplay();
+    const { form, other: back } = passphraseForm({
+      id: 'unlock-passphrase',
+      submit: t('unlock.unlock'),
+      other: t('action.back'),
+      send: async (passphrase) => {
+        try {
+          await call('unlock_staff', { passphrase });
+        } catch (error) {
+          if (error.kind !== 'not_configured') throw error;
           await loadAppState(error.message);
           return;
         }
-        showErrors(form, slot, [{ target: pass.input, message: error.message }]);
-        return;
-      }
-      state.staffUnlocked = true;
-      showStaffArea(t('unlock.unlocked'));
+        state.staffUnlocked = true;
+        showStaffArea(t('unlock.unlocked'));
+      },
     });
+    back.addEventListener('click', () => showHandOver());
 
     showScreen(t('unlock.heading'), [
       el('p', null, t('unlock.lead')),
@@ -1154,13 +1145,12 @@
       const attrs = index === 0 ? { scope: 'row' } : {};
       if (withheld) attrs.class = 'withheld';
       const content = withheld
-        ? [el('span', { class: 'withheld__text' }, withheldText(text)),
+        ? [el('span', { class: 'withheld__text' }, t('export.withheld')),
           isObject && cell.reason ? el('span', { class: 'withheld__reason' }, cell.reason) : null]
         : [text];
       return el(index === 0 ? 'th' : 'td', attrs, content);
     })));
-    // The column names come from the Rust side in English.
-    const headers = (data.headers || []).map((h) => fromEnglish(h, ['summary.column.']));
+    const headers = (data.columns || []).map((id) => t('summary.column.' + id));
     return scrollingTable(caption, headers, rows);
   }
 
@@ -1208,7 +1198,7 @@
       const parts = [
         (data.rows || []).length ? summaryTable(data, period) : el('p', null, t('summary.nothing_yet')),
       ];
-      if (data.note) parts.push(el('p', { class: 'note' }, data.note));
+      if ((data.rows || []).length) parts.push(el('p', { class: 'note' }, t('summary.note')));
       tableBox.replaceChildren(...parts);
     }
 
@@ -1258,49 +1248,40 @@
     return hasWord(key) ? t(key) : String(id || '');
   }
 
-  /** The text of a withheld value: the Rust side says "withheld" in English. */
-  function withheldText(text) {
-    return text ? fromEnglish(text, ['export.withheld']) : t('export.withheld');
-  }
-
   /** The value cell of a preview row: withheld values say so in words, with the reason. */
   function valueCell(value) {
     const v = value && typeof value === 'object' ? value : { text: value, withheld: false, reason: null };
     const text = String(v.text === null || v.text === undefined ? '' : v.text);
     if (!v.withheld) return el('td', null, text);
     return el('td', { class: 'withheld' },
-      el('span', { class: 'withheld__text' }, withheldText(text)),
+      el('span', { class: 'withheld__text' }, t('export.withheld')),
       v.reason ? el('span', { class: 'withheld__reason' }, String(v.reason)) : null);
   }
 
-  /** The scale of the measure whose English label is `label` (an item, or a dimension
-   *  score, which has its items' scale), or null. */
-  function measureScale(label) {
-    const key = englishKey(label, ['q.item.', 'q.score.']);
-    if (!key) return null;
-    const id = key.replace(/^q\.(item|score)\./, '');
+  /** A measure of an export, by id: a PSI dimension's score, an item, or "responses". */
+  function measureText(id) {
+    for (const key of ['q.score.' + id, 'q.item.' + id, 'export.measure.' + id]) {
+      if (hasWord(key)) return t(key);
+    }
+    return String(id);
+  }
+
+  /** The answer scale of a measure: an item's own, or a dimension's items'. */
+  function measureScale(id) {
     for (const section of (state.questionnaire && state.questionnaire.sections) || []) {
       for (const item of section.items || []) {
-        if (item.id === id || (section.id === id && key.startsWith('q.score.'))) return item.scale;
+        if (item.id === id || section.id === id) return item.scale;
       }
     }
     return null;
   }
 
-  /** A preview row's statistic in the language on screen: the Rust side sends "mean",
-   *  "percent", ... or, for an answer option's count, "count: " and the option's label. */
+  /** A preview row's statistic: "mean", "percent", ... or the count of one answer. */
   function statisticText(row) {
-    const text = String(row.statistic || '');
-    const key = 'export.statistic.' + text;
-    if (hasWord(key)) return t(key);
-    const [before, after = ''] = String((words.byLanguage.en || {})['export.option_count'] || '').split('{option}');
-    if (before && text.startsWith(before) && text.endsWith(after) && text.length >= before.length + after.length) {
-      const option = text.slice(before.length, text.length - after.length);
-      const scale = measureScale(row.measure);
-      const optionKey = englishKey(option, [scale ? 'q.option.' + scale + '.' : 'q.option.']);
-      return t('export.option_count', { option: optionKey ? t(optionKey) : option });
-    }
-    return text;
+    const option = row.option ? 'q.option.' + measureScale(row.measure) + '.' + row.option : null;
+    if (row.statistic === 'count' && option && hasWord(option)) return t('export.option_count', { option: t(option) });
+    const key = 'export.statistic.' + row.statistic;
+    return hasWord(key) ? t(key) : String(row.statistic || '');
   }
 
   function previewTable(rows) {
@@ -1311,7 +1292,7 @@
       el('td', null, String(row.period || '')),
       el('td', null, row.breakdown_value === null || row.breakdown_value === undefined
         ? t('export.no_breakdown_value') : String(row.breakdown_value)),
-      el('td', null, fromEnglish(String(row.measure || ''), ['q.score.', 'q.item.', 'export.measure.'])),
+      el('td', null, measureText(row.measure)),
       el('td', null, statisticText(row)),
       valueCell(row.value))), { tall: true });
   }
@@ -2118,37 +2099,17 @@
   /** Kiosk mode: the window's close button asks for the staff passphrase first. */
   function showCloseDialog() {
     if (Array.from(dialogs).some((d) => d.classList.contains('dialog--close'))) return;
-    const slot = errorSlot();
-    const pass = textField(uid('close-passphrase'), t('close.passphrase'), {
-      type: 'password', className: 'input--medium',
+    const { form, input, other: cancel } = passphraseForm({
+      id: uid('close-passphrase'),
+      submit: t('close.close'),
+      other: t('action.cancel'),
+      // The app exits once the Rust side accepts the passphrase.
+      send: (passphrase) => call('close_app', { passphrase }),
     });
-    const close = button(t('close.close'), { primary: true, type: 'submit' });
-    const cancel = button(t('action.cancel'));
-    const form = el('form', { novalidate: true, autocomplete: 'off' }, slot, pass.wrap, actions(close, cancel));
     const why = state.kiosk ? t('close.why_kiosk') : t('close.why_unsaved');
-    const dialog = modal(t('close.title'), [el('p', null, why), form], pass.input);
+    const dialog = modal(t('close.title'), [el('p', null, why), form], input);
     dialog.classList.add('dialog--close');
     cancel.addEventListener('click', () => closeDialog(dialog));
-    let busy = false;
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      if (busy) return;
-      const passphrase = pass.input.value;
-      pass.input.value = '';
-      if (!passphrase) {
-        showErrors(form, slot, [{ target: pass.input, message: t('close.enter_passphrase') }]);
-        return;
-      }
-      busy = true;
-      close.disabled = true;
-      try {
-        await call('close_app', { passphrase });
-      } catch (error) {
-        busy = false;
-        close.disabled = false;
-        showErrors(form, slot, [{ target: pass.input, message: error.message }]);
-      }
-    });
   }
 
   // Device safety (staff) ------------------------------------------------------------------
