@@ -1195,11 +1195,10 @@
         el('ul', { class: 'plain-list' }, teamList.map((count) => el('li', null,
           tn('summary.team_responses', Number(count.responses) || 0, { team: count.team })))),
       ] : []));
-      const parts = [
+      tableBox.replaceChildren(
         (data.rows || []).length ? summaryTable(data, period) : el('p', null, t('summary.nothing_yet')),
-      ];
-      if ((data.rows || []).length) parts.push(el('p', { class: 'note' }, t('summary.note')));
-      tableBox.replaceChildren(...parts);
+        el('p', { class: 'note' }, t('summary.note')),
+      );
     }
 
     periods.addEventListener('change', () => {
