@@ -134,14 +134,27 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 ";
 
+/// 4: release layouts.
+///
+/// A release is now either the headline figures or every answer count (the full
+/// layout); the same months and breakdown can be released in both, so the layout is part
+/// of what identifies a request. Releases recorded before held every answer count.
+const M4_RELEASE_LAYOUT: &str = "
+ALTER TABLE releases ADD COLUMN layout TEXT NOT NULL DEFAULT 'full'
+    CHECK (layout IN ('headline', 'full'));
+DROP INDEX releases_by_request;
+CREATE INDEX releases_by_request ON releases (period_kind, first_month, last_month, breakdown, layout);
+";
+
 /// The schema version a database has once every migration has run.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(M1_FIRST_SCHEMA),
         M::up(M2_RELEASES),
         M::up(M3_AUDIT),
+        M::up(M4_RELEASE_LAYOUT),
     ])
 }
 
