@@ -769,6 +769,7 @@ impl App {
                 .into_iter()
                 .map(|(team, role, staff)| StaffCount { team, role, staff })
                 .collect(),
+            max_staff: MAX_STAFF,
         })
     }
 
@@ -855,6 +856,9 @@ pub struct DisclosureSettings {
     pub rules: RuleSettings,
     #[serde(deserialize_with = "validate::objects")]
     pub staff_counts: Vec<StaffCount>,
+    /// Sent, never read: the window's limit for each count, so it keeps no copy.
+    #[serde(skip_deserializing)]
+    pub max_staff: u32,
 }
 
 /// The three lists of a setup or settings payload, each checked.
