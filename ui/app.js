@@ -2123,6 +2123,15 @@
     if (text) announce(text, { visible: false });
   }
 
+  /** What staff must know about the data file (a log kept aside, damage found by the
+   *  full check), in the words of the Rust side's keys. */
+  function noticesPart(notices) {
+    if (!Array.isArray(notices) || !notices.length) return null;
+    return el('div', { class: 'safety-part warning-box' },
+      el('h3', { class: 'warning-box__title' }, t('safety.notices.title')),
+      notices.map((n) => el('p', null, translated(n))));
+  }
+
   function unsavedPart(count, onChange) {
     if (!count) return null;
     const slot = errorSlot();
@@ -2375,6 +2384,7 @@
         load(state.screen);
       };
       body.replaceChildren(...[
+        noticesPart(data.notices),
         unsavedPart(state.unsaved, reload),
         kioskPart(Boolean(data.kiosk), changed),
         retentionPart(data.retentionMonths || null, changed),
