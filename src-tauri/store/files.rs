@@ -66,7 +66,10 @@ impl SharedLock {
         let file = open_lock_file(db)?;
         // Alone if the lock can be had whole for a moment; then shared, as every open.
         let alone = match file.try_lock() {
-            Ok(()) => true,
+            Ok(()) => {
+                file.unlock().map_err(cannot_lock)?;
+                true
+            }
             Err(TryLockError::WouldBlock) => false,
             Err(TryLockError::Error(e)) => return Err(cannot_lock(e)),
         };
@@ -85,7 +88,7 @@ impl SharedLock {
     /// The open was refused: a lock file this open made is not left beside a file that
     /// is not ours (or not usable), unless another run uses it meanwhile.
     pub fn release_refused(self) {
-        if self.created && self.file.try_lock().is_ok() {
+        if self.created && self.file.unlock().is_ok() && self.file.try_lock().is_ok() {
             let _ = std::fs::remove_file(&self.path);
         }
     }
