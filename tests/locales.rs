@@ -171,42 +171,77 @@ fn the_young_person_version_has_every_questionnaire_string() {
     assert_eq!(asked, theirs);
 }
 
+/// The window's scripts: every `.js` file under `ui`, with its path there.
+fn scripts() -> Vec<(String, String)> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "js") {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&ui(), &mut paths);
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .strip_prefix(ui())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect()
+}
+
 /// Every key the window asks for by name: `t('…')`, `tn('…')` (plural) and `tq('…')`
-/// (questionnaire, both versions).
+/// (questionnaire, both versions), in any of its modules.
 #[test]
 fn every_key_the_window_uses_exists() {
-    let js = std::fs::read_to_string(ui().join("app.js")).unwrap();
     let english = all("en");
     let mut missing = Vec::new();
     let mut used = 0;
-    for (call, expand) in [("t('", 0), ("tn('", 1), ("tq('", 2)] {
-        for (i, _) in js.match_indices(call) {
-            // A whole call: `t(` not preceded by a letter (e.g. `split(`).
-            if js[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            {
-                continue;
-            }
-            let rest = &js[i + call.len()..];
-            let key = &rest[..rest.find('\'').unwrap()];
-            // Keys built in code ('display.size.' + n) end with a dot: checked by prefix.
-            let exists = |k: &str| {
-                if k.ends_with('.') {
-                    english.keys().any(|e| e.starts_with(k))
-                } else {
-                    english.contains_key(k)
+    let modules = scripts();
+    assert!(
+        modules.iter().any(|(name, _)| name == "main.js"),
+        "no ui/main.js among {:?}",
+        modules.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for (name, js) in &modules {
+        for (call, expand) in [("t('", 0), ("tn('", 1), ("tq('", 2)] {
+            for (i, _) in js.match_indices(call) {
+                // A whole call: `t(` not preceded by a letter (e.g. `split(`).
+                if js[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                {
+                    continue;
                 }
-            };
-            used += 1;
-            let ok = match expand {
-                0 => exists(key),
-                1 => exists(&format!("{key}.one")) && exists(&format!("{key}.other")),
-                _ => exists(&format!("q.{key}")) && exists(&format!("yp.{key}")),
-            };
-            if !ok {
-                missing.push(format!("{call}{key}')"));
+                let rest = &js[i + call.len()..];
+                let key = &rest[..rest.find('\'').unwrap()];
+                // Keys built in code ('display.size.' + n) end with a dot: checked by prefix.
+                let exists = |k: &str| {
+                    if k.ends_with('.') {
+                        english.keys().any(|e| e.starts_with(k))
+                    } else {
+                        english.contains_key(k)
+                    }
+                };
+                used += 1;
+                let ok = match expand {
+                    0 => exists(key),
+                    1 => exists(&format!("{key}.one")) && exists(&format!("{key}.other")),
+                    _ => exists(&format!("q.{key}")) && exists(&format!("yp.{key}")),
+                };
+                if !ok {
+                    missing.push(format!("{name}: {call}{key}')"));
+                }
             }
         }
     }

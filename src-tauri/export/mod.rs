@@ -15,7 +15,7 @@ use crate::disclosure::{self, Data, Layout, Release, Scope, Value, HEADLINE_MEAS
 use crate::error::AppError;
 use crate::period::{self, Month, PeriodKind};
 use crate::questionnaire::COMPATIBLE_VERSIONS;
-use crate::store::{ContextList, NewRelease, ReleaseKey, Store};
+use crate::store::{output, ContextList, NewRelease, ReleaseKey, Store};
 use crate::summary::{Breakdown, Dims, Names, Tallier};
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -247,13 +247,10 @@ pub fn render(release: &Release, format: Format) -> Vec<u8> {
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced,
-/// then renamed over the target.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Writes `bytes` to `path` whole or not at all, through [`crate::store::output`]: never
+/// over the database at `db` or a file of its own, nor over anything that is not an
+/// ordinary file; a temporary file beside it, synced, then renamed over the target.
+pub fn write_file(db: &Path, path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let fail = |e: std::io::Error| {
         AppError::export(
             "error.export.not_written",
@@ -263,11 +260,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
             ],
         )
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    output::write(db, path, output::TEMP_EXPORT, &fail, |tmp| {
+        tmp.as_file().write_all(bytes).map_err(fail)
+    })
 }
 
 /// One statistic of one group: the tidy row every format is made of.
@@ -455,6 +450,9 @@ mod tests {
         let mut counts = [[0u64; 6]; crate::summary::N_MEASURES];
         counts[3] = [0, 2, 0, 0, 20, 18]; // power_say: a small count, two rounded ones
         counts[0] = [0, 2, 0, 0, 20, 18]; // power likewise
+        let mut tiny = [[0u64; 6]; crate::summary::N_MEASURES];
+        tiny[3] = [0, 1, 0, 0, 2, 1];
+        tiny[0] = [1, 0, 0, 0, 2, 1];
         let key = |team: i64| crate::summary::AtomKey {
             team,
             month: Month::parse("2026-02").unwrap(),
@@ -466,7 +464,7 @@ mod tests {
             Dims::default(),
             [
                 (key(1), Tally { responses: 40, counts }),
-                (key(2), Tally { responses: 4, counts }),
+                (key(2), Tally { responses: 4, counts: tiny }),
             ],
         );
         let names = names(&["<script>alert(1)</script> & \"Crisis\", North", "Tiny"]);
@@ -603,12 +601,13 @@ mod tests {
     fn write_file_replaces_whole_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
-        write_file(&path, b"first").unwrap();
-        write_file(&path, b"second").unwrap();
+        let db = dir.path().join("elsewhere").join("d.sqlite3");
+        write_file(&db, &path, b"first").unwrap();
+        write_file(&db, &path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let missing = dir.path().join("no-such-dir").join("out.csv");
         assert!(matches!(
-            write_file(&missing, b"x"),
+            write_file(&db, &missing, b"x"),
             Err(AppError::Export(_))
         ));
         assert_eq!(

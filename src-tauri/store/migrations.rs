@@ -134,12 +134,18 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 ";
 
-/// 4: release layouts.
+/// 4: the application id ("PSIF", [`super::check::APPLICATION_ID`]) in the file's
+/// header, SQLite's field for saying which program a database belongs to. A file with
+/// another id, or none and not exactly the tables of one of the schemas before this,
+/// is someone else's and is never written to.
+const M4_APPLICATION_ID: &str = "PRAGMA application_id = 1347635526;";
+
+/// 5: release layouts.
 ///
 /// A release is now either the headline figures or every answer count (the full
 /// layout); the same months and breakdown can be released in both, so the layout is part
 /// of what identifies a request. Releases recorded before held every answer count.
-const M4_RELEASE_LAYOUT: &str = "
+const M5_RELEASE_LAYOUT: &str = "
 ALTER TABLE releases ADD COLUMN layout TEXT NOT NULL DEFAULT 'full'
     CHECK (layout IN ('headline', 'full'));
 DROP INDEX releases_by_request;
@@ -147,14 +153,15 @@ CREATE INDEX releases_by_request ON releases (period_kind, first_month, last_mon
 ";
 
 /// The schema version a database has once every migration has run.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(M1_FIRST_SCHEMA),
         M::up(M2_RELEASES),
         M::up(M3_AUDIT),
-        M::up(M4_RELEASE_LAYOUT),
+        M::up(M4_APPLICATION_ID),
+        M::up(M5_RELEASE_LAYOUT),
     ])
 }
 
@@ -173,5 +180,9 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, super::LATEST);
+        let id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, crate::store::APPLICATION_ID);
     }
 }

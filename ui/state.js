@@ -1,0 +1,31 @@
+// What the window knows: the app's state as the Rust side last sent it, and the choices
+// made since (the session at hand-over, the summary's period). One object, changed in
+// place, so every module sees the same values.
+
+export const state = {
+  configured: false,
+  staffUnlocked: false,
+  questionnaire: null,
+  context: null,
+  // The session details chosen on the hand-over screen: { team, session_type, role } ids
+  // and the version of the questionnaire ('adult' or 'young').
+  session: null,
+  overviewPeriod: 'month',
+  kiosk: false,
+  // Responses the Rust side holds because they could not be saved.
+  unsaved: 0,
+  timeouts: { questionnaireIdleSeconds: 120, warningSeconds: 30, staffIdleSeconds: 300 },
+  problem: null,
+};
+
+/** Takes in the reply to `app_state`. */
+export function applyAppState(appState) {
+  state.configured = Boolean(appState && appState.configured);
+  state.staffUnlocked = Boolean(appState && appState.staffUnlocked);
+  state.questionnaire = (appState && appState.questionnaire) || null;
+  state.context = (appState && appState.context) || null;
+  state.kiosk = Boolean(appState && appState.kiosk);
+  state.unsaved = Number(appState && appState.unsaved) || 0;
+  if (appState && appState.timeouts) state.timeouts = appState.timeouts;
+  state.problem = (appState && appState.problem) || null;
+}
