@@ -183,6 +183,8 @@ fn export_of(dir: &Path, responses: &[Vec<(&str, &str)>]) -> Vec<Row> {
         "2026-01",
         "--to",
         "2026-01",
+        "--layout",
+        "full",
         "--out",
         out.to_str().unwrap(),
     ]);
