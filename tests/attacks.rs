@@ -95,6 +95,9 @@ fn domain(shown: &str) -> Vec<u64> {
     match shown {
         "0" => vec![0],
         "withheld" => (1..=7).collect(),
+        // Withheld to protect another value: a count that would have been shown, 0 or
+        // at least 8 (the data sets here have at most 60 responses a group).
+        UNKNOWN => std::iter::once(0).chain(8..=60).collect(),
         v => {
             let v: u64 = v.parse().unwrap();
             (v - 2..=v + 2).filter(|x| *x >= 8).collect()
@@ -124,7 +127,8 @@ fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
         let same = |s: &str, w: &str| s == UNKNOWN || s == w;
         let same_opt = |s: &Option<String>, w: &Option<String>| match (s, w) {
             (Some(s), Some(w)) => same(s, w),
-            (None, None) => true,
+            // Not in the file (standard deviations are no longer published).
+            (None, _) => true,
             _ => false,
         };
         let fits = same(&shown.answered, &would.answered)
@@ -141,7 +145,7 @@ fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
         .counts
         .iter()
         .zip(possible)
-        .filter(|(c, _)| c.as_str() == "withheld")
+        .filter(|(c, _)| c.as_str() == "withheld" || c.as_str() == UNKNOWN)
         .map(|(_, p)| p.into_iter().collect())
         .collect()
 }
@@ -199,7 +203,8 @@ fn published(rows: &[Row], measure: &str) -> Published {
             .collect()
     };
     let read = |r: &Row| {
-        if r["withheld_reason"].contains("narrow") {
+        let reason = &r["withheld_reason"];
+        if reason.contains("narrow") || reason.contains("cannot be worked out") {
             UNKNOWN.to_string()
         } else {
             r["value"].clone()
@@ -208,7 +213,7 @@ fn published(rows: &[Row], measure: &str) -> Published {
     let one = |stat: &str| of(stat).first().map(|r| read(r));
     Published {
         answered: one("answered").unwrap(),
-        counts: of("count").iter().map(|r| r["value"].clone()).collect(),
+        counts: of("count").iter().map(|r| read(r)).collect(),
         mean: one("mean"),
         sd: one("sd"),
         percent: one("percent").unwrap(),
@@ -221,8 +226,12 @@ fn assert_learns_nothing(rows: &[Row]) {
         for values in attack(&shown, item.share_codes, item.kind == Kind::Scale) {
             assert!(
                 values.len() >= 3,
-                "{}: a withheld count is pinned to {values:?}",
-                item.id
+                "{}: a withheld count is pinned to {values:?} by {:?}",
+                item.id,
+                rows.iter()
+                    .filter(|r| r["measure"] == item.id)
+                    .map(|r| format!("{} {} {} {}", r["statistic"], r["option"], r["value"], r["withheld_reason"]))
+                    .collect::<Vec<_>>()
             );
         }
     }

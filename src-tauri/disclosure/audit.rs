@@ -193,6 +193,7 @@ fn count_rows(p: &mut Program, terms: Vec<(usize, f64)>, shown: Value, rules: &R
         Value::Count(c) => p.row(terms, (c as f64 - half_down).max(small + 1.0), c as f64 + half_up),
         Value::Withheld(Reason::SmallCount) => p.row(terms, 1.0, small),
         Value::Withheld(Reason::GroupBelowFloor) => p.row(terms, 1.0, rules.group_floor as f64 - 1.0),
+        Value::Withheld(Reason::Concealed) => {}
         Value::Withheld(_) if strict => p.row(terms, small + 1.0, BIG),
         _ => {}
     }

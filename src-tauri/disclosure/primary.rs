@@ -123,6 +123,7 @@ pub enum Fact {
 impl Fact {
     pub fn of(shown: Value, strict: bool) -> Fact {
         match shown {
+            Value::Withheld(Reason::Concealed) => Fact::Unknown,
             Value::Withheld(Reason::NarrowsWithheld | Reason::ProtectsWithheld) => {
                 if strict {
                     Fact::Published

@@ -175,17 +175,32 @@ pub enum Reason {
     /// A value that, with the totals, would let a withheld value be worked out (rule 6),
     /// or that describes such a value.
     ProtectsWithheld,
+    /// Withheld with every other figure of its measure in its group, where withholding
+    /// single values could not keep a count's possible values apart. It says nothing
+    /// of the value: it may be small, large or zero.
+    Concealed,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 6] = [
+    pub const ALL: [Reason; 7] = [
         Reason::GroupBelowFloor,
         Reason::SmallCount,
         Reason::SmallBase,
         Reason::RevealsSmallCount,
         Reason::NarrowsWithheld,
         Reason::ProtectsWithheld,
+        Reason::Concealed,
     ];
+
+    /// The reasons a release of `generation` may give (files of the first generation
+    /// list exactly theirs, so that they are reissued byte for byte).
+    pub fn of_generation(generation: u8) -> &'static [Reason] {
+        if generation < 2 {
+            &Reason::ALL[..6]
+        } else {
+            &Reason::ALL
+        }
+    }
 
     pub fn id(self) -> &'static str {
         match self {
@@ -195,6 +210,7 @@ impl Reason {
             Reason::RevealsSmallCount => "reveals_small_count",
             Reason::NarrowsWithheld => "narrows_withheld",
             Reason::ProtectsWithheld => "protects_withheld",
+            Reason::Concealed => "concealed",
         }
     }
 
@@ -223,6 +239,7 @@ impl Reason {
                 rules.min_possible_values
             ),
             Reason::ProtectsWithheld => "withheld so that a withheld value cannot be worked out from the totals or from earlier exports (rules 6 and 8)".to_string(),
+            Reason::Concealed => "withheld with every other figure of this question in this group, so that a withheld count cannot be worked out; it says nothing about its own value (rules 5 and 6)".to_string(),
         }
     }
 }
@@ -250,7 +267,7 @@ impl Rules {
             ),
             "Rows for all teams, for all the periods together and for all breakdown values are totals.".into(),
             format!(
-                "Before anything is published, the app checks that every count that is withheld or not shown, from 1 to {}, keeps at least {} possible values for someone who holds this file and every earlier export of the same months and does the arithmetic (each rounded count can be 2 either side, a withheld count is 1 to {}, a missing row is 0, and every average and percentage must come out the same). Where it would not, one more value is withheld: the one readers lose least, a single count in a small group before an average, a small group before a large one, a team before all teams.",
+                "Before anything is published, the app checks that every count that is withheld or not shown, from 1 to {}, keeps at least {} possible values for someone who holds this file and every earlier export of the same months and does the arithmetic (each rounded count can be 2 either side, a withheld count is 1 to {}, a missing row is 0, and every average and percentage must come out the same). Where it would not, one more value is withheld: the one readers lose least, a single count in a small group before an average, a small group before a large one, a team before all teams. Where single values cannot do it, every figure of that question in that group is withheld, marked as saying nothing about its own value.",
                 self.small_count_max, self.min_possible_values, self.small_count_max
             ),
             "Practitioner roles held by fewer than 3 staff in a team are shown together as \"Other roles\"; a team whose roles are all held by so few shows no role rows.".into(),

@@ -36,6 +36,8 @@ struct Target {
     truth: i64,
     lo: i64,
     hi: i64,
+    /// How many times whole measures were concealed for it (see [`Search::conceal`]).
+    level: u8,
 }
 
 /// How many steps a repair may take, and how many attempts it carries at each step.
@@ -420,6 +422,7 @@ impl<'a> Search<'a> {
                 truth,
                 lo,
                 hi,
+                level: 0,
             });
             self.witnessed.push(BTreeMap::new());
         }
@@ -458,6 +461,18 @@ impl<'a> Search<'a> {
                 last = failures;
                 break;
             }
+        }
+        if self.conceal(t) {
+            // Checked again: what the concealed values said is no longer known.
+            self.by_cell.entry(t.cell as u32).or_default().push(self.queue.len());
+            self.queue.push(Target {
+                lo: 0,
+                hi: i64::MAX,
+                level: t.level + 1,
+                ..t
+            });
+            self.witnessed.push(BTreeMap::new());
+            return;
         }
         self.failed += 1;
         if std::env::var_os("PSI_SEARCH_TRACE").is_some() {
@@ -792,6 +807,61 @@ impl<'a> Search<'a> {
             }
         }
         true
+    }
+
+    /// The last resort for a count single withheld values cannot protect: every figure
+    /// of its measure in the groups of this release that hold its responses is withheld
+    /// as concealed, a reason that says nothing of the value (a withheld count's reason
+    /// otherwise says it is small, or that it would have been shown). At the second
+    /// try, every figure of those groups. Returns whether anything changed.
+    fn conceal(&mut self, t: Target) -> bool {
+        if t.level >= 2 {
+            return false;
+        }
+        let measure = match t.stat {
+            Stat::Answered(m) | Stat::Option(m, _) if t.level == 0 => Some(m),
+            _ => None,
+        };
+        let members: HashSet<u32> = self.board.cells[t.cell].members.iter().copied().collect();
+        let cells: Vec<u32> = (0..self.board.cells.len())
+            .filter(|c| {
+                let cell = &self.board.cells[*c];
+                cell.release == 0 && cell.members.iter().any(|a| members.contains(a))
+            })
+            .map(|c| c as u32)
+            .collect();
+        let mut changed = false;
+        for c in cells {
+            let cell = &self.board.cells[c as usize];
+            let mut slots = Vec::new();
+            if measure.is_none() {
+                slots.push(SlotId::Responses);
+            }
+            for (m, ms) in cell.measures.iter().enumerate() {
+                let m = m as u8;
+                let Some(ms) = ms else { continue };
+                if measure.is_some_and(|x| x != m) {
+                    continue;
+                }
+                slots.push(SlotId::Answered(m));
+                slots.extend((0..6u8).map(|o| SlotId::Option(m, o)).filter(|s| {
+                    let SlotId::Option(_, o) = s else { unreachable!() };
+                    ms.options[usize::from(*o)].is_some()
+                }));
+                slots.extend([SlotId::Mean(m), SlotId::Sd(m), SlotId::Share(m)]);
+            }
+            for s in slots {
+                let concealed = Value::Withheld(Reason::Concealed);
+                match slot_mut(&self.board.cells[c as usize], s) {
+                    Some(x) if x.open && x.value != concealed => {
+                        self.set(c, s, Some(Slot { value: concealed, open: true }));
+                        changed = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        changed
     }
 
     /// Withholds a slot for protection (`None`) or puts back an earlier value; returns

@@ -165,3 +165,22 @@ fn a_month_with_no_row_is_a_published_zero_across_single_month_exports_and_the_q
     let (protected, atoms) = release_all(&rows, requests(), true);
     assert_eq!(narrowed(&protected, &atoms), Vec::<Finding>::new());
 }
+
+#[test]
+fn a_reason_that_bounds_the_answers_is_a_fact_the_protection_keeps() {
+    // Twelve responses; nine answered power_say: one "Mostly", eight "Completely".
+    // "Fewer than 10 answers" on the mean bounds the answers to 8 or 9, and a count
+    // withheld to protect another is one that would have been shown (8 or more).
+    let mut rows = repeat(8, row(1, "2026-01", 1, 1, &[("power_say", 5)]));
+    rows.push(row(1, "2026-01", 1, 1, &[("power_say", 4)]));
+    rows.extend(repeat(3, row(1, "2026-01", 1, 1, &[("overall", 4)])));
+    let request = || vec![scope(PeriodKind::Month, "2026-01", "2026-01", Breakdown::None, Layout::Full)];
+    let (open, atoms) = release_all(&rows, request(), false);
+    let found = narrowed(&open, &atoms);
+    assert!(
+        found.iter().any(|f| f.what.starts_with("power_say") && f.hi == 1),
+        "the attack works without the protection: {found:?}"
+    );
+    let (protected, atoms) = release_all(&rows, request(), true);
+    assert_eq!(narrowed(&protected, &atoms), Vec::<Finding>::new());
+}

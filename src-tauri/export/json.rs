@@ -18,7 +18,7 @@ fn value(v: Value) -> Json {
 
 pub fn write(release: &Release) -> Vec<u8> {
     let rules = &release.rules;
-    let reasons: Map<String, Json> = Reason::ALL
+    let reasons: Map<String, Json> = Reason::of_generation(release.generation)
         .iter()
         .map(|r| (r.id().to_string(), json!(r.explain(rules))))
         .collect();
