@@ -462,13 +462,15 @@ impl<'a> Search<'a> {
                 break;
             }
         }
-        if self.conceal(t) {
+        // A wider concealment where the narrower one had nothing to conceal.
+        let at = (t.level..2).find(|l| self.conceal(Target { level: *l, ..t }));
+        if let Some(level) = at {
             // Checked again: what the concealed values said is no longer known.
             self.by_cell.entry(t.cell as u32).or_default().push(self.queue.len());
             self.queue.push(Target {
                 lo: 0,
                 hi: i64::MAX,
-                level: t.level + 1,
+                level: level + 1,
                 ..t
             });
             self.witnessed.push(BTreeMap::new());
@@ -810,26 +812,35 @@ impl<'a> Search<'a> {
     }
 
     /// The last resort for a count single withheld values cannot protect: every figure
-    /// of its measure in the groups of this release that hold its responses is withheld
-    /// as concealed, a reason that says nothing of the value (a withheld count's reason
-    /// otherwise says it is small, or that it would have been shown). At the second
-    /// try, every figure of those groups. Returns whether anything changed.
+    /// of its measure (of the whole group, for a group's responses) is withheld as
+    /// concealed, a reason that says nothing of the value (a withheld count's reason
+    /// otherwise says it is small, or that it would have been shown): first in its own
+    /// group, then in every group of this release that holds any of its responses. A
+    /// count of an earlier release only ever has this release's groups concealed.
+    /// Returns whether anything changed.
     fn conceal(&mut self, t: Target) -> bool {
-        if t.level >= 2 {
-            return false;
-        }
+        let own = self.board.cells[t.cell].release == 0;
         let measure = match t.stat {
-            Stat::Answered(m) | Stat::Option(m, _) if t.level == 0 => Some(m),
-            _ => None,
+            Stat::Answered(m) | Stat::Option(m, _) => Some(m),
+            Stat::Responses => None,
+        };
+        let wide = match (own, t.level, measure) {
+            (true, 0, _) => false,
+            (true, 1, Some(_)) | (false, 0, _) => true,
+            _ => return false,
         };
         let members: HashSet<u32> = self.board.cells[t.cell].members.iter().copied().collect();
-        let cells: Vec<u32> = (0..self.board.cells.len())
-            .filter(|c| {
-                let cell = &self.board.cells[*c];
-                cell.release == 0 && cell.members.iter().any(|a| members.contains(a))
-            })
-            .map(|c| c as u32)
-            .collect();
+        let cells: Vec<u32> = if wide {
+            (0..self.board.cells.len())
+                .filter(|c| {
+                    let cell = &self.board.cells[*c];
+                    cell.release == 0 && cell.members.iter().any(|a| members.contains(a))
+                })
+                .map(|c| c as u32)
+                .collect()
+        } else {
+            vec![t.cell as u32]
+        };
         let mut changed = false;
         for c in cells {
             let cell = &self.board.cells[c as usize];
