@@ -105,6 +105,7 @@ fn export(db: &Path, from: &str, to: &str, by: Option<&str>, format: &str) -> St
     ));
     let mut args = vec![
         "export", "--period", "month", "--from", from, "--to", to, "--format", format,
+        "--layout", "full",
     ];
     if let Some(b) = by {
         args.extend(["--by", b]);
@@ -128,6 +129,7 @@ fn window_export(db: &Path, from: &str, to: &str, by: &str, format: Format) -> V
     let (_, prepared) = app
         .prepare_export(serde_json::json!({
             "period": "month", "from": from, "to": to, "by": by, "format": format_id,
+            "layout": "full",
         }))
         .unwrap();
     app.record_export(prepared, format).unwrap().bytes

@@ -189,7 +189,7 @@ fn atoms_of(data: &[(i64, u32, i64, u8, u8)], dims: Dims) -> Atoms {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig::with_cases(12))]
 
     /// Month by month, then the quarter by session type, in both layouts: each export
     /// checked against those before it, as a clinic would make them; the solver holds
