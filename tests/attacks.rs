@@ -119,7 +119,13 @@ fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
     let mut possible: Vec<std::collections::BTreeSet<u64>> =
         vec![Default::default(); domains.len()];
     let mut candidate = vec![0u64; domains.len()];
-    fn walk(i: usize, left: u64, domains: &[Vec<u64>], candidate: &mut Vec<u64>, f: &mut dyn FnMut(&[u64])) {
+    fn walk(
+        i: usize,
+        left: u64,
+        domains: &[Vec<u64>],
+        candidate: &mut Vec<u64>,
+        f: &mut dyn FnMut(&[u64]),
+    ) {
         if i == domains.len() {
             f(candidate);
             return;
@@ -245,7 +251,10 @@ fn assert_learns_nothing(rows: &[Row]) {
                 item.id,
                 rows.iter()
                     .filter(|r| r["measure"] == item.id)
-                    .map(|r| format!("{} {} {} {}", r["statistic"], r["option"], r["value"], r["withheld_reason"]))
+                    .map(|r| format!(
+                        "{} {} {} {}",
+                        r["statistic"], r["option"], r["value"], r["withheld_reason"]
+                    ))
                     .collect::<Vec<_>>()
             );
         }

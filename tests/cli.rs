@@ -276,7 +276,10 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     // The mean 4.3 leaves "partly" anywhere from 1 to 7 now that no standard deviation
     // is published beside it (the attack tests search this exhaustively).
     assert_eq!(cell(&rows, "North", "power_say", "mean", ""), ("4.3", ""));
-    assert!(!rows.iter().any(|r| r["statistic"] == "sd"), "no standard deviations");
+    assert!(
+        !rows.iter().any(|r| r["statistic"] == "sd"),
+        "no standard deviations"
+    );
     assert_eq!(cell(&rows, "North", "power_say", "percent", ""), ("80", ""));
     // power_expert has no small count: mean (40 + 65) / 23 = 4.57, and 23 of 23
     // positive is top-coded.

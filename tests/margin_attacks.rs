@@ -104,8 +104,8 @@ fn export(db: &Path, from: &str, to: &str, by: Option<&str>, format: &str) -> St
         by.unwrap_or("none")
     ));
     let mut args = vec![
-        "export", "--period", "month", "--from", from, "--to", to, "--format", format,
-        "--layout", "full",
+        "export", "--period", "month", "--from", from, "--to", to, "--format", format, "--layout",
+        "full",
     ];
     if let Some(b) = by {
         args.extend(["--by", b]);

@@ -12,7 +12,9 @@ use psi_feedback::export::{render, rows, Format};
 use psi_feedback::period::{Month, Period, PeriodKind};
 use psi_feedback::questionnaire::ITEMS;
 use psi_feedback::store::{ContextList, ResponseRow};
-use psi_feedback::summary::{measures, AtomKey, Atoms, Breakdown, Dims, Names, StaffCounts, Tallier, Tally};
+use psi_feedback::summary::{
+    measures, AtomKey, Atoms, Breakdown, Dims, Names, StaffCounts, Tallier, Tally,
+};
 
 const TEAMS: &[&str] = &["North", "<b>South</b>", "=SUM(A1)\", East", "Ward 7"];
 
@@ -20,7 +22,11 @@ fn names() -> Names {
     let mut names = Names::new();
     names.insert(
         ContextList::Teams,
-        TEAMS.iter().enumerate().map(|(i, t)| (i as i64, t.to_string())).collect(),
+        TEAMS
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64, t.to_string()))
+            .collect(),
     );
     names.insert(
         ContextList::SessionTypes,
@@ -41,7 +47,11 @@ fn tally() -> impl Strategy<Value = Tally> {
                 out[usize::from(o.code)] = c[usize::from(o.code) - 1];
             }
         }
-        let answered_max = counts.iter().map(|c| c.iter().sum::<u64>()).max().unwrap_or(0);
+        let answered_max = counts
+            .iter()
+            .map(|c| c.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0);
         // Those who skipped a question are its "not answered" count.
         for c in counts.iter_mut() {
             c[0] = answered_max - c.iter().sum::<u64>();

@@ -164,7 +164,13 @@ fn releases_recorded_under_earlier_schemas_are_reissued_byte_for_byte() {
         let (dir, db) = copy_of(version);
         let out = dir.path().join("again.csv");
         let o = Command::new(BIN)
-            .args(["--db", db.to_str().unwrap(), "export", "--period", "quarter"])
+            .args([
+                "--db",
+                db.to_str().unwrap(),
+                "export",
+                "--period",
+                "quarter",
+            ])
             .args(["--from", "2026-04", "--to", "2026-06", "--by", by])
             .args(["--layout", "full", "--out", out.to_str().unwrap()])
             .output()

@@ -67,16 +67,20 @@ impl Program {
 
     /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
     /// rows added; `None` if there is no solution.
-    fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[(Vec<(usize, f64)>, f64, f64)]) -> Option<i64> {
+    fn optimum(
+        &self,
+        target: &[(usize, f64)],
+        sign: f64,
+        extra: &[(Vec<(usize, f64)>, f64, f64)],
+    ) -> Option<i64> {
         let mut vars = ProblemVariables::new();
         let xs: Vec<Variable> = self
             .bounds
             .iter()
             .map(|(lo, hi)| vars.add(variable().integer().min(*lo).max(*hi)))
             .collect();
-        let expr = |terms: &[(usize, f64)]| -> Expression {
-            terms.iter().map(|(i, c)| *c * xs[*i]).sum()
-        };
+        let expr =
+            |terms: &[(usize, f64)]| -> Expression { terms.iter().map(|(i, c)| *c * xs[*i]).sum() };
         let objective = expr(target);
         let mut problem = vars.minimise(sign * objective.clone()).using(microlp);
         for (terms, lo, hi) in self.rows.iter().chain(extra) {
@@ -184,15 +188,27 @@ enum Term {
 }
 
 /// Adds "a count is `shown`" for the count `terms`.
-fn count_rows(p: &mut Program, terms: Vec<(usize, f64)>, shown: Value, rules: &Rules, strict: bool) {
+fn count_rows(
+    p: &mut Program,
+    terms: Vec<(usize, f64)>,
+    shown: Value,
+    rules: &Rules,
+    strict: bool,
+) {
     let small = rules.small_count_max as f64;
     let half_down = (rules.rounding_base / 2) as f64;
     let half_up = ((rules.rounding_base - 1) / 2) as f64;
     match shown {
         Value::Count(0) => p.row(terms, 0.0, 0.0),
-        Value::Count(c) => p.row(terms, (c as f64 - half_down).max(small + 1.0), c as f64 + half_up),
+        Value::Count(c) => p.row(
+            terms,
+            (c as f64 - half_down).max(small + 1.0),
+            c as f64 + half_up,
+        ),
         Value::Withheld(Reason::SmallCount) => p.row(terms, 1.0, small),
-        Value::Withheld(Reason::GroupBelowFloor) => p.row(terms, 1.0, rules.group_floor as f64 - 1.0),
+        Value::Withheld(Reason::GroupBelowFloor) => {
+            p.row(terms, 1.0, rules.group_floor as f64 - 1.0)
+        }
         Value::Withheld(Reason::Concealed) => {}
         Value::Withheld(_) if strict => p.row(terms, small + 1.0, BIG),
         _ => {}
@@ -200,21 +216,40 @@ fn count_rows(p: &mut Program, terms: Vec<(usize, f64)>, shown: Value, rules: &R
 }
 
 /// Adds what a published average and percentage say about a measure's counts.
-fn derived_rows(p: &mut Program, m: &Measure, counts: &[Term; 6], mean: Option<Value>, share: Value, rules: &Rules, strict: bool) {
+fn derived_rows(
+    p: &mut Program,
+    m: &Measure,
+    counts: &[Term; 6],
+    mean: Option<Value>,
+    share: Value,
+    rules: &Rules,
+    strict: bool,
+) {
     let var = |t: Term| match t {
         Term::Var(i) => Some(i),
         Term::Zero => None,
     };
-    let n: Vec<(usize, f64)> = m.options.iter().filter_map(|o| var(counts[usize::from(o.code)]).map(|i| (i, 1.0))).collect();
+    let n: Vec<(usize, f64)> = m
+        .options
+        .iter()
+        .filter_map(|o| var(counts[usize::from(o.code)]).map(|i| (i, 1.0)))
+        .collect();
     let min = rules.derived_min_n as f64;
-    let secondary = |v: Value| matches!(v, Value::Withheld(Reason::NarrowsWithheld | Reason::ProtectsWithheld));
+    let secondary = |v: Value| {
+        matches!(
+            v,
+            Value::Withheld(Reason::NarrowsWithheld | Reason::ProtectsWithheld)
+        )
+    };
     match mean {
         Some(Value::Tenths(t)) => {
             // (2t - 1) n <= 20 sum < (2t + 1) n, in integers: <= (2t + 1) n - 1.
             let row = |k: f64| -> Vec<(usize, f64)> {
                 m.options
                     .iter()
-                    .filter_map(|o| var(counts[usize::from(o.code)]).map(|i| (i, 20.0 * f64::from(o.code) - k)))
+                    .filter_map(|o| {
+                        var(counts[usize::from(o.code)]).map(|i| (i, 20.0 * f64::from(o.code) - k))
+                    })
                     .collect()
             };
             p.row(row(2.0 * t as f64 - 1.0), 0.0, BIG);
@@ -233,7 +268,10 @@ fn derived_rows(p: &mut Program, m: &Measure, counts: &[Term; 6], mean: Option<V
         .collect();
     let small = rules.small_count_max as f64;
     let base = rules.rounding_base as f64;
-    let (half_down, half_up) = ((rules.rounding_base / 2) as f64, ((rules.rounding_base - 1) / 2) as f64);
+    let (half_down, half_up) = (
+        (rules.rounding_base / 2) as f64,
+        ((rules.rounding_base - 1) / 2) as f64,
+    );
     // A number that is 0 or above the small counts: `b` says which.
     let zero_or_large = |p: &mut Program, terms: &[(usize, f64)]| -> usize {
         let b = p.var(0.0, 1.0);
@@ -299,7 +337,8 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
         for (r, release) in releases.iter().enumerate() {
             for (g, group) in release.groups.iter().enumerate() {
                 let cell = &placed[r][g];
-                for (what, terms, truth) in targets(release, group, cell, atoms, &unknowns, measure) {
+                for (what, terms, truth) in targets(release, group, cell, atoms, &unknowns, measure)
+                {
                     if !seen.insert((what.clone(), cell.clone())) {
                         continue;
                     }
@@ -346,7 +385,12 @@ fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i
 }
 
 /// The programme for one measure (or, with `None`, the responses alone).
-fn build(releases: &[Release], placed: &[Vec<Vec<usize>>], atoms: &Atoms, measure: Option<&Measure>) -> (Program, Unknowns) {
+fn build(
+    releases: &[Release],
+    placed: &[Vec<Vec<usize>>],
+    atoms: &Atoms,
+    measure: Option<&Measure>,
+) -> (Program, Unknowns) {
     let mut p = Program::default();
     let choice_index = crate::summary::measure_index("attending_choice").expect("choice");
     let responses: Vec<usize> = atoms.keys.iter().map(|_| p.var(1.0, BIG)).collect();
@@ -392,21 +436,34 @@ fn build(releases: &[Release], placed: &[Vec<Vec<usize>>], atoms: &Atoms, measur
         let strict = release.generation >= 2;
         for (g, group) in release.groups.iter().enumerate() {
             let cell = &placed[r][g];
-            let resp: Vec<(usize, f64)> = cell.iter().map(|a| (unknowns.responses[*a], 1.0)).collect();
+            let resp: Vec<(usize, f64)> =
+                cell.iter().map(|a| (unknowns.responses[*a], 1.0)).collect();
             count_rows(&mut p, resp.clone(), group.responses, rules, strict);
             if !group.measures.is_empty() {
                 p.row(resp, rules.group_floor as f64, BIG);
             }
             let Some(m) = measure else { continue };
-            let Some(mv) = group.measure(m.id) else { continue };
+            let Some(mv) = group.measure(m.id) else {
+                continue;
+            };
             let cell_counts = sum_counts(cell, &unknowns);
             let of = |c: usize| terms_of(&cell_counts[c]);
             if let Some(v) = mv.answered {
-                let all: Vec<(usize, f64)> = m.options.iter().flat_map(|o| of(usize::from(o.code))).collect();
+                let all: Vec<(usize, f64)> = m
+                    .options
+                    .iter()
+                    .flat_map(|o| of(usize::from(o.code)))
+                    .collect();
                 count_rows(&mut p, all, v, rules, strict);
             }
             for o in &mv.options {
-                count_rows(&mut p, of(usize::from(o.option.code)), o.count, rules, strict);
+                count_rows(
+                    &mut p,
+                    of(usize::from(o.option.code)),
+                    o.count,
+                    rules,
+                    strict,
+                );
             }
             // Sums over the cell as single unknowns, for the average and percentage rows.
             let mut merged = [Term::Zero; 6];
@@ -462,19 +519,37 @@ fn targets(
     let Some(m) = measure else {
         if group.responses.is_withheld() {
             let terms = cell.iter().map(|a| (u.responses[*a], 1.0)).collect();
-            let truth = cell.iter().map(|a| atoms.tallies[*a].responses as i64).sum();
+            let truth = cell
+                .iter()
+                .map(|a| atoms.tallies[*a].responses as i64)
+                .sum();
             out.push(("responses".to_string(), terms, truth));
         }
         return out;
     };
     let below = group.responses == Value::Withheld(Reason::GroupBelowFloor);
-    let hidden = below || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
+    let hidden =
+        below || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
     let shown = group.measure(m.id);
-    let truth_of = |c: usize| -> i64 { cell.iter().map(|a| atoms.tallies[*a].counts[m.index][c] as i64).sum() };
+    let truth_of = |c: usize| -> i64 {
+        cell.iter()
+            .map(|a| atoms.tallies[*a].counts[m.index][c] as i64)
+            .sum()
+    };
     let counts = sum_counts(cell, u);
-    let answered_truth: i64 = m.options.iter().map(|o| truth_of(usize::from(o.code))).sum();
-    let answered_terms: Vec<(usize, f64)> = m.options.iter().flat_map(|o| terms_of(&counts[usize::from(o.code)])).collect();
-    let answered_withheld = shown.and_then(|s| s.answered).is_some_and(|v| v.is_withheld());
+    let answered_truth: i64 = m
+        .options
+        .iter()
+        .map(|o| truth_of(usize::from(o.code)))
+        .sum();
+    let answered_terms: Vec<(usize, f64)> = m
+        .options
+        .iter()
+        .flat_map(|o| terms_of(&counts[usize::from(o.code)]))
+        .collect();
+    let answered_withheld = shown
+        .and_then(|s| s.answered)
+        .is_some_and(|v| v.is_withheld());
     if answered_withheld || (hidden && (1..=small).contains(&answered_truth)) {
         out.push((format!("answered {}", m.id), answered_terms, answered_truth));
     }
@@ -484,7 +559,11 @@ fn targets(
             .and_then(|s| s.options.iter().find(|x| x.option.code == o.code))
             .is_some_and(|x| x.count.is_withheld());
         if withheld || (hidden && (1..=small).contains(&truth_of(c))) {
-            out.push((format!("{} = {}", m.id, o.id), terms_of(&counts[c]), truth_of(c)));
+            out.push((
+                format!("{} = {}", m.id, o.id),
+                terms_of(&counts[c]),
+                truth_of(c),
+            ));
         }
     }
     out

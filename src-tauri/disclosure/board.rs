@@ -104,7 +104,11 @@ impl Gaps {
     }
 }
 
-pub fn slots_of(release: &Release, group: usize, open: bool) -> (Option<Slot>, Vec<Option<MeasureSlots>>) {
+pub fn slots_of(
+    release: &Release,
+    group: usize,
+    open: bool,
+) -> (Option<Slot>, Vec<Option<MeasureSlots>>) {
     let g = &release.groups[group];
     let slot = |v: Value| Slot { value: v, open };
     let mut out: Vec<Option<MeasureSlots>> = vec![None; N_MEASURES];
@@ -202,8 +206,16 @@ impl<'a> Board<'a> {
             };
             let measure = &self.measures[usize::from(m)];
             if let Some(s) = &slots.answered {
-                let n: u64 = measure.options.iter().map(|o| counts[usize::from(o.code)]).sum();
-                note(SlotId::Answered(m), count_gap(self.fact(cell, s), n, rules), &mut total);
+                let n: u64 = measure
+                    .options
+                    .iter()
+                    .map(|o| counts[usize::from(o.code)])
+                    .sum();
+                note(
+                    SlotId::Answered(m),
+                    count_gap(self.fact(cell, s), n, rules),
+                    &mut total,
+                );
             }
             for o in measure.options {
                 if let Some(s) = &slots.options[usize::from(o.code)] {
@@ -212,13 +224,25 @@ impl<'a> Board<'a> {
                 }
             }
             if let Some(s) = &slots.mean {
-                note(SlotId::Mean(m), mean_gap(self.fact(cell, s), measure, counts, rules), &mut total);
+                note(
+                    SlotId::Mean(m),
+                    mean_gap(self.fact(cell, s), measure, counts, rules),
+                    &mut total,
+                );
             }
             if let Some(s) = &slots.sd {
-                note(SlotId::Sd(m), sd_gap(self.fact(cell, s), measure, counts, rules), &mut total);
+                note(
+                    SlotId::Sd(m),
+                    sd_gap(self.fact(cell, s), measure, counts, rules),
+                    &mut total,
+                );
             }
             if let Some(s) = &slots.share {
-                note(SlotId::Share(m), share_gap(self.fact(cell, s), measure, counts, rules), &mut total);
+                note(
+                    SlotId::Share(m),
+                    share_gap(self.fact(cell, s), measure, counts, rules),
+                    &mut total,
+                );
             }
         }
         total
@@ -258,7 +282,9 @@ impl<'a> Board<'a> {
     /// An atom's counts after a change.
     pub fn atom_now(&self, a: u32, delta: &Delta) -> Tally {
         let mut t = self.atoms.tallies[a as usize].clone();
-        for ((_, s), v) in delta.range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX))) {
+        for ((_, s), v) in
+            delta.range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX)))
+        {
             match s {
                 AtomStat::Responses => t.responses = (t.responses as i64 + v).max(0) as u64,
                 AtomStat::Count(m, o) => {
@@ -301,7 +327,8 @@ impl<'a> Board<'a> {
                 AtomStat::Responses => responses += **v,
                 AtomStat::Count(m, o) => {
                     let m = usize::from(*m);
-                    let counts = touched[m].get_or_insert_with(|| before.counts[m].map(|x| x as i64));
+                    let counts =
+                        touched[m].get_or_insert_with(|| before.counts[m].map(|x| x as i64));
                     counts[usize::from(*o)] += **v;
                 }
             }

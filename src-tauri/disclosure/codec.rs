@@ -67,7 +67,10 @@ pub fn encode(r: &Release) -> String {
                     if v1 {
                         json!([
                             opt(m.answered),
-                            m.options.iter().map(|o| value_code(o.count)).collect::<Vec<_>>(),
+                            m.options
+                                .iter()
+                                .map(|o| value_code(o.count))
+                                .collect::<Vec<_>>(),
                             opt(m.mean),
                             opt(m.sd),
                             value_code(m.share),
@@ -75,7 +78,10 @@ pub fn encode(r: &Release) -> String {
                     } else if r.layout == Layout::Full {
                         json!([
                             opt(m.answered),
-                            m.options.iter().map(|o| value_code(o.count)).collect::<Vec<_>>(),
+                            m.options
+                                .iter()
+                                .map(|o| value_code(o.count))
+                                .collect::<Vec<_>>(),
                             opt(m.mean),
                             value_code(m.share),
                         ])
@@ -176,7 +182,13 @@ pub fn decode(text: &str) -> Result<Release, String> {
                     })
                     .collect::<Result<Vec<_>, String>>()?;
                 if generation == 1 {
-                    (opt_val(&m[0])?, options, opt_val(&m[2])?, opt_val(&m[3])?, val(&m[4])?)
+                    (
+                        opt_val(&m[0])?,
+                        options,
+                        opt_val(&m[2])?,
+                        opt_val(&m[3])?,
+                        val(&m[4])?,
+                    )
                 } else {
                     (opt_val(&m[0])?, options, opt_val(&m[2])?, None, val(&m[3])?)
                 }

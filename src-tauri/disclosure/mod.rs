@@ -36,8 +36,8 @@ use serde::{Deserialize, Serialize};
 use crate::period::{Period, PeriodKind};
 use crate::questionnaire::AnswerOption;
 use crate::summary::{
-    group_members, measures, merge_roles, Atoms, Breakdown, GroupKey, Measure, Names,
-    StaffCounts, Tally,
+    group_members, measures, merge_roles, Atoms, Breakdown, GroupKey, Measure, Names, StaffCounts,
+    Tally,
 };
 
 /// What a release holds for each group.
@@ -259,7 +259,11 @@ fn primary_release(scope: Scope, data: &Data, rules: &Rules) -> (Release, Member
     };
     let in_range = |k: &&crate::summary::AtomKey| (first..=last).contains(&k.month);
     let roles = merge_roles(
-        data.atoms.keys.iter().filter(in_range).map(|k| (k.team, k.role)),
+        data.atoms
+            .keys
+            .iter()
+            .filter(in_range)
+            .map(|k| (k.team, k.role)),
         data.staff,
     );
     let shape = crate::summary::groups::Shape {
@@ -341,7 +345,12 @@ fn primary_group(
     }
 }
 
-fn primary_measure(measure: Measure, counts: &[u64; 6], layout: Layout, rules: &Rules) -> MeasureValues {
+fn primary_measure(
+    measure: Measure,
+    counts: &[u64; 6],
+    layout: Layout,
+    rules: &Rules,
+) -> MeasureValues {
     let d = primary::derive(&measure, counts, rules);
     let full = layout == Layout::Full;
     MeasureValues {

@@ -58,7 +58,11 @@ impl Neighbours {
         }
         Neighbours {
             lines,
-            by_key: keys.iter().enumerate().map(|(i, k)| (*k, i as u32)).collect(),
+            by_key: keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (*k, i as u32))
+                .collect(),
             keys: keys.to_vec(),
         }
     }
@@ -223,7 +227,12 @@ impl<'a> Mover<'a> {
                     // A new response answering it (the most common answer there).
                     let code = (1..6u8)
                         .max_by_key(|c| (counts[usize::from(*c)], *c))
-                        .filter(|c| self.board.measures[usize::from(m)].options.iter().any(|o| o.code == *c))
+                        .filter(|c| {
+                            self.board.measures[usize::from(m)]
+                                .options
+                                .iter()
+                                .any(|o| o.code == *c)
+                        })
                         .unwrap_or(1);
                     out.push(self.new_response(a, Some((m, code))));
                 }
@@ -251,7 +260,10 @@ impl<'a> Mover<'a> {
             left[usize::from(from)] -= 1;
             let d_sum = i64::from(to) - i64::from(from);
             let d_share = share(to) - share(from);
-            for &p in codes.iter().filter(|p| **p != code && left[usize::from(**p)] > 0) {
+            for &p in codes
+                .iter()
+                .filter(|p| **p != code && left[usize::from(**p)] > 0)
+            {
                 for &q in codes.iter().filter(|q| **q != code && **q != p) {
                     let sum_ok = !scale || i64::from(q) - i64::from(p) == -d_sum;
                     if sum_ok && share(q) - share(p) == -d_share {
@@ -279,7 +291,8 @@ impl<'a> Mover<'a> {
             for d2 in d1 + 1..5 {
                 for b in self.near.along(a, d1).take(4) {
                     for c in self.near.along(a, d2).take(4) {
-                        let key = with(&self.near.keys[a as usize], d1, &self.near.keys[b as usize]);
+                        let key =
+                            with(&self.near.keys[a as usize], d1, &self.near.keys[b as usize]);
                         let key = with(&key, d2, &self.near.keys[c as usize]);
                         let Some(d) = self.near.by_key.get(&key).copied() else {
                             continue;
@@ -382,7 +395,12 @@ impl<'a> Mover<'a> {
                                 let part = if *plus {
                                     self.copy(mv, a, *at, base)
                                 } else {
-                                    self.copy(&mv.iter().map(|(p, s, v)| (*p, *s, -v)).collect(), a, *at, base)
+                                    self.copy(
+                                        &mv.iter().map(|(p, s, v)| (*p, *s, -v)).collect(),
+                                        a,
+                                        *at,
+                                        base,
+                                    )
                                 };
                                 match part {
                                     Some(p) => x.extend(p),
@@ -562,7 +580,10 @@ impl<'a> Mover<'a> {
         let now = self.now(from, base);
         let choice = self.board.choice_m();
         let split = self.board.atoms.dims.choice;
-        let mut mv = vec![(from, AtomStat::Responses, -1), (to, AtomStat::Responses, 1)];
+        let mut mv = vec![
+            (from, AtomStat::Responses, -1),
+            (to, AtomStat::Responses, 1),
+        ];
         for (atom, sign) in [(from, -1), (to, 1)] {
             if let Some(c) = self.board.atom_choice(atom).filter(|c| *c > 0) {
                 mv.push((atom, AtomStat::Count(choice, c), sign));

@@ -272,7 +272,10 @@ mod tests {
             }
             // Withheld to protect another: a count the rules would publish, and never a
             // zero (the search does not withhold zeros).
-            assert_eq!(count_gap(Fact::Published, n, &r) == 0, n > r.small_count_max);
+            assert_eq!(
+                count_gap(Fact::Published, n, &r) == 0,
+                n > r.small_count_max
+            );
         }
     }
 
@@ -280,8 +283,14 @@ mod tests {
     fn percentages_are_top_and_bottom_coded_and_never_reveal_a_small_count() {
         let r = Rules::default();
         let m = power_say();
-        assert_eq!(derive(&m, &[0, 0, 0, 0, 0, 40], &r).share, Value::PercentAtLeast(95));
-        assert_eq!(derive(&m, &[0, 40, 0, 0, 0, 0], &r).share, Value::PercentAtMost(5));
+        assert_eq!(
+            derive(&m, &[0, 0, 0, 0, 0, 40], &r).share,
+            Value::PercentAtLeast(95)
+        );
+        assert_eq!(
+            derive(&m, &[0, 40, 0, 0, 0, 0], &r).share,
+            Value::PercentAtMost(5)
+        );
         assert_eq!(
             derive(&m, &[0, 35, 0, 0, 0, 5], &r).share,
             Value::Withheld(Reason::RevealsSmallCount)

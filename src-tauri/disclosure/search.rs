@@ -20,13 +20,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::board::{hidden_measures, slots_of, Board, Cell, Delta, Gaps, Slot, SlotId, Stat};
-use super::moves::{apply, slot_stat, Move, Mover, Neighbours};
 use super::cost::cost;
+use super::moves::{apply, slot_stat, Move, Mover, Neighbours};
 use super::primary::Fact;
 use super::{Data, Reason, Release, Value};
 use crate::summary::groups::{id_of, RoleMap, Shape};
 use crate::summary::{IdKey, Tally};
-
 
 /// A count to protect: its cell, statistic, true value and the values it may take.
 #[derive(Debug, Clone, Copy)]
@@ -350,7 +349,8 @@ const HARD: u64 = 1 << 40;
 /// Whether this release may still withhold a value to protect another: its own, shown,
 /// and not a zero (a zero withheld would say nothing true about a count).
 fn withholdable(cell: &Cell, s: SlotId) -> bool {
-    slot_mut(cell, s).is_some_and(|x| x.open && !x.value.is_withheld() && x.value != Value::Count(0))
+    slot_mut(cell, s)
+        .is_some_and(|x| x.open && !x.value.is_withheld() && x.value != Value::Count(0))
 }
 
 impl<'a> Search<'a> {
@@ -396,7 +396,9 @@ impl<'a> Search<'a> {
         // zero): checked as the responses.
         let one_choice = self.board.atoms.dims.choice && {
             let k = &self.board.atoms.keys;
-            cell.members.windows(2).all(|w| k[w[0] as usize].choice == k[w[1] as usize].choice)
+            cell.members
+                .windows(2)
+                .all(|w| k[w[0] as usize].choice == k[w[1] as usize].choice)
         };
         let choice = self.board.choice_m();
         found.retain(|(stat, _)| {
@@ -415,7 +417,10 @@ impl<'a> Search<'a> {
                 continue;
             }
             let truth = self.board.stat_value(c, stat, &Delta::new());
-            self.by_cell.entry(c as u32).or_default().push(self.queue.len());
+            self.by_cell
+                .entry(c as u32)
+                .or_default()
+                .push(self.queue.len());
             self.queue.push(Target {
                 cell: c,
                 stat,
@@ -430,7 +435,10 @@ impl<'a> Search<'a> {
 
     fn protect_target(&mut self, i: usize) {
         let t = self.queue[i];
-        let before = self.board.evaluations.load(std::sync::atomic::Ordering::Relaxed);
+        let before = self
+            .board
+            .evaluations
+            .load(std::sync::atomic::Ordering::Relaxed);
         self.protect_target_inner(i);
         if std::env::var_os("PSI_SEARCH_TRACE").is_some() {
             let kind = match t.stat {
@@ -438,8 +446,26 @@ impl<'a> Search<'a> {
                 Stat::Answered(_) => "answered",
                 Stat::Option(..) => "option",
             };
-            let hidden = if self.board.cells[t.cell].responses.is_some_and(|s| s.value == Value::Withheld(Reason::GroupBelowFloor)) { "below" } else { "shown" };
-            eprintln!("target {kind} {hidden} evals {} {:?} truth {} cell {} group {} members {}", self.board.evaluations.load(std::sync::atomic::Ordering::Relaxed) - before, t.stat, t.truth, t.cell, self.board.cells[t.cell].group, self.board.cells[t.cell].members.len());
+            let hidden = if self.board.cells[t.cell]
+                .responses
+                .is_some_and(|s| s.value == Value::Withheld(Reason::GroupBelowFloor))
+            {
+                "below"
+            } else {
+                "shown"
+            };
+            eprintln!(
+                "target {kind} {hidden} evals {} {:?} truth {} cell {} group {} members {}",
+                self.board
+                    .evaluations
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                    - before,
+                t.stat,
+                t.truth,
+                t.cell,
+                self.board.cells[t.cell].group,
+                self.board.cells[t.cell].members.len()
+            );
         }
     }
 
@@ -466,7 +492,10 @@ impl<'a> Search<'a> {
         let at = (t.level..2).find(|l| self.conceal(Target { level: *l, ..t }));
         if let Some(level) = at {
             // Checked again: what the concealed values said is no longer known.
-            self.by_cell.entry(t.cell as u32).or_default().push(self.queue.len());
+            self.by_cell
+                .entry(t.cell as u32)
+                .or_default()
+                .push(self.queue.len());
             self.queue.push(Target {
                 lo: 0,
                 hi: i64::MAX,
@@ -490,7 +519,14 @@ impl<'a> Search<'a> {
                     .iter()
                     .map(|(c, s, g)| {
                         let x = &self.board.cells[*c as usize];
-                        format!("r{}g{} {:?} gap {} ({:?})", x.release, x.group, s, g, slot_mut(x, *s).map(|v| v.value))
+                        format!(
+                            "r{}g{} {:?} gap {} ({:?})",
+                            x.release,
+                            x.group,
+                            s,
+                            g,
+                            slot_mut(x, *s).map(|v| v.value)
+                        )
                     })
                     .collect();
                 let v = self.board.stat_value(t.cell, t.stat, &f.delta);
@@ -569,7 +605,9 @@ impl<'a> Search<'a> {
         cells.sort_unstable();
         cells.dedup();
         for c in cells {
-            let Some(ts) = self.by_cell.get(&c) else { continue };
+            let Some(ts) = self.by_cell.get(&c) else {
+                continue;
+            };
             for &j in ts {
                 let t = self.queue[j];
                 let v = self.board.stat_value(t.cell, t.stat, d);
@@ -601,12 +639,24 @@ impl<'a> Search<'a> {
         let mut seen: HashSet<u64> = HashSet::new();
         let mut consider = |mv: &Move, attempts: &mut Vec<Attempt>| -> Option<Delta> {
             let delta = apply(base, mv);
-            if self.board.stat_value(t.cell, t.stat, &delta) != value || !seen.insert(fingerprint(&delta)) {
+            if self.board.stat_value(t.cell, t.stat, &delta) != value
+                || !seen.insert(fingerprint(&delta))
+            {
                 return None;
             }
             let gaps = self.board.gaps(&delta);
-            if std::env::var_os("PSI_SEARCH_DEBUG").is_some() && (attempts.len() < 2 || delta.len() > 12 && attempts.len() < 40) {
-                eprintln!("  try {:?} -> invalid {} {:?}", delta, gaps.invalid, gaps.at.iter().map(|(c, s, g)| (self.board.cells[*c as usize].group, *s, *g)).collect::<Vec<_>>());
+            if std::env::var_os("PSI_SEARCH_DEBUG").is_some()
+                && (attempts.len() < 2 || delta.len() > 12 && attempts.len() < 40)
+            {
+                eprintln!(
+                    "  try {:?} -> invalid {} {:?}",
+                    delta,
+                    gaps.invalid,
+                    gaps.at
+                        .iter()
+                        .map(|(c, s, g)| (self.board.cells[*c as usize].group, *s, *g))
+                        .collect::<Vec<_>>()
+                );
             }
             if gaps.invalid {
                 return None;
@@ -620,7 +670,10 @@ impl<'a> Search<'a> {
         };
         // The likeliest moves in each atom first (those that keep its averages and
         // shares), then moves balanced by a neighbour or a rectangle, then the rest.
-        let singles: Vec<Vec<Move>> = atoms.iter().map(|a| mover.single(*a, t.stat, dir, base)).collect();
+        let singles: Vec<Vec<Move>> = atoms
+            .iter()
+            .map(|a| mover.single(*a, t.stat, dir, base))
+            .collect();
         for moves in &singles {
             for mv in moves.iter().take(FIRST_MOVES) {
                 if let Some(d) = consider(mv, &mut attempts) {
@@ -688,7 +741,9 @@ impl<'a> Search<'a> {
                 worst.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
                 worst.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
                 // Relaxed, only the values that cannot be withheld need repairs.
-                worst.retain(|(c, s, _)| !relaxed || !withholdable(&self.board.cells[*c as usize], *s));
+                worst.retain(|(c, s, _)| {
+                    !relaxed || !withholdable(&self.board.cells[*c as usize], *s)
+                });
                 for (c, slot, _) in worst.into_iter().take(3) {
                     let members = &self.board.cells[c as usize].members;
                     for a in self.repair_atoms(members, slot_stat(slot)) {
@@ -741,7 +796,11 @@ impl<'a> Search<'a> {
     /// The atoms repairs are tried in: the four with the most of the statistic, and the
     /// two with the most responses that skipped its question (for an answer added).
     fn repair_atoms(&self, members: &[u32], stat: Stat) -> Vec<u32> {
-        let mut out: Vec<u32> = self.largest_atoms(members, stat).into_iter().take(4).collect();
+        let mut out: Vec<u32> = self
+            .largest_atoms(members, stat)
+            .into_iter()
+            .take(4)
+            .collect();
         if let Stat::Answered(m) | Stat::Option(m, _) = stat {
             let mut spare: Vec<(u64, u32)> = members
                 .iter()
@@ -792,7 +851,8 @@ impl<'a> Search<'a> {
                 continue;
             }
             if best.as_ref().is_none_or(|b| cost < b.0) {
-                let mut slots: Vec<(u32, SlotId)> = gaps.at.iter().map(|(c, s, _)| (*c, *s)).collect();
+                let mut slots: Vec<(u32, SlotId)> =
+                    gaps.at.iter().map(|(c, s, _)| (*c, *s)).collect();
                 slots.sort();
                 slots.dedup();
                 best = Some((cost, slots));
@@ -856,7 +916,9 @@ impl<'a> Search<'a> {
                 }
                 slots.push(SlotId::Answered(m));
                 slots.extend((0..6u8).map(|o| SlotId::Option(m, o)).filter(|s| {
-                    let SlotId::Option(_, o) = s else { unreachable!() };
+                    let SlotId::Option(_, o) = s else {
+                        unreachable!()
+                    };
                     ms.options[usize::from(*o)].is_some()
                 }));
                 slots.extend([SlotId::Mean(m), SlotId::Sd(m), SlotId::Share(m)]);
@@ -865,7 +927,14 @@ impl<'a> Search<'a> {
                 let concealed = Value::Withheld(Reason::Concealed);
                 match slot_mut(&self.board.cells[c as usize], s) {
                     Some(x) if x.open && x.value != concealed => {
-                        self.set(c, s, Some(Slot { value: concealed, open: true }));
+                        self.set(
+                            c,
+                            s,
+                            Some(Slot {
+                                value: concealed,
+                                open: true,
+                            }),
+                        );
                         changed = true;
                     }
                     _ => {}
@@ -885,13 +954,21 @@ impl<'a> Search<'a> {
         let cell = &mut self.board.cells[c as usize];
         let slot = match s {
             SlotId::Responses => cell.responses.as_mut(),
-            SlotId::Answered(m) => cell.measures[usize::from(m)].as_mut().and_then(|x| x.answered.as_mut()),
+            SlotId::Answered(m) => cell.measures[usize::from(m)]
+                .as_mut()
+                .and_then(|x| x.answered.as_mut()),
             SlotId::Option(m, o) => cell.measures[usize::from(m)]
                 .as_mut()
                 .and_then(|x| x.options[usize::from(o)].as_mut()),
-            SlotId::Mean(m) => cell.measures[usize::from(m)].as_mut().and_then(|x| x.mean.as_mut()),
-            SlotId::Sd(m) => cell.measures[usize::from(m)].as_mut().and_then(|x| x.sd.as_mut()),
-            SlotId::Share(m) => cell.measures[usize::from(m)].as_mut().and_then(|x| x.share.as_mut()),
+            SlotId::Mean(m) => cell.measures[usize::from(m)]
+                .as_mut()
+                .and_then(|x| x.mean.as_mut()),
+            SlotId::Sd(m) => cell.measures[usize::from(m)]
+                .as_mut()
+                .and_then(|x| x.sd.as_mut()),
+            SlotId::Share(m) => cell.measures[usize::from(m)]
+                .as_mut()
+                .and_then(|x| x.share.as_mut()),
         }
         .expect("a slot the gaps named");
         let old = *slot;
@@ -913,4 +990,3 @@ fn slot_mut(cell: &Cell, s: SlotId) -> Option<Slot> {
         SlotId::Share(m) => cell.measures[usize::from(m)].as_ref()?.share,
     }
 }
-

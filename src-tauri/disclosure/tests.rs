@@ -14,7 +14,13 @@ pub(super) fn m(s: &str) -> Month {
 }
 
 /// One response: team, month, session type, role and answers by item id.
-pub(super) fn row(team: i64, month: &str, st: i64, role: i64, answers: &[(&str, u8)]) -> ResponseRow {
+pub(super) fn row(
+    team: i64,
+    month: &str,
+    st: i64,
+    role: i64,
+    answers: &[(&str, u8)],
+) -> ResponseRow {
     let mut a = [None; ITEMS.len()];
     for (id, v) in answers {
         a[item_index(id).unwrap()] = Some(*v);
@@ -32,15 +38,30 @@ pub(super) fn names() -> Names {
     let mut n = Names::new();
     n.insert(
         ContextList::Teams,
-        [(1, "North".to_string()), (2, "South".to_string()), (3, "East".to_string())].into(),
+        [
+            (1, "North".to_string()),
+            (2, "South".to_string()),
+            (3, "East".to_string()),
+        ]
+        .into(),
     );
     n.insert(
         ContextList::SessionTypes,
-        [(1, "Individual".to_string()), (2, "Group".to_string()), (3, "Family".to_string())].into(),
+        [
+            (1, "Individual".to_string()),
+            (2, "Group".to_string()),
+            (3, "Family".to_string()),
+        ]
+        .into(),
     );
     n.insert(
         ContextList::Roles,
-        [(1, "Nurse".to_string()), (2, "Psychologist".to_string()), (3, "Psychiatrist".to_string())].into(),
+        [
+            (1, "Nurse".to_string()),
+            (2, "Psychologist".to_string()),
+            (3, "Psychiatrist".to_string()),
+        ]
+        .into(),
     );
     n
 }
@@ -54,7 +75,13 @@ pub(super) fn atoms(rows: &[ResponseRow], dims: Dims) -> Atoms {
 }
 
 /// A request: months or quarters from `from` to `to`, a breakdown and a layout.
-pub(super) fn scope(kind: PeriodKind, from: &str, to: &str, by: Breakdown, layout: Layout) -> Scope {
+pub(super) fn scope(
+    kind: PeriodKind,
+    from: &str,
+    to: &str,
+    by: Breakdown,
+    layout: Layout,
+) -> Scope {
     let periods = crate::period::periods(kind, from, to, m("2030-01")).unwrap();
     Scope {
         period_kind: kind,
@@ -69,7 +96,11 @@ pub(super) fn scope(kind: PeriodKind, from: &str, to: &str, by: Breakdown, layou
 /// Makes each release in turn, each checked against those before it, as exports in a
 /// row would be; returns them all. With `protected` false, the releases are made
 /// without the protection across groups and releases.
-pub(super) fn release_all(rows: &[ResponseRow], requests: Vec<Scope>, protected: bool) -> (Vec<Release>, Atoms) {
+pub(super) fn release_all(
+    rows: &[ResponseRow],
+    requests: Vec<Scope>,
+    protected: bool,
+) -> (Vec<Release>, Atoms) {
     let dims = Dims::of(requests.iter().map(|s| s.breakdown));
     let atoms = atoms(rows, dims);
     let names = names();
@@ -114,16 +145,44 @@ fn within_one_export_answered_is_the_total_of_its_answer_counts() {
     // at least 1 and together at most 4 without the protection.
     let mut rows = Vec::new();
     for month in ["2026-01", "2026-02"] {
-        rows.extend(repeat(9, row(1, month, 1, 1, &[("rupture", 1), ("attending_choice", 1)])));
-        rows.push(row(1, month, 1, 1, &[("rupture", 2), ("attending_choice", 1)]));
-        rows.push(row(1, month, 1, 1, &[("rupture", 3), ("attending_choice", 1)]));
-        rows.extend(repeat(30, row(2, month, 1, 1, &[("rupture", 1), ("attending_choice", 1)])));
+        rows.extend(repeat(
+            9,
+            row(1, month, 1, 1, &[("rupture", 1), ("attending_choice", 1)]),
+        ));
+        rows.push(row(
+            1,
+            month,
+            1,
+            1,
+            &[("rupture", 2), ("attending_choice", 1)],
+        ));
+        rows.push(row(
+            1,
+            month,
+            1,
+            1,
+            &[("rupture", 3), ("attending_choice", 1)],
+        ));
+        rows.extend(repeat(
+            30,
+            row(2, month, 1, 1, &[("rupture", 1), ("attending_choice", 1)]),
+        ));
     }
-    let request = || vec![scope(PeriodKind::Month, "2026-01", "2026-02", Breakdown::Choice, Layout::Full)];
+    let request = || {
+        vec![scope(
+            PeriodKind::Month,
+            "2026-01",
+            "2026-02",
+            Breakdown::Choice,
+            Layout::Full,
+        )]
+    };
     let (open, atoms) = release_all(&rows, request(), false);
     let found = narrowed(&open, &atoms);
     assert!(
-        found.iter().any(|f| f.what.starts_with("rupture") && f.hi == 1),
+        found
+            .iter()
+            .any(|f| f.what.starts_with("rupture") && f.hi == 1),
         "the attack works without the protection: {found:?}"
     );
     let (protected, atoms) = release_all(&rows, request(), true);
@@ -154,7 +213,13 @@ fn a_month_with_no_row_is_a_published_zero_across_single_month_exports_and_the_q
             month("2024-01"),
             month("2024-02"),
             month("2024-03"),
-            scope(PeriodKind::Quarter, "2024-01", "2024-03", Breakdown::None, Layout::Full),
+            scope(
+                PeriodKind::Quarter,
+                "2024-01",
+                "2024-03",
+                Breakdown::None,
+                Layout::Full,
+            ),
         ]
     };
     let (open, atoms) = release_all(&rows, requests(), false);
@@ -174,11 +239,21 @@ fn a_reason_that_bounds_the_answers_is_a_fact_the_protection_keeps() {
     let mut rows = repeat(8, row(1, "2026-01", 1, 1, &[("power_say", 5)]));
     rows.push(row(1, "2026-01", 1, 1, &[("power_say", 4)]));
     rows.extend(repeat(3, row(1, "2026-01", 1, 1, &[("overall", 4)])));
-    let request = || vec![scope(PeriodKind::Month, "2026-01", "2026-01", Breakdown::None, Layout::Full)];
+    let request = || {
+        vec![scope(
+            PeriodKind::Month,
+            "2026-01",
+            "2026-01",
+            Breakdown::None,
+            Layout::Full,
+        )]
+    };
     let (open, atoms) = release_all(&rows, request(), false);
     let found = narrowed(&open, &atoms);
     assert!(
-        found.iter().any(|f| f.what.starts_with("power_say") && f.hi == 1),
+        found
+            .iter()
+            .any(|f| f.what.starts_with("power_say") && f.hi == 1),
         "the attack works without the protection: {found:?}"
     );
     let (protected, atoms) = release_all(&rows, request(), true);

@@ -69,8 +69,16 @@ pub fn audit_ledger(store: &Store) -> Result<Vec<ReleaseAudit>, AppError> {
             .map(|i| disclosure::decode(&ledger[*i].3))
             .collect::<Result<Vec<_>, _>>()
             .map_err(AppError::Storage)?;
-        let from: Month = members.iter().map(|i| ledger[*i].1).min().expect("one release");
-        let to: Month = members.iter().map(|i| ledger[*i].2).max().expect("one release");
+        let from: Month = members
+            .iter()
+            .map(|i| ledger[*i].1)
+            .min()
+            .expect("one release");
+        let to: Month = members
+            .iter()
+            .map(|i| ledger[*i].2)
+            .max()
+            .expect("one release");
         if deleted.is_some_and(|d| from < d) {
             for (i, release) in members.iter().zip(releases) {
                 out.push(ReleaseAudit {
@@ -78,13 +86,17 @@ pub fn audit_ledger(store: &Store) -> Result<Vec<ReleaseAudit>, AppError> {
                     release,
                     checked: 0,
                     narrowest: None,
-                    unchecked: Some("its months' responses were deleted under the retention setting".into()),
+                    unchecked: Some(
+                        "its months' responses were deleted under the retention setting".into(),
+                    ),
                 });
             }
             continue;
         }
         let mut tallier = Tallier::new(Dims::of(releases.iter().map(|r| r.breakdown)));
-        store.for_each_response(from, to, COMPATIBLE_VERSIONS, &released, |row| tallier.add(row))?;
+        store.for_each_response(from, to, COMPATIBLE_VERSIONS, &released, |row| {
+            tallier.add(row)
+        })?;
         let atoms = tallier.finish();
         let findings = disclosure::audit::audit(&releases, &atoms, &names);
         for (k, (i, release)) in members.iter().zip(releases).enumerate() {

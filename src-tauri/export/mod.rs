@@ -463,8 +463,20 @@ mod tests {
         let atoms = crate::summary::Atoms::from_tallies(
             Dims::default(),
             [
-                (key(1), Tally { responses: 40, counts }),
-                (key(2), Tally { responses: 4, counts: tiny }),
+                (
+                    key(1),
+                    Tally {
+                        responses: 40,
+                        counts,
+                    },
+                ),
+                (
+                    key(2),
+                    Tally {
+                        responses: 4,
+                        counts: tiny,
+                    },
+                ),
             ],
         );
         let names = names(&["<script>alert(1)</script> & \"Crisis\", North", "Tiny"]);

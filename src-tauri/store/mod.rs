@@ -548,7 +548,9 @@ impl Store {
                 [],
                 |r| Ok(r.get::<_, Option<String>>(0)?.zip(r.get::<_, Option<String>>(1)?)),
             )?;
-        let months = |a: Month, b: Month| (b.year() * 12 + b.month() as i32) - (a.year() * 12 + a.month() as i32) + 1;
+        let months = |a: Month, b: Month| {
+            (b.year() * 12 + b.month() as i32) - (a.year() * 12 + a.month() as i32) + 1
+        };
         let scan = span
             .and_then(|(a, b)| Some((Month::parse(&a)?, Month::parse(&b)?)))
             .is_some_and(|(a, b)| {
@@ -569,13 +571,18 @@ impl Store {
         while let Some(r) = rows.next()? {
             let version: u32 = r.get(0)?;
             let month_text = r.get_ref(4)?.as_bytes().map_err(rusqlite::Error::from)?;
-            let (month, cutoff) = match seen_months.iter().find(|(t, _, _)| t.as_slice() == month_text) {
+            let (month, cutoff) = match seen_months
+                .iter()
+                .find(|(t, _, _)| t.as_slice() == month_text)
+            {
                 Some((_, m, c)) => (*m, *c),
                 None => {
                     let text = std::str::from_utf8(month_text).unwrap_or("");
-                    let m = Month::parse(text).filter(|_| month_text.len() == 7).ok_or_else(|| {
-                        AppError::Storage(format!("a stored month is not valid: {text:?}"))
-                    })?;
+                    let m = Month::parse(text)
+                        .filter(|_| month_text.len() == 7)
+                        .ok_or_else(|| {
+                            AppError::Storage(format!("a stored month is not valid: {text:?}"))
+                        })?;
                     let c = released.get(&m).copied().unwrap_or(i64::MAX);
                     let mut key = [0u8; 7];
                     key.copy_from_slice(month_text);
@@ -753,7 +760,9 @@ impl Store {
             }
         }
         let mut cells = Vec::new();
-        let mut one = self.conn.prepare("SELECT cells FROM releases WHERE id = ?1")?;
+        let mut one = self
+            .conn
+            .prepare("SELECT cells FROM releases WHERE id = ?1")?;
         for (i, (id, _, _)) in spans.iter().enumerate() {
             if taken[i] {
                 cells.push(one.query_row([id], |r| r.get(0))?);
@@ -826,7 +835,12 @@ impl Store {
             .conn
             .prepare("SELECT id, first_month, last_month, cells FROM releases ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {

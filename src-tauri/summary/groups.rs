@@ -129,7 +129,11 @@ impl Shape {
 /// `atoms`), named and in a stable order: team (all teams last), period (all periods
 /// last), breakdown value (choice values in option order, "Other roles" after the
 /// roles, all values last). "All teams" rows only when there are several teams.
-pub fn group_members(atoms: &Atoms, shape: &Shape, names: &Names) -> Vec<(GroupKey, IdKey, Vec<u32>)> {
+pub fn group_members(
+    atoms: &Atoms,
+    shape: &Shape,
+    names: &Names,
+) -> Vec<(GroupKey, IdKey, Vec<u32>)> {
     let teams: HashSet<i64> = atoms
         .keys
         .iter()
@@ -181,17 +185,16 @@ fn name(id: &IdKey, breakdown: Breakdown, names: &Names) -> (GroupKey, (bool, u8
     let choice_item = &ITEMS[questionnaire::choice_index()];
     let (value, order) = match (id.value, breakdown) {
         (None, _) | (_, Breakdown::None) => (None, (true, 0)),
-        (Some(b), Breakdown::SessionType) => {
-            (Some(list_name(names, ContextList::SessionTypes, b)), (false, 0))
-        }
+        (Some(b), Breakdown::SessionType) => (
+            Some(list_name(names, ContextList::SessionTypes, b)),
+            (false, 0),
+        ),
         (Some(OTHER_ROLES_ID), Breakdown::Role) => (Some(OTHER_ROLES.to_string()), (false, 1)),
         (Some(b), Breakdown::Role) => (Some(list_name(names, ContextList::Roles, b)), (false, 0)),
-        (Some(b), Breakdown::Choice) => {
-            match choice_item.option(b as u8).filter(|_| b != 0) {
-                Some(o) => (Some(o.id.to_string()), (false, o.code)),
-                None => (Some(NOT_ANSWERED.to_string()), (false, u8::MAX)),
-            }
-        }
+        (Some(b), Breakdown::Choice) => match choice_item.option(b as u8).filter(|_| b != 0) {
+            Some(o) => (Some(o.id.to_string()), (false, o.code)),
+            None => (Some(NOT_ANSWERED.to_string()), (false, u8::MAX)),
+        },
     };
     (
         GroupKey {
