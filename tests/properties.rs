@@ -85,7 +85,7 @@ fn narrowed(releases: &[Release], atoms: &Atoms) -> Vec<Finding> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(16))]
 
     #[test]
     fn every_format_keeps_the_rules(groups in prop::collection::vec(tally(), 1..4)) {
@@ -199,12 +199,13 @@ fn atoms_of(data: &[(i64, u32, i64, u8, u8)], dims: Dims) -> Atoms {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(12))]
+    #![proptest_config(ProptestConfig::with_cases(4))]
 
     /// Month by month, then the quarter by session type, in both layouts: each export
     /// checked against those before it, as a clinic would make them; the solver holds
     /// them all.
     #[test]
+    #[ignore = "minutes a case in a debug build: run with --release -- --ignored"]
     fn the_solver_narrows_no_withheld_count_across_releases(data in responses()) {
         let requests = [
             scope((1, 1), Breakdown::None, Layout::Full),
