@@ -690,6 +690,7 @@ impl App {
                 from: first.to_string(),
                 to: last.to_string(),
                 by: Breakdown::None,
+                layout: crate::disclosure::Layout::Headline,
                 format: export::Format::Csv,
             };
             let release = export::prepare(&store, &request, now)?.release;
@@ -715,9 +716,7 @@ impl App {
                 ];
                 for id in ["power", "safety", "identity", "overall", "rupture"] {
                     let v = g
-                        .measures
-                        .iter()
-                        .find(|m| m.measure.id == id)
+                        .measure(id)
                         .map(|m| {
                             if id == "rupture" {
                                 m.share

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::disclosure::Layout;
 use crate::error::AppError;
 use crate::export::{self, Format, Request};
 use crate::import::{self, ImportError};
@@ -54,11 +55,18 @@ enum Command {
         to: String,
         #[arg(long, value_enum)]
         by: Option<ByArg>,
+        /// headline: the figures most readers need; full: every answer count too
+        #[arg(long, value_enum, default_value = "headline")]
+        layout: LayoutArg,
         #[arg(long, value_enum, default_value = "csv")]
         format: FormatArg,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Re-check every release in the ledger, with every other release of the same months,
+    /// against an intruder who solves the integer programme they define; fails if any
+    /// withheld count keeps fewer possible values than the rules ask
+    Audit,
     /// Save a consistent copy of the whole database (it holds comments: keep it safe)
     Backup { file: PathBuf },
     /// Replace the database with a backup, after checking it; the database that was
@@ -80,6 +88,12 @@ enum ByArg {
     SessionType,
     Role,
     Choice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LayoutArg {
+    Headline,
+    Full,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -134,6 +148,57 @@ pub fn main() -> i32 {
     }
 }
 
+/// The audit's findings, a line or two per release.
+fn audit_report(audits: &[export::audit::ReleaseAudit]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if audits.is_empty() {
+        out.push_str("The release ledger is empty: nothing has been exported yet.\n");
+    }
+    for a in audits {
+        let r = &a.release;
+        let (first, last) = r.months().unwrap_or((Month::current(), Month::current()));
+        let _ = write!(
+            out,
+            "Release {}: {} {} to {}, by {}, {} layout: ",
+            a.number,
+            r.period_kind.id(),
+            first,
+            last,
+            r.breakdown.label(),
+            r.layout.id()
+        );
+        let need = r.rules.min_possible_values;
+        let _ = match (&a.unchecked, &a.narrowest) {
+            (Some(why), _) => writeln!(out, "not checked: {why}."),
+            (None, None) => writeln!(out, "no withheld or hidden counts."),
+            (None, Some(f)) => {
+                let g = &r.groups[f.group];
+                let group = match &g.key.breakdown_value {
+                    Some(v) => format!("{}, {}, {}", g.key.team_name(), g.key.period, v),
+                    None => format!("{}, {}", g.key.team_name(), g.key.period),
+                };
+                let verdict = if u64::from(f.values) >= need {
+                    "passes"
+                } else {
+                    "FAILS"
+                };
+                let values = if u64::from(f.values) >= need {
+                    format!("{need} or more possible values")
+                } else {
+                    format!("{} possible value(s)", f.values)
+                };
+                writeln!(
+                    out,
+                    "{} counts checked; the narrowest keeps {values} ({group}: {}, {} to {}). {verdict}.",
+                    a.checked, f.what, f.lo, f.hi
+                )
+            }
+        };
+    }
+    out
+}
+
 /// The new passphrase: typed twice without echo on a terminal, else one line of input.
 fn read_new_passphrase() -> Result<String, String> {
     use std::io::{BufRead, IsTerminal};
@@ -159,6 +224,20 @@ fn read_new_passphrase() -> Result<String, String> {
 fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
     let now = Month::current();
     match command {
+        Command::Audit => {
+            let store = open(db)?;
+            let audits = export::audit::audit_ledger(&store)
+                .map_err(|e| describe(&e, "the audit failed"))?;
+            print!("{}", audit_report(&audits));
+            let failed = audits.iter().filter(|a| !a.passes()).count();
+            if failed > 0 {
+                return Err(format!(
+                    "{failed} of {} releases let a withheld count be narrowed below the rules",
+                    audits.len()
+                ));
+            }
+            Ok(())
+        }
         Command::Backup { file } => {
             let mut store = open(db)?;
             store
@@ -263,6 +342,7 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
             from,
             to,
             by,
+            layout,
             format,
             out,
         } => {
@@ -283,6 +363,10 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                     Some(ByArg::SessionType) => Breakdown::SessionType,
                     Some(ByArg::Role) => Breakdown::Role,
                     Some(ByArg::Choice) => Breakdown::Choice,
+                },
+                layout: match layout {
+                    LayoutArg::Headline => Layout::Headline,
+                    LayoutArg::Full => Layout::Full,
                 },
                 format: match format {
                     FormatArg::Csv => Format::Csv,

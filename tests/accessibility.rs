@@ -245,6 +245,9 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         s.fill("From (YYYY-MM)", &now.prev().prev().prev().to_string())
             .await;
         s.fill("To (YYYY-MM)", &now.prev().to_string()).await;
+        // The full layout: every answer's count, for analysts.
+        s.answer(en.get("export.layout"), en.get("export.layout.full"))
+            .await;
         s.button("Preview").await;
         // Measures, statistics and answers come as ids too, and are named in words.
         let preview = s

@@ -20,9 +20,13 @@ struct Published {
     mean: Option<String>,
     sd: Option<String>,
     percent: String,
+    /// The most responses the group can have, from its published count.
+    most: u64,
 }
 
 const UNKNOWN: &str = "unknown";
+/// Withheld with its whole question in the group: any value at all.
+const CONCEALED: &str = "concealed";
 
 /// The rules as published in every export: round to 5, withhold 1-7, means and SDs to
 /// one decimal from at least 10 answers, percentages from rounded counts, coded at 95/5.
@@ -87,14 +91,20 @@ fn publish(counts: &[u64], share_codes: &[u8], scale: bool) -> Published {
         mean,
         sd,
         percent,
+        // The data sets here have at most 60 responses a group.
+        most: 60,
     }
 }
 
 /// The true values a published count may stand for.
-fn domain(shown: &str) -> Vec<u64> {
+fn domain(shown: &str, most: u64) -> Vec<u64> {
     match shown {
         "0" => vec![0],
         "withheld" => (1..=7).collect(),
+        // Withheld to protect another value: a count that would have been shown, and
+        // zeros are always shown.
+        UNKNOWN => (8..=most).collect(),
+        CONCEALED => (0..=most).collect(),
         v => {
             let v: u64 = v.parse().unwrap();
             (v - 2..=v + 2).filter(|x| *x >= 8).collect()
@@ -105,26 +115,34 @@ fn domain(shown: &str) -> Vec<u64> {
 /// Every distribution consistent with what is shown (a withheld figure other than a
 /// count tells the intruder nothing); for each withheld count, its possible values.
 fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
-    let domains: Vec<Vec<u64>> = shown.counts.iter().map(|c| domain(c)).collect();
+    let domains: Vec<Vec<u64>> = shown.counts.iter().map(|c| domain(c, shown.most)).collect();
     let mut possible: Vec<std::collections::BTreeSet<u64>> =
         vec![Default::default(); domains.len()];
     let mut candidate = vec![0u64; domains.len()];
-    fn walk(i: usize, domains: &[Vec<u64>], candidate: &mut Vec<u64>, f: &mut dyn FnMut(&[u64])) {
+    fn walk(
+        i: usize,
+        left: u64,
+        domains: &[Vec<u64>],
+        candidate: &mut Vec<u64>,
+        f: &mut dyn FnMut(&[u64]),
+    ) {
         if i == domains.len() {
             f(candidate);
             return;
         }
-        for v in &domains[i] {
+        // The answers are at most the group's responses.
+        for v in domains[i].iter().filter(|v| **v <= left) {
             candidate[i] = *v;
-            walk(i + 1, domains, candidate, f);
+            walk(i + 1, left - v, domains, candidate, f);
         }
     }
-    walk(0, &domains, &mut candidate, &mut |c| {
+    walk(0, shown.most, &domains, &mut candidate, &mut |c| {
         let would = publish(c, share_codes, scale);
-        let same = |s: &str, w: &str| s == UNKNOWN || s == w;
+        let same = |s: &str, w: &str| s == UNKNOWN || s == CONCEALED || s == w;
         let same_opt = |s: &Option<String>, w: &Option<String>| match (s, w) {
             (Some(s), Some(w)) => same(s, w),
-            (None, None) => true,
+            // Not in the file (standard deviations are no longer published).
+            (None, _) => true,
             _ => false,
         };
         let fits = same(&shown.answered, &would.answered)
@@ -141,7 +159,7 @@ fn attack(shown: &Published, share_codes: &[u8], scale: bool) -> Vec<Vec<u64>> {
         .counts
         .iter()
         .zip(possible)
-        .filter(|(c, _)| c.as_str() == "withheld")
+        .filter(|(c, _)| ["withheld", UNKNOWN, CONCEALED].contains(&c.as_str()))
         .map(|(_, p)| p.into_iter().collect())
         .collect()
 }
@@ -183,6 +201,8 @@ fn export_of(dir: &Path, responses: &[Vec<(&str, &str)>]) -> Vec<Row> {
         "2026-01",
         "--to",
         "2026-01",
+        "--layout",
+        "full",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -197,7 +217,10 @@ fn published(rows: &[Row], measure: &str) -> Published {
             .collect()
     };
     let read = |r: &Row| {
-        if r["withheld_reason"].contains("narrow") {
+        let reason = &r["withheld_reason"];
+        if reason.contains("nothing about its own value") {
+            CONCEALED.to_string()
+        } else if reason.contains("narrow") || reason.contains("cannot be worked out") {
             UNKNOWN.to_string()
         } else {
             r["value"].clone()
@@ -206,10 +229,15 @@ fn published(rows: &[Row], measure: &str) -> Published {
     let one = |stat: &str| of(stat).first().map(|r| read(r));
     Published {
         answered: one("answered").unwrap(),
-        counts: of("count").iter().map(|r| r["value"].clone()).collect(),
+        counts: of("count").iter().map(|r| read(r)).collect(),
         mean: one("mean"),
         sd: one("sd"),
         percent: one("percent").unwrap(),
+        most: rows
+            .iter()
+            .find(|r| r["measure"] == "responses")
+            .and_then(|r| r["value"].parse::<u64>().ok())
+            .map_or(60, |n| n + 2),
     }
 }
 
@@ -219,8 +247,15 @@ fn assert_learns_nothing(rows: &[Row]) {
         for values in attack(&shown, item.share_codes, item.kind == Kind::Scale) {
             assert!(
                 values.len() >= 3,
-                "{}: a withheld count is pinned to {values:?}",
-                item.id
+                "{}: a withheld count is pinned to {values:?} by {:?}",
+                item.id,
+                rows.iter()
+                    .filter(|r| r["measure"] == item.id)
+                    .map(|r| format!(
+                        "{} {} {} {}",
+                        r["statistic"], r["option"], r["value"], r["withheld_reason"]
+                    ))
+                    .collect::<Vec<_>>()
             );
         }
     }

@@ -248,6 +248,7 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         dir.path(),
         &[
             "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "csv",
+            "--layout", "full",
         ],
         "k.csv",
     );
@@ -272,19 +273,20 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         cell(&rows, "North", "power_say", "count", "completely"),
         ("10", "")
     );
-    // The mean 4.3 would narrow the withheld "partly" count (the inversion check).
-    let (v, why) = cell(&rows, "North", "power_say", "mean", "");
-    assert_eq!(v, "withheld");
-    assert!(why.contains("narrow a withheld count"), "{why}");
-    assert_eq!(cell(&rows, "North", "power_say", "sd", "").0, "withheld");
+    // The mean 4.3 leaves "partly" anywhere from 1 to 7 now that no standard deviation
+    // is published beside it (the attack tests search this exhaustively).
+    assert_eq!(cell(&rows, "North", "power_say", "mean", ""), ("4.3", ""));
+    assert!(
+        !rows.iter().any(|r| r["statistic"] == "sd"),
+        "no standard deviations"
+    );
     assert_eq!(cell(&rows, "North", "power_say", "percent", ""), ("80", ""));
-    // power_expert has no small count: mean (40 + 65) / 23 = 4.57, sample SD 0.51,
-    // and 23 of 23 positive is top-coded.
+    // power_expert has no small count: mean (40 + 65) / 23 = 4.57, and 23 of 23
+    // positive is top-coded.
     assert_eq!(
         cell(&rows, "North", "power_expert", "mean", ""),
         ("4.6", "")
     );
-    assert_eq!(cell(&rows, "North", "power_expert", "sd", ""), ("0.5", ""));
     assert_eq!(
         cell(&rows, "North", "power_expert", "percent", ""),
         ("95 or more", "")
@@ -333,7 +335,7 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         .map(|m| {
             1 + m.options.len()
                 + if m.kind == psi_feedback::questionnaire::Kind::Scale {
-                    2
+                    1
                 } else {
                     0
                 }
@@ -351,6 +353,7 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         dir.path(),
         &[
             "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "json",
+            "--layout", "full",
         ],
         "k.json",
     ))
@@ -374,10 +377,8 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
             .clone()
     };
     assert_eq!(find("power_expert", "mean", None)["value"], 4.6);
-    assert_eq!(
-        find("power_say", "mean", None)["withheld"],
-        "narrows_withheld"
-    );
+    assert_eq!(find("power_say", "mean", None)["value"], 4.3);
+    assert_eq!(json["layout"], "full");
     assert_eq!(
         find("power_say", "count", Some("partly"))["withheld"],
         "small_count"
@@ -413,14 +414,15 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         ],
         "q.csv",
     ));
-    // The quarter holds South too, so it has an all-teams row. All teams minus North
-    // would give South's withheld responses away: North's count is withheld (the
-    // smaller of the two), with its reason.
+    // The quarter holds South too, so it has an all-teams row. All teams (28 to 32)
+    // minus North (23 to 27) leaves South anywhere from 1 to 9, which its own
+    // "fewer than 10" already says: both counts are shown.
     assert_eq!(q[0]["period"], "2026-Q1");
     assert_eq!(cell(&q, "All teams", "responses", "count", ""), ("30", ""));
-    let (v, why) = cell(&q, "North", "responses", "count", "");
+    assert_eq!(cell(&q, "North", "responses", "count", ""), ("25", ""));
+    let (v, why) = cell(&q, "South", "responses", "count", "");
     assert_eq!(v, "withheld");
-    assert!(why.contains("worked out from the totals"), "{why}");
+    assert!(why.contains("fewer than 10 responses"), "{why}");
 
     // The same request gives the same bytes.
     let again = export(
@@ -428,6 +430,7 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
         dir.path(),
         &[
             "--period", "month", "--from", "2026-01", "--to", "2026-01", "--format", "csv",
+            "--layout", "full",
         ],
         "k2.csv",
     );

@@ -104,7 +104,8 @@ fn export(db: &Path, from: &str, to: &str, by: Option<&str>, format: &str) -> St
         by.unwrap_or("none")
     ));
     let mut args = vec![
-        "export", "--period", "month", "--from", from, "--to", to, "--format", format,
+        "export", "--period", "month", "--from", from, "--to", to, "--format", format, "--layout",
+        "full",
     ];
     if let Some(b) = by {
         args.extend(["--by", b]);
@@ -128,6 +129,7 @@ fn window_export(db: &Path, from: &str, to: &str, by: &str, format: Format) -> V
     let (_, prepared) = app
         .prepare_export(serde_json::json!({
             "period": "month", "from": from, "to": to, "by": by, "format": format_id,
+            "layout": "full",
         }))
         .unwrap();
     app.record_export(prepared, format).unwrap().bytes
@@ -237,7 +239,9 @@ fn line(rows: &[Row], measure: &str, statistic: &str, option: &str) -> Vec<Cell>
                         if why.contains("from 1 to 7") {
                             (1, 7, true)
                         } else if why.contains("worked out from the totals") {
-                            (0, CAP, true)
+                            // Withheld to protect another: a count that would have been
+                            // shown (zeros always are).
+                            (8, CAP, true)
                         } else {
                             (0, CAP, true)
                         }
@@ -447,9 +451,11 @@ fn unprotected(cells: &[Cell], truth: &BTreeMap<String, u64>) -> Vec<Cell> {
         .collect()
 }
 
-/// Learns nothing: no withheld cell is a linear combination of published ones, and each
-/// keeps at least 3 possible values. A withheld cell inside a published total of 0 is
-/// 0 by rule 4 (true zeros are published) and is left out of the count.
+/// Learns nothing: each withheld cell keeps at least 3 possible values for the exact
+/// enumeration. (A withheld cell may be a linear combination of published ones: their
+/// rounding leaves it a range, and version 2 of the rules withholds only what
+/// narrows.) A withheld cell inside a published total of 0 is 0 by rule 4 (true zeros
+/// are published) and is left out of the count.
 fn assert_learns_nothing(cells: &[Cell], what: &str) {
     assert!(
         cells.iter().any(|c| c.withheld),
@@ -468,11 +474,6 @@ fn assert_learns_nothing(cells: &[Cell], what: &str) {
         .filter(|(c, m)| c.withheld && !m.is_empty() && m.iter().all(|a| zero_atoms.contains(a)))
         .map(|(c, _)| c.label.clone())
         .collect();
-    let found: Vec<String> = derivable(cells)
-        .into_iter()
-        .filter(|l| !zero.contains(l))
-        .collect();
-    assert!(found.is_empty(), "{what}: {found:?} can be worked out");
     for (label, values) in possible_values(cells, 3) {
         if !zero.contains(&label) {
             assert!(values.len() >= 3, "{what}: {label} narrowed to {values:?}");

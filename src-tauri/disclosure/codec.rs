@@ -1,10 +1,14 @@
 //! The release ledger's record of a release (rule 8): every group and every value, so
 //! that the same request can be answered with the same values, and so that later
 //! releases are checked against what this one published. A compact JSON document.
+//!
+//! Two generations: records made before the layouts (every measure with its SD, no
+//! `"v"`), which are read and reissued exactly as they were, and records since
+//! (`"v": 2`), which name their layout and hold only the measures it shows.
 
 use serde_json::{json, Value as Json};
 
-use super::{GroupRelease, MeasureValues, OptionValue, Reason, Release, Rules, Value};
+use super::{GroupRelease, Layout, MeasureValues, OptionValue, Reason, Release, Rules, Value};
 use crate::period::{Period, PeriodKind};
 use crate::summary::{measures, Breakdown, GroupKey};
 
@@ -50,6 +54,7 @@ fn period_code(p: Period) -> String {
 }
 
 pub fn encode(r: &Release) -> String {
+    let v1 = r.generation < 2;
     let groups: Vec<Json> = r
         .groups
         .iter()
@@ -58,28 +63,47 @@ pub fn encode(r: &Release) -> String {
                 .measures
                 .iter()
                 .map(|m| {
-                    json!([
-                        value_code(m.answered),
-                        m.options
-                            .iter()
-                            .map(|o| value_code(o.count))
-                            .collect::<Vec<_>>(),
-                        m.mean.map(value_code),
-                        m.sd.map(value_code),
-                        value_code(m.share),
-                    ])
+                    let opt = |v: Option<Value>| v.map(value_code);
+                    if v1 {
+                        json!([
+                            opt(m.answered),
+                            m.options
+                                .iter()
+                                .map(|o| value_code(o.count))
+                                .collect::<Vec<_>>(),
+                            opt(m.mean),
+                            opt(m.sd),
+                            value_code(m.share),
+                        ])
+                    } else if r.layout == Layout::Full {
+                        json!([
+                            opt(m.answered),
+                            m.options
+                                .iter()
+                                .map(|o| value_code(o.count))
+                                .collect::<Vec<_>>(),
+                            opt(m.mean),
+                            value_code(m.share),
+                        ])
+                    } else {
+                        json!([opt(m.mean), value_code(m.share)])
+                    }
                 })
                 .collect();
-            json!({
+            let mut group = json!({
                 "t": g.key.team,
                 "p": period_code(g.key.period),
                 "v": g.key.breakdown_value,
                 "n": value_code(g.responses),
                 "m": m,
-            })
+            });
+            if let Some(rules) = g.first_rules {
+                group["r"] = json!(rules);
+            }
+            group
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "rules": r.rules,
         "kind": r.period_kind,
         "periods": r.periods.iter().map(|p| period_code(*p)).collect::<Vec<_>>(),
@@ -87,8 +111,12 @@ pub fn encode(r: &Release) -> String {
         "left_other": value_code(r.left_out_other_versions),
         "left_late": value_code(r.left_out_added_later),
         "groups": groups,
-    })
-    .to_string()
+    });
+    if !v1 {
+        doc["v"] = json!(2);
+        doc["layout"] = json!(r.layout);
+    }
+    doc.to_string()
 }
 
 /// Reads a recorded release back. A record this version cannot read is an error, never
@@ -96,6 +124,16 @@ pub fn encode(r: &Release) -> String {
 pub fn decode(text: &str) -> Result<Release, String> {
     let bad = |what: &str| format!("a release in the ledger cannot be read ({what})");
     let doc: Json = serde_json::from_str(text).map_err(|e| bad(&e.to_string()))?;
+    let generation: u8 = match doc.get("v") {
+        None => 1,
+        Some(v) if v == &json!(2) => 2,
+        Some(_) => return Err(bad("a newer record")),
+    };
+    let layout: Layout = if generation == 1 {
+        Layout::Full
+    } else {
+        serde_json::from_value(doc["layout"].clone()).map_err(|_| bad("layout"))?
+    };
     let rules: Rules = serde_json::from_value(doc["rules"].clone()).map_err(|_| bad("rules"))?;
     let period_kind: PeriodKind =
         serde_json::from_value(doc["kind"].clone()).map_err(|_| bad("kind"))?;
@@ -114,23 +152,25 @@ pub fn decode(text: &str) -> Result<Release, String> {
             .ok_or_else(|| bad("period"))
     };
     let text_or_null = |j: &Json| j.as_str().map(str::to_string);
-    let all = measures();
+    let shown: Vec<_> = measures()
+        .into_iter()
+        .filter(|m| generation == 1 || layout.shows(m))
+        .collect();
     let mut groups = Vec::new();
     for g in doc["groups"].as_array().ok_or_else(|| bad("groups"))? {
         let ms = g["m"].as_array().ok_or_else(|| bad("measures"))?;
-        if !ms.is_empty() && ms.len() != all.len() {
+        if !ms.is_empty() && ms.len() != shown.len() {
             return Err(bad("another questionnaire's measures"));
         }
         let mut measures_out = Vec::new();
-        for (measure, m) in all.iter().zip(ms) {
-            let opts = m[1].as_array().ok_or_else(|| bad("options"))?;
-            if opts.len() != measure.options.len() {
-                return Err(bad("another questionnaire's options"));
-            }
-            measures_out.push(MeasureValues {
-                measure: *measure,
-                answered: val(&m[0])?,
-                options: measure
+        for (measure, m) in shown.iter().zip(ms) {
+            let full = generation == 1 || layout == Layout::Full;
+            let (answered, options, mean, sd, share) = if full {
+                let opts = m[1].as_array().ok_or_else(|| bad("options"))?;
+                if opts.len() != measure.options.len() {
+                    return Err(bad("another questionnaire's options"));
+                }
+                let options = measure
                     .options
                     .iter()
                     .zip(opts)
@@ -140,12 +180,34 @@ pub fn decode(text: &str) -> Result<Release, String> {
                             count: val(v)?,
                         })
                     })
-                    .collect::<Result<_, String>>()?,
-                mean: opt_val(&m[2])?,
-                sd: opt_val(&m[3])?,
-                share: val(&m[4])?,
+                    .collect::<Result<Vec<_>, String>>()?;
+                if generation == 1 {
+                    (
+                        opt_val(&m[0])?,
+                        options,
+                        opt_val(&m[2])?,
+                        opt_val(&m[3])?,
+                        val(&m[4])?,
+                    )
+                } else {
+                    (opt_val(&m[0])?, options, opt_val(&m[2])?, None, val(&m[3])?)
+                }
+            } else {
+                (None, Vec::new(), opt_val(&m[0])?, None, val(&m[1])?)
+            };
+            measures_out.push(MeasureValues {
+                measure: *measure,
+                answered,
+                options,
+                mean,
+                sd,
+                share,
             });
         }
+        let first_rules = match g.get("r") {
+            None => None,
+            Some(r) => Some(serde_json::from_value(r.clone()).map_err(|_| bad("rules"))?),
+        };
         groups.push(GroupRelease {
             key: GroupKey {
                 team: text_or_null(&g["t"]),
@@ -154,10 +216,13 @@ pub fn decode(text: &str) -> Result<Release, String> {
             },
             responses: val(&g["n"])?,
             measures: measures_out,
+            first_rules,
         });
     }
     Ok(Release {
         rules,
+        layout,
+        generation,
         period_kind,
         periods: doc["periods"]
             .as_array()

@@ -24,6 +24,7 @@ fn mark(r: Reason) -> char {
         Reason::RevealsSmallCount => 'd',
         Reason::NarrowsWithheld => 'e',
         Reason::ProtectsWithheld => 'f',
+        Reason::Concealed => 'g',
     }
 }
 
@@ -149,7 +150,7 @@ pub fn write(release: &Release) -> Vec<u8> {
         let _ = write!(h, "<li>{}</li>", esc(&n));
     }
     h.push_str("</ul><p>Why a value is withheld:</p><ul>");
-    for r in Reason::ALL {
+    for r in Reason::of_generation(release.generation).iter().copied() {
         let _ = write!(h, "<li>({}) {}</li>", mark(r), esc(&r.explain(rules)));
     }
     h.push_str("</ul></section>\n");

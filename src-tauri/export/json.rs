@@ -18,7 +18,7 @@ fn value(v: Value) -> Json {
 
 pub fn write(release: &Release) -> Vec<u8> {
     let rules = &release.rules;
-    let reasons: Map<String, Json> = Reason::ALL
+    let reasons: Map<String, Json> = Reason::of_generation(release.generation)
         .iter()
         .map(|r| (r.id().to_string(), json!(r.explain(rules))))
         .collect();
@@ -60,6 +60,7 @@ pub fn write(release: &Release) -> Vec<u8> {
             "added_after_release": value(release.left_out_added_later),
             "added_after_release_withheld": release.left_out_added_later.reason().map(|r| r.id()),
         }),
+        layout: (release.generation >= 2).then(|| release.layout.id()),
         measures: measure_meta,
         period_kind: release.period_kind.id(),
         periods: release.periods.iter().map(|p| p.to_string()).collect(),
@@ -83,6 +84,10 @@ struct Doc<'a> {
     breakdown: &'static str,
     format: &'static str,
     format_version: u32,
+    /// Headline or full, in files made since the layouts (absent from earlier ones, which
+    /// are reissued exactly as they were).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'static str>,
     left_out: Json,
     measures: Vec<Json>,
     period_kind: &'static str,

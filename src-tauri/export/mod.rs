@@ -1,6 +1,7 @@
 //! Exports: a request, the release it makes, and the three file formats.
 //! Every path (window and command line, every format) goes through [`build`].
 
+pub mod audit;
 mod csv_out;
 mod html;
 mod json;
@@ -10,12 +11,12 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::disclosure::{self, Release, Scope, Value};
+use crate::disclosure::{self, Data, Layout, Release, Scope, Value, HEADLINE_MEASURES};
 use crate::error::AppError;
-use crate::period::{self, Month, Period, PeriodKind};
+use crate::period::{self, Month, PeriodKind};
 use crate::questionnaire::COMPATIBLE_VERSIONS;
 use crate::store::{output, ContextList, NewRelease, ReleaseKey, Store};
-use crate::summary::{Breakdown, Names, Tallier};
+use crate::summary::{Breakdown, Dims, Names, Tallier};
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -46,11 +47,18 @@ pub struct Request {
     pub to: String,
     #[serde(default = "no_breakdown")]
     pub by: Breakdown,
+    /// The headline figures (the default) or every answer count too.
+    #[serde(default = "headline")]
+    pub layout: Layout,
     pub format: Format,
 }
 
 fn no_breakdown() -> Breakdown {
     Breakdown::None
+}
+
+fn headline() -> Layout {
+    Layout::Headline
 }
 
 impl Request {
@@ -66,8 +74,12 @@ impl Request {
                 .map(|m| m.to_string())
                 .unwrap_or_else(|| "period".to_string())
         };
+        let layout = match self.layout {
+            Layout::Headline => "",
+            Layout::Full => "-full",
+        };
         format!(
-            "psi-summary-{}-{}-to-{}{by}.{}",
+            "psi-summary-{}-{}-to-{}{by}{layout}.{}",
             self.period.id(),
             month(&self.from),
             month(&self.to),
@@ -122,6 +134,7 @@ pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared,
         first_month: first.to_string(),
         last_month: last.to_string(),
         breakdown: request.by.id().to_string(),
+        layout: request.layout.id().to_string(),
     };
     if let Some(cells) = store.find_release(&key)? {
         return Ok(Prepared {
@@ -143,32 +156,40 @@ pub fn prepare(store: &Store, request: &Request, now: Month) -> Result<Prepared,
     }
     let rules = store.rules()?;
     let released = store.released_months()?;
-    let mut tallier = Tallier::new(request.period, request.by);
-    let (other_versions, added_later) =
-        store.for_each_response(first, last, COMPATIBLE_VERSIONS, &released, |row| {
-            tallier.add(row)
-        })?;
-    let mut names = Names::new();
-    for list in ContextList::ALL {
-        names.insert(list, store.all_names(list)?);
-    }
-    let earlier = store
-        .overlapping_releases(first, last)?
+    // Every earlier release that shares months with this one, directly or through
+    // others: they are checked together, over the atoms of all their months.
+    let (recorded, lo, hi) = store.overlapping_releases(first, last)?;
+    let earlier = recorded
         .iter()
         .map(|cells| disclosure::decode(cells))
         .collect::<Result<Vec<_>, _>>()
         .map_err(AppError::Storage)?;
-    let span = (periods.len() > 1).then_some(Period::Span(first, last));
+    let dims = Dims::of(earlier.iter().map(|r| r.breakdown).chain([request.by]));
+    let mut tallier = Tallier::new(dims);
+    let left_out = store.for_each_response(lo, hi, COMPATIBLE_VERSIONS, &released, |row| {
+        tallier.add(row)
+    })?;
+    let (other_versions, added_later) = left_out.within(first, last);
+    let atoms = tallier.finish();
+    let mut names = Names::new();
+    for list in ContextList::ALL {
+        names.insert(list, store.all_names(list)?);
+    }
     let scope = Scope {
         period_kind: request.period,
         periods,
         breakdown: request.by,
+        layout: request.layout,
         left_out_other_versions: other_versions,
         left_out_added_later: added_later,
     };
-    let groups = tallier.finish(&names, &store.staff_counts()?, span);
+    let data = Data {
+        atoms: &atoms,
+        names: &names,
+        staff: &store.staff_counts()?,
+    };
     Ok(Prepared {
-        release: disclosure::protect(scope, groups, &rules, &earlier),
+        release: disclosure::protect(scope, &data, &rules, &earlier),
         reissued: false,
         key,
     })
@@ -182,11 +203,12 @@ pub fn record(store: &mut Store, prepared: Prepared, format: Format) -> Result<E
         store.audit(
             crate::store::Action::Export,
             &format!(
-                "Exported again: {} {} to {}, {} (the same file as before)",
+                "Exported again: {} {} to {}, {}, {} layout (the same file as before)",
                 prepared.key.period_kind,
                 prepared.key.first_month,
                 prepared.key.last_month,
-                prepared.key.breakdown
+                prepared.key.breakdown,
+                prepared.key.layout
             ),
         )?;
         None
@@ -256,10 +278,15 @@ pub struct Row<'a> {
     pub value: Value,
 }
 
-/// The release as tidy rows, in a fixed order.
+/// The release as tidy rows, in a fixed order (the headline layout's measures in the
+/// order of [`HEADLINE_MEASURES`]).
 pub fn rows(release: &Release) -> Vec<Row<'_>> {
     let mut out = Vec::new();
     for g in &release.groups {
+        let mut measures: Vec<&disclosure::MeasureValues> = g.measures.iter().collect();
+        if release.layout == Layout::Headline {
+            measures.sort_by_key(|m| HEADLINE_MEASURES.iter().position(|h| *h == m.measure.id));
+        }
         let base = |measure,
                     measure_label,
                     statistic,
@@ -282,9 +309,11 @@ pub fn rows(release: &Release) -> Vec<Row<'_>> {
             None,
             g.responses,
         ));
-        for m in &g.measures {
+        for m in measures {
             let (id, label) = (m.measure.id, m.measure.label);
-            out.push(base(id, label, "answered", None, m.answered));
+            if let Some(v) = m.answered {
+                out.push(base(id, label, "answered", None, v));
+            }
             for o in &m.options {
                 out.push(base(
                     id,
@@ -318,7 +347,18 @@ pub fn breakdown_text(breakdown: Breakdown, g: &disclosure::GroupRelease) -> Opt
 
 /// Plain words for the note every format carries.
 pub fn notes(release: &Release) -> Vec<String> {
-    let mut notes = release.rules.plain_words();
+    let v1 = release.generation < 2;
+    let mut notes = if v1 {
+        release.rules.plain_words_v1()
+    } else {
+        release.rules.plain_words()
+    };
+    if !v1 {
+        notes.push(match release.layout {
+            Layout::Headline => "Layout: headline figures (responses; the average and the share of positive answers for power, safety, identity and the overall rating; the share who said something did not feel right; the share attending by choice).".to_string(),
+            Layout::Full => "Layout: full (every answer's count of every question, with the averages and percentages).".to_string(),
+        });
+    }
     notes.push(
         "Percent rows give the share of answers in the measure's headline options (see each measure's description)."
             .to_string(),
@@ -340,7 +380,37 @@ pub fn notes(release: &Release) -> Vec<String> {
             "{n} responses were added to these periods after they were first exported (for example, paper forms entered later). They are left out, so that what was exported before does not change."
         ));
     }
+    notes.extend(earlier_rules(release));
     notes
+}
+
+/// Which groups show values first released under rules since made stricter: they keep
+/// the values they showed then (rule 8), and so the rounding of then.
+pub fn earlier_rules(release: &Release) -> Vec<String> {
+    let mut by_rules: Vec<(disclosure::Rules, Vec<String>)> = Vec::new();
+    for g in &release.groups {
+        let Some(r) = g.first_rules else { continue };
+        let name = match breakdown_text(release.breakdown, g) {
+            Some(b) => format!("{}, {}, {}", g.key.team_name(), g.key.period, b),
+            None => format!("{}, {}", g.key.team_name(), g.key.period),
+        };
+        match by_rules.iter_mut().find(|(x, _)| *x == r) {
+            Some((_, names)) => names.push(name),
+            None => by_rules.push((r, vec![name])),
+        }
+    }
+    by_rules
+        .into_iter()
+        .map(|(r, names)| {
+            format!(
+                "These groups were exported before under earlier rules and show the values they showed then: counts rounded to the nearest {}, groups of fewer than {} withheld, withheld counts kept to at least {} possible values. {}.",
+                r.rounding_base,
+                r.group_floor,
+                r.min_possible_values,
+                names.join("; ")
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -348,48 +418,79 @@ mod tests {
     use super::*;
     use crate::disclosure::{Reason, Rules};
     use crate::period::Period;
-    use crate::summary::{GroupKey, Tally};
+    use crate::summary::Dims;
+    use crate::summary::Tally;
+
+    fn names(teams: &[&str]) -> Names {
+        let mut names = Names::new();
+        names.insert(
+            ContextList::Teams,
+            teams
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i as i64 + 1, t.to_string()))
+                .collect(),
+        );
+        names
+    }
+
+    fn scope(layout: Layout, left_out: u64) -> Scope {
+        Scope {
+            period_kind: PeriodKind::Month,
+            periods: vec![Period::Month(Month::parse("2026-02").unwrap())],
+            breakdown: Breakdown::None,
+            layout,
+            left_out_other_versions: left_out,
+            left_out_added_later: 0,
+        }
+    }
 
     /// A release with a big group whose team name is hostile, and a small group.
-    fn sample() -> Release {
-        let month = Period::Month(Month::parse("2026-02").unwrap());
-        let n = crate::summary::measures().len();
-        let mut counts = vec![[0u64; 6]; n];
+    fn sample(layout: Layout) -> Release {
+        let mut counts = [[0u64; 6]; crate::summary::N_MEASURES];
         counts[3] = [0, 2, 0, 0, 20, 18]; // power_say: a small count, two rounded ones
-        let key = |team: &str| GroupKey {
-            team: Some(team.into()),
-            period: month,
-            breakdown_value: None,
+        counts[0] = [0, 2, 0, 0, 20, 18]; // power likewise
+        let mut tiny = [[0u64; 6]; crate::summary::N_MEASURES];
+        tiny[3] = [0, 1, 0, 0, 2, 1];
+        tiny[0] = [1, 0, 0, 0, 2, 1];
+        let key = |team: i64| crate::summary::AtomKey {
+            team,
+            month: Month::parse("2026-02").unwrap(),
+            session_type: -1,
+            role: -1,
+            choice: -1,
         };
-        let groups = vec![
-            (
-                key("<script>alert(1)</script> & \"Crisis\", North"),
-                Tally {
-                    responses: 40,
-                    counts: counts.clone(),
-                },
-            ),
-            (
-                key("Tiny"),
-                Tally {
-                    responses: 4,
-                    counts,
-                },
-            ),
-        ];
-        let scope = Scope {
-            period_kind: PeriodKind::Month,
-            periods: vec![month],
-            breakdown: Breakdown::None,
-            left_out_other_versions: 0,
-            left_out_added_later: 0,
+        let atoms = crate::summary::Atoms::from_tallies(
+            Dims::default(),
+            [
+                (
+                    key(1),
+                    Tally {
+                        responses: 40,
+                        counts,
+                    },
+                ),
+                (
+                    key(2),
+                    Tally {
+                        responses: 4,
+                        counts: tiny,
+                    },
+                ),
+            ],
+        );
+        let names = names(&["<script>alert(1)</script> & \"Crisis\", North", "Tiny"]);
+        let data = Data {
+            atoms: &atoms,
+            names: &names,
+            staff: &Default::default(),
         };
-        disclosure::protect(scope, groups, &Rules::default(), &[])
+        disclosure::protect(scope(layout, 0), &data, &Rules::default(), &[])
     }
 
     #[test]
     fn html_escapes_names_and_marks_withheld_values() {
-        let html = String::from_utf8(render(&sample(), Format::Html)).unwrap();
+        let html = String::from_utf8(render(&sample(Layout::Full), Format::Html)).unwrap();
         assert!(!html.contains("<script>"), "names are escaped");
         assert!(
             html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Crisis&quot;, North")
@@ -406,7 +507,7 @@ mod tests {
 
     #[test]
     fn csv_and_json_carry_the_same_rows_and_survive_awkward_names() {
-        let release = sample();
+        let release = sample(Layout::Full);
         let csv_text = String::from_utf8(render(&release, Format::Csv)).unwrap();
         let mut reader = csv::ReaderBuilder::new()
             .comment(Some(b'#'))
@@ -448,15 +549,22 @@ mod tests {
     #[test]
     fn responses_left_out_are_counted_under_the_same_rules() {
         let month = Period::Month(Month::parse("2026-02").unwrap());
+        let _ = month;
         let notes_for = |left_out| {
-            let scope = Scope {
-                period_kind: PeriodKind::Month,
-                periods: vec![month],
-                breakdown: Breakdown::None,
-                left_out_other_versions: left_out,
-                left_out_added_later: 0,
+            let atoms = crate::summary::Atoms::default();
+            let names = Names::new();
+            let data = Data {
+                atoms: &atoms,
+                names: &names,
+                staff: &Default::default(),
             };
-            notes(&disclosure::protect(scope, vec![], &Rules::default(), &[])).join(" ")
+            notes(&disclosure::protect(
+                scope(Layout::Headline, left_out),
+                &data,
+                &Rules::default(),
+                &[],
+            ))
+            .join(" ")
         };
         assert!(!notes_for(0).contains("older questionnaire"));
         assert!(notes_for(3).contains("From 1 to 7 responses"));
@@ -475,11 +583,20 @@ mod tests {
             from: "2026-01".into(),
             to: "2026-06".into(),
             by: Breakdown::SessionType,
+            layout: Layout::Headline,
             format: Format::Json,
         };
         assert_eq!(
             r.file_name(),
             "psi-summary-quarter-2026-01-to-2026-06-by-session-type.json"
+        );
+        let full = Request {
+            layout: Layout::Full,
+            ..r.clone()
+        };
+        assert_eq!(
+            full.file_name(),
+            "psi-summary-quarter-2026-01-to-2026-06-by-session-type-full.json"
         );
         let r = Request {
             from: " 2026-01\n".into(),

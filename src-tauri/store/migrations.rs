@@ -140,8 +140,20 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 /// is someone else's and is never written to.
 const M4_APPLICATION_ID: &str = "PRAGMA application_id = 1347635526;";
 
+/// 5: release layouts.
+///
+/// A release is now either the headline figures or every answer count (the full
+/// layout); the same months and breakdown can be released in both, so the layout is part
+/// of what identifies a request. Releases recorded before held every answer count.
+const M5_RELEASE_LAYOUT: &str = "
+ALTER TABLE releases ADD COLUMN layout TEXT NOT NULL DEFAULT 'full'
+    CHECK (layout IN ('headline', 'full'));
+DROP INDEX releases_by_request;
+CREATE INDEX releases_by_request ON releases (period_kind, first_month, last_month, breakdown, layout);
+";
+
 /// The schema version a database has once every migration has run.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -149,6 +161,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(M2_RELEASES),
         M::up(M3_AUDIT),
         M::up(M4_APPLICATION_ID),
+        M::up(M5_RELEASE_LAYOUT),
     ])
 }
 

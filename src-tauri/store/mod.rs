@@ -168,6 +168,22 @@ pub struct ResponseRow {
     pub answers: Answers,
 }
 
+/// Responses left out of a summary, per month: (answered another questionnaire version,
+/// added to the month after it was first released).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub by_month: std::collections::BTreeMap<Month, (u64, u64)>,
+}
+
+impl LeftOut {
+    /// The totals over `from..=to`.
+    pub fn within(&self, from: Month, to: Month) -> (u64, u64) {
+        self.by_month
+            .range(from..=to)
+            .fold((0, 0), |(a, b), (_, (x, y))| (a + x, b + y))
+    }
+}
+
 /// A comment as staff read it: no time finer than the month.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comment {
@@ -211,6 +227,7 @@ pub struct ReleaseKey {
     pub first_month: String,
     pub last_month: String,
     pub breakdown: String,
+    pub layout: String,
 }
 
 /// A release to append to the ledger.
@@ -235,6 +252,7 @@ pub struct ReleaseEntry {
     pub first_month: String,
     pub last_month: String,
     pub breakdown: String,
+    pub layout: String,
     pub rules: String,
     pub app_version: String,
     pub questionnaire_version: u32,
@@ -509,8 +527,8 @@ impl Store {
 
     /// Calls `f` for every response of a compatible questionnaire version in the months
     /// `from..=to`, leaving out responses added to a month after it was first released
-    /// (`released`: month -> last response id then). Returns how many were left out:
-    /// (other questionnaire versions, added after release).
+    /// (`released`: month -> last response id then). Returns, for each month, how many
+    /// were left out: (other questionnaire versions, added after release).
     pub fn for_each_response(
         &self,
         from: Month,
@@ -518,43 +536,75 @@ impl Store {
         versions: &[u32],
         released: &HashMap<Month, i64>,
         mut f: impl FnMut(&ResponseRow),
-    ) -> Result<(u64, u64), AppError> {
+    ) -> Result<LeftOut, AppError> {
         // Column list from the questionnaire's own ids, which are fixed identifiers.
         let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
+        // Most of the months: one pass over the table reads faster than the month index
+        // and a look-up per row. A few months of many: the index.
+        let span: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT (SELECT min(session_month) FROM responses), (SELECT max(session_month) FROM responses)",
+                [],
+                |r| Ok(r.get::<_, Option<String>>(0)?.zip(r.get::<_, Option<String>>(1)?)),
+            )?;
+        let months = |a: Month, b: Month| {
+            (b.year() * 12 + b.month() as i32) - (a.year() * 12 + a.month() as i32) + 1
+        };
+        let scan = span
+            .and_then(|(a, b)| Some((Month::parse(&a)?, Month::parse(&b)?)))
+            .is_some_and(|(a, b)| {
+                let covered = months(from.max(a), to.min(b)).max(0);
+                2 * covered >= months(a, b)
+            });
         let sql = format!(
             "SELECT questionnaire_version, team_id, session_type_id, role_id, session_month, id, {}
-             FROM responses WHERE session_month BETWEEN ?1 AND ?2",
-            columns.join(", ")
+             FROM responses WHERE {}session_month BETWEEN ?1 AND ?2",
+            columns.join(", "),
+            if scan { "+" } else { "" }
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
-        let (mut other_versions, mut added_later) = (0, 0);
-        let mut month_cache: Option<(String, Month, i64)> = None;
+        let mut left_out = LeftOut::default();
+        // Each month's text is read once: (text, month, last response id released).
+        let mut seen_months: Vec<([u8; 7], Month, i64)> = Vec::new();
         while let Some(r) = rows.next()? {
             let version: u32 = r.get(0)?;
-            let month_text = r.get_ref(4)?.as_str().map_err(rusqlite::Error::from)?;
-            let (month, cutoff) = match &month_cache {
-                Some((text, m, c)) if text == month_text => (*m, *c),
-                _ => {
-                    let m = Month::parse(month_text).ok_or_else(|| {
-                        AppError::Storage(format!("a stored month is not valid: {month_text:?}"))
-                    })?;
+            let month_text = r.get_ref(4)?.as_bytes().map_err(rusqlite::Error::from)?;
+            let (month, cutoff) = match seen_months
+                .iter()
+                .find(|(t, _, _)| t.as_slice() == month_text)
+            {
+                Some((_, m, c)) => (*m, *c),
+                None => {
+                    let text = std::str::from_utf8(month_text).unwrap_or("");
+                    let m = Month::parse(text)
+                        .filter(|_| month_text.len() == 7)
+                        .ok_or_else(|| {
+                            AppError::Storage(format!("a stored month is not valid: {text:?}"))
+                        })?;
                     let c = released.get(&m).copied().unwrap_or(i64::MAX);
-                    month_cache = Some((month_text.to_string(), m, c));
+                    let mut key = [0u8; 7];
+                    key.copy_from_slice(month_text);
+                    seen_months.push((key, m, c));
                     (m, c)
                 }
             };
             if r.get::<_, i64>(5)? > cutoff {
-                added_later += 1;
+                left_out.by_month.entry(month).or_default().1 += 1;
                 continue;
             }
             if !versions.contains(&version) {
-                other_versions += 1;
+                left_out.by_month.entry(month).or_default().0 += 1;
                 continue;
             }
             let mut answers: Answers = [None; ITEMS.len()];
             for (i, a) in answers.iter_mut().enumerate() {
-                *a = r.get::<_, Option<u8>>(6 + i)?;
+                // The schema's checks keep answers to 0..=5.
+                *a = match r.get_ref(6 + i)? {
+                    rusqlite::types::ValueRef::Integer(v) => u8::try_from(v).ok(),
+                    _ => None,
+                };
             }
             f(&ResponseRow {
                 team: r.get(1)?,
@@ -564,7 +614,7 @@ impl Store {
                 answers,
             });
         }
-        Ok((other_versions, added_later))
+        Ok(left_out)
     }
 
     /// The rule settings: the defaults, made stricter by staff.
@@ -658,25 +708,67 @@ impl Store {
             .conn
             .query_row(
                 "SELECT cells FROM releases WHERE period_kind = ?1 AND first_month = ?2
-                 AND last_month = ?3 AND breakdown = ?4 ORDER BY id LIMIT 1",
+                 AND last_month = ?3 AND breakdown = ?4 AND layout = ?5 ORDER BY id LIMIT 1",
                 params![
                     key.period_kind,
                     key.first_month,
                     key.last_month,
-                    key.breakdown
+                    key.breakdown,
+                    key.layout
                 ],
                 |r| r.get(0),
             )
             .optional()?)
     }
 
-    /// Every recorded release that covers some month of `from..=to`.
-    pub fn overlapping_releases(&self, from: Month, to: Month) -> Result<Vec<String>, AppError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT cells FROM releases WHERE first_month <= ?2 AND last_month >= ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// Every recorded release that shares months with `from..=to`, directly or through
+    /// other releases (a quarter that overlaps a month that overlaps ...), with the
+    /// months they cover together, oldest release first.
+    pub fn overlapping_releases(
+        &self,
+        from: Month,
+        to: Month,
+    ) -> Result<(Vec<String>, Month, Month), AppError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, first_month, last_month FROM releases ORDER BY id")?;
+        let all: Vec<(i64, String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let parse = |m: &str| {
+            Month::parse(m)
+                .ok_or_else(|| AppError::Storage(format!("a release's month is not valid: {m:?}")))
+        };
+        let spans: Vec<(i64, Month, Month)> = all
+            .iter()
+            .map(|(id, a, b)| Ok((*id, parse(a)?, parse(b)?)))
+            .collect::<Result<_, AppError>>()?;
+        let (mut lo, mut hi) = (from, to);
+        let mut taken = vec![false; spans.len()];
+        loop {
+            let mut grew = false;
+            for (i, (_, a, b)) in spans.iter().enumerate() {
+                if !taken[i] && *a <= hi && *b >= lo {
+                    taken[i] = true;
+                    lo = lo.min(*a);
+                    hi = hi.max(*b);
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        let mut cells = Vec::new();
+        let mut one = self
+            .conn
+            .prepare("SELECT cells FROM releases WHERE id = ?1")?;
+        for (i, (id, _, _)) in spans.iter().enumerate() {
+            if taken[i] {
+                cells.push(one.query_row([id], |r| r.get(0))?);
+            }
+        }
+        Ok((cells, lo, hi))
     }
 
     /// Appends a release to the ledger and marks its months released, in one
@@ -689,8 +781,8 @@ impl Store {
         let released_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         tx.execute(
             "INSERT INTO releases (released_at, period_kind, first_month, last_month, breakdown,
-                 rules, app_version, questionnaire_version, groups, withheld, cells)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 rules, app_version, questionnaire_version, groups, withheld, cells, layout)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 released_at,
                 r.key.period_kind,
@@ -702,7 +794,8 @@ impl Store {
                 r.questionnaire_version,
                 r.groups as i64,
                 r.withheld as i64,
-                r.cells
+                r.cells,
+                r.key.layout
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -711,8 +804,12 @@ impl Store {
             chrono::Utc::now(),
             Action::Export,
             &format!(
-                "Exported release {id}: {} {} to {}, {}",
-                r.key.period_kind, r.key.first_month, r.key.last_month, r.key.breakdown
+                "Exported release {id}: {} {} to {}, {}, {} layout",
+                r.key.period_kind,
+                r.key.first_month,
+                r.key.last_month,
+                r.key.breakdown,
+                r.key.layout
             ),
         )?;
         let mut month = Month::parse(&r.key.first_month)
@@ -731,11 +828,38 @@ impl Store {
         Ok(id)
     }
 
+    /// Every release in the ledger, oldest first: (number, first month, last month,
+    /// the record).
+    pub fn ledger(&self) -> Result<Vec<(i64, Month, Month, String)>, AppError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, first_month, last_month, cells FROM releases ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, a, b, cells) = row?;
+            let parse = |m: &str| {
+                Month::parse(m).ok_or_else(|| {
+                    AppError::Storage(format!("a release's month is not valid: {m:?}"))
+                })
+            };
+            out.push((id, parse(&a)?, parse(&b)?, cells));
+        }
+        Ok(out)
+    }
+
     /// The ledger for staff, newest first.
     pub fn release_history(&self) -> Result<Vec<ReleaseEntry>, AppError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, released_at, period_kind, first_month, last_month, breakdown, rules,
-                    app_version, questionnaire_version, groups, withheld
+                    app_version, questionnaire_version, groups, withheld, layout
              FROM releases ORDER BY id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -751,6 +875,7 @@ impl Store {
                 questionnaire_version: r.get(8)?,
                 groups: r.get(9)?,
                 withheld: r.get(10)?,
+                layout: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -946,7 +1071,7 @@ mod tests {
                 seen.push(row.clone())
             })
             .unwrap();
-        assert_eq!(left_out, (0, 0));
+        assert_eq!(left_out.within(from, to), (0, 0));
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].answers, r.answers);
         assert_eq!(seen[0].month, r.session_month);
@@ -955,18 +1080,18 @@ mod tests {
                 panic!("March is outside January")
             })
             .unwrap();
-        assert_eq!(outside, (0, 0));
+        assert_eq!(outside.within(from, to), (0, 0));
         let other_version = s
             .for_each_response(from, to, &[2], &none, |_| panic!("version 1 is not 2"))
             .unwrap();
-        assert_eq!(other_version, (1, 0));
+        assert_eq!(other_version.within(from, to), (1, 0));
         let released: HashMap<Month, i64> = [(r.session_month, 0)].into();
         let added_later = s
             .for_each_response(from, to, &[1], &released, |_| {
                 panic!("added after its month was released")
             })
             .unwrap();
-        assert_eq!(added_later, (0, 1));
+        assert_eq!(added_later.within(from, to), (0, 1));
         assert!(
             s.comments(Month::parse("2026-03").unwrap())
                 .unwrap()

@@ -26,6 +26,10 @@ function exportFields(month) {
       legend: t('export.breakdown'), name: 'export-by', idPrefix: 'export-by', checked: 'none',
       options: ['none', 'session_type', 'role', 'choice'].map((value) => ({ value, label: breakdownText(value) })),
     }),
+    layout: radioGroup({
+      legend: t('export.layout'), name: 'export-layout', idPrefix: 'export-layout', checked: 'headline',
+      options: ['headline', 'full'].map((value) => ({ value, label: t('export.layout.' + value) })),
+    }),
     format: radioGroup({
       legend: t('export.format'), name: 'export-format', idPrefix: 'export-format', checked: 'csv',
       options: ['csv', 'json', 'html'].map((value) => ({ value, label: t('export.format.' + value) })),
@@ -40,6 +44,7 @@ function readRequest(fields, month) {
     from: fields.from.input.value.trim(),
     to: fields.to.input.value.trim(),
     by: checkedValue(fields.by, 'export-by') || 'none',
+    layout: checkedValue(fields.layout, 'export-layout') || 'headline',
     format: checkedValue(fields.format, 'export-format') || 'csv',
   };
   const errors = [];
@@ -76,12 +81,13 @@ export function exportSection({ onSaved = null } = {}) {
   const previewBox = el('div', { class: 'preview', hidden: true });
   const form = el('form', { novalidate: true, autocomplete: 'off' },
     slot, fields.period, el('div', { class: 'field-row' }, fields.from.wrap, fields.to.wrap), fields.by,
-    fields.format, actions(save, preview), result);
+    fields.layout, fields.format, actions(save, preview), result);
   const fieldTargets = {
     period: fields.period.querySelector('input'),
     from: fields.from.input,
     to: fields.to.input,
     by: fields.by.querySelector('input'),
+    layout: fields.layout.querySelector('input'),
     format: fields.format.querySelector('input'),
   };
   const section = staffSection('export', t('export.title'),

@@ -1,0 +1,570 @@
+//! The intruder with a solver: what someone holding every release of the same months
+//! can prove about each withheld count, by integer programming.
+//!
+//! The intruder's unknowns are the counts of every atom (every team, month and
+//! breakdown value the releases split by): its responses and, for one measure at a
+//! time, how many gave each answer. What the releases publish becomes linear
+//! constraints: a rounded count is its value +/- half the rounding base; a count
+//! withheld as small is 1 to the small-count limit; a count withheld to protect another
+//! is above that limit; a group withheld for its size has 1 to floor - 1 responses; a
+//! group or month a release shows no row for holds nothing; "answered" is the sum of
+//! its answer counts and no more than the responses; an average to one decimal place
+//! bounds the sum of the answers between two multiples of the number who answered; a
+//! percentage is worked out from the rounded counts, which are integer unknowns too.
+//! The solver (microlp, in pure Rust) then finds the smallest and largest value each
+//! withheld count can take.
+//!
+//! It places groups over atoms with its own code, not the exporter's, so that a mistake
+//! in one is not repeated in the other. Two simplifications keep the programmes small:
+//! each measure is solved with the responses but apart from the other measures (which
+//! tie in only through "no more answers than responses"), and the SDs that releases
+//! made before the layouts published are left out (they are not linear).
+
+use std::collections::{BTreeMap, HashSet};
+
+use good_lp::{
+    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
+};
+
+use super::{Layout, Reason, Release, Rules, Value};
+use crate::store::ContextList;
+use crate::summary::{measures, Atoms, Measure, Names, NOT_ANSWERED, OTHER_ROLES};
+
+/// What the intruder proves about one withheld count.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// Index of the release in the input, and of the group in it.
+    pub release: usize,
+    pub group: usize,
+    /// What the count is, in words: "responses", "answered power_say", "power_say = 2".
+    pub what: String,
+    pub truth: i64,
+    /// The smallest and largest values the count can take.
+    pub lo: i64,
+    pub hi: i64,
+    /// How many values it can take, counted up to 3 (3 means "3 or more").
+    pub values: u32,
+}
+
+/// A linear programme over integer unknowns: `lo <= sum(coef * x) <= hi`.
+#[derive(Debug, Clone, Default)]
+struct Program {
+    bounds: Vec<(f64, f64)>,
+    rows: Vec<(Vec<(usize, f64)>, f64, f64)>,
+}
+
+const BIG: f64 = 1e7;
+
+impl Program {
+    fn var(&mut self, lo: f64, hi: f64) -> usize {
+        self.bounds.push((lo, hi));
+        self.bounds.len() - 1
+    }
+
+    fn row(&mut self, terms: Vec<(usize, f64)>, lo: f64, hi: f64) {
+        self.rows.push((terms, lo, hi));
+    }
+
+    /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
+    /// rows added; `None` if there is no solution.
+    fn optimum(
+        &self,
+        target: &[(usize, f64)],
+        sign: f64,
+        extra: &[(Vec<(usize, f64)>, f64, f64)],
+    ) -> Option<i64> {
+        let mut vars = ProblemVariables::new();
+        let xs: Vec<Variable> = self
+            .bounds
+            .iter()
+            .map(|(lo, hi)| vars.add(variable().integer().min(*lo).max(*hi)))
+            .collect();
+        let expr =
+            |terms: &[(usize, f64)]| -> Expression { terms.iter().map(|(i, c)| *c * xs[*i]).sum() };
+        let objective = expr(target);
+        let mut problem = vars.minimise(sign * objective.clone()).using(microlp);
+        for (terms, lo, hi) in self.rows.iter().chain(extra) {
+            let e = expr(terms);
+            if lo == hi {
+                problem = problem.with(constraint!(e == *lo));
+                continue;
+            }
+            if *lo > -BIG {
+                problem = problem.with(constraint!(e.clone() >= *lo));
+            }
+            if *hi < BIG {
+                problem = problem.with(constraint!(e <= *hi));
+            }
+        }
+        let solution = problem.solve().ok()?;
+        Some(solution.eval(&objective).round() as i64)
+    }
+}
+
+/// Which atoms each group of each release is made of, by names: written apart from the
+/// exporter's placing so that the two check each other.
+fn members(release: &Release, atoms: &Atoms, names: &Names) -> Vec<Vec<usize>> {
+    let name = |list: ContextList, id: i64| -> Option<&str> {
+        names.get(&list)?.get(&id).map(String::as_str)
+    };
+    let choice = crate::questionnaire::item("attending_choice").expect("the choice item");
+    // Per team, the roles it has rows of its own for, and whether it has "Other roles".
+    let mut own: HashSet<(&str, &str)> = HashSet::new();
+    let mut other: HashSet<&str> = HashSet::new();
+    for g in &release.groups {
+        if let (Some(t), Some(v)) = (&g.key.team, &g.key.breakdown_value) {
+            if v == OTHER_ROLES {
+                other.insert(t);
+            } else {
+                own.insert((t, v));
+            }
+        }
+    }
+    release
+        .groups
+        .iter()
+        .map(|g| {
+            let (first, last) = (g.key.period.first_month(), g.key.period.last_month());
+            atoms
+                .keys
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    let team = name(ContextList::Teams, a.team).unwrap_or("");
+                    if g.key.team.as_deref().is_some_and(|t| t != team) {
+                        return false;
+                    }
+                    if a.month < first || a.month > last {
+                        return false;
+                    }
+                    let role = name(ContextList::Roles, a.role).unwrap_or("");
+                    let value = match release.breakdown {
+                        crate::summary::Breakdown::None => return true,
+                        crate::summary::Breakdown::SessionType => {
+                            name(ContextList::SessionTypes, a.session_type).map(str::to_string)
+                        }
+                        crate::summary::Breakdown::Choice => Some(
+                            choice
+                                .option(a.choice as u8)
+                                .filter(|_| a.choice > 0)
+                                .map(|o| o.id.to_string())
+                                .unwrap_or_else(|| NOT_ANSWERED.to_string()),
+                        ),
+                        crate::summary::Breakdown::Role => {
+                            if own.contains(&(team, role)) {
+                                Some(role.to_string())
+                            } else if other.contains(team) {
+                                Some(OTHER_ROLES.to_string())
+                            } else {
+                                // All the team's roles merged: only in its totals.
+                                None
+                            }
+                        }
+                    };
+                    match &g.key.breakdown_value {
+                        None => true,
+                        Some(v) => value.as_deref() == Some(v.as_str()),
+                    }
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect()
+}
+
+/// Where a measure's unknowns are: per atom, its responses and (for a measure) each
+/// answer's count.
+struct Unknowns {
+    responses: Vec<usize>,
+    /// Per atom, per option code, the unknown (or a fixed 0 / the responses for the
+    /// choice answer where atoms are split by it).
+    counts: Vec<[Term; 6]>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Term {
+    Zero,
+    Var(usize),
+}
+
+/// Adds "a count is `shown`" for the count `terms`.
+fn count_rows(
+    p: &mut Program,
+    terms: Vec<(usize, f64)>,
+    shown: Value,
+    rules: &Rules,
+    strict: bool,
+) {
+    let small = rules.small_count_max as f64;
+    let half_down = (rules.rounding_base / 2) as f64;
+    let half_up = ((rules.rounding_base - 1) / 2) as f64;
+    match shown {
+        Value::Count(0) => p.row(terms, 0.0, 0.0),
+        Value::Count(c) => p.row(
+            terms,
+            (c as f64 - half_down).max(small + 1.0),
+            c as f64 + half_up,
+        ),
+        Value::Withheld(Reason::SmallCount) => p.row(terms, 1.0, small),
+        Value::Withheld(Reason::GroupBelowFloor) => {
+            p.row(terms, 1.0, rules.group_floor as f64 - 1.0)
+        }
+        Value::Withheld(Reason::Concealed) => {}
+        Value::Withheld(_) if strict => p.row(terms, small + 1.0, BIG),
+        _ => {}
+    }
+}
+
+/// Adds what a published average and percentage say about a measure's counts.
+fn derived_rows(
+    p: &mut Program,
+    m: &Measure,
+    counts: &[Term; 6],
+    mean: Option<Value>,
+    share: Value,
+    rules: &Rules,
+    strict: bool,
+) {
+    let var = |t: Term| match t {
+        Term::Var(i) => Some(i),
+        Term::Zero => None,
+    };
+    let n: Vec<(usize, f64)> = m
+        .options
+        .iter()
+        .filter_map(|o| var(counts[usize::from(o.code)]).map(|i| (i, 1.0)))
+        .collect();
+    let min = rules.derived_min_n as f64;
+    let secondary = |v: Value| {
+        matches!(
+            v,
+            Value::Withheld(Reason::NarrowsWithheld | Reason::ProtectsWithheld)
+        )
+    };
+    match mean {
+        Some(Value::Tenths(t)) => {
+            // (2t - 1) n <= 20 sum < (2t + 1) n, in integers: <= (2t + 1) n - 1.
+            let row = |k: f64| -> Vec<(usize, f64)> {
+                m.options
+                    .iter()
+                    .filter_map(|o| {
+                        var(counts[usize::from(o.code)]).map(|i| (i, 20.0 * f64::from(o.code) - k))
+                    })
+                    .collect()
+            };
+            p.row(row(2.0 * t as f64 - 1.0), 0.0, BIG);
+            p.row(row(2.0 * t as f64 + 1.0), -BIG, -1.0);
+            p.row(n.clone(), min, BIG);
+        }
+        Some(Value::Withheld(Reason::SmallBase)) => p.row(n.clone(), 0.0, min - 1.0),
+        Some(v) if secondary(v) && strict => p.row(n.clone(), min, BIG),
+        _ => {}
+    }
+    let num: Vec<(usize, f64)> = m
+        .options
+        .iter()
+        .filter(|o| m.in_share(usize::from(o.code)))
+        .filter_map(|o| var(counts[usize::from(o.code)]).map(|i| (i, 1.0)))
+        .collect();
+    let small = rules.small_count_max as f64;
+    let base = rules.rounding_base as f64;
+    let (half_down, half_up) = (
+        (rules.rounding_base / 2) as f64,
+        ((rules.rounding_base - 1) / 2) as f64,
+    );
+    // A number that is 0 or above the small counts: `b` says which.
+    let zero_or_large = |p: &mut Program, terms: &[(usize, f64)]| -> usize {
+        let b = p.var(0.0, 1.0);
+        let mut lo = terms.to_vec();
+        lo.push((b, -(small + 1.0)));
+        p.row(lo, 0.0, BIG);
+        let mut hi = terms.to_vec();
+        hi.push((b, -BIG));
+        p.row(hi, -BIG, 0.0);
+        b
+    };
+    // The rounded value of a number that is 0 or above the small counts, as `base * k`.
+    let rounded = |p: &mut Program, terms: &[(usize, f64)]| -> usize {
+        let k = p.var(0.0, BIG);
+        let mut lo = terms.to_vec();
+        lo.push((k, -base));
+        p.row(lo.clone(), -half_down, half_up);
+        k
+    };
+    match share {
+        Value::Percent(_) | Value::PercentAtLeast(_) | Value::PercentAtMost(_) => {
+            p.row(n.clone(), min, BIG);
+            zero_or_large(p, &num);
+            let k = rounded(p, &num);
+            let j = rounded(p, &n);
+            // p = floor((200 k + j) / (2 j)): 2 j p <= 200 k + j < 2 j (p + 1).
+            let (lo_p, hi_p) = match share {
+                Value::Percent(x) => (Some(x as f64), Some(x as f64)),
+                Value::PercentAtLeast(x) => (Some(x as f64), None),
+                _ => (None, Some(rules.percent_bottom_code as f64)),
+            };
+            if let Some(x) = lo_p {
+                p.row(vec![(k, 200.0), (j, 1.0 - 2.0 * x)], 0.0, BIG);
+            }
+            if let Some(x) = hi_p {
+                p.row(vec![(k, 200.0), (j, 1.0 - 2.0 * (x + 1.0))], -BIG, -1.0);
+            }
+        }
+        Value::Withheld(Reason::SmallBase) => p.row(n, 0.0, min - 1.0),
+        Value::Withheld(Reason::RevealsSmallCount) => {
+            p.row(n, min, BIG);
+            p.row(num, 1.0, small);
+        }
+        v if secondary(v) && strict => {
+            p.row(n, min, BIG);
+            zero_or_large(p, &num);
+        }
+        _ => {}
+    }
+}
+
+/// Every count withheld, or hidden and from 1 to the small-count limit, in `releases`,
+/// with what an intruder holding all of them can prove about it. `releases` are every
+/// release of some months; `atoms` the data of those months.
+pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding> {
+    let all = measures();
+    let placed: Vec<Vec<Vec<usize>>> = releases.iter().map(|r| members(r, atoms, names)).collect();
+    let mut findings = Vec::new();
+    let mut seen: HashSet<(String, Vec<usize>)> = HashSet::new();
+    // The responses first, then each measure on its own.
+    for measure in std::iter::once(None).chain(all.iter().map(Some)) {
+        let (program, unknowns) = build(releases, &placed, atoms, measure);
+        for (r, release) in releases.iter().enumerate() {
+            for (g, group) in release.groups.iter().enumerate() {
+                let cell = &placed[r][g];
+                for (what, terms, truth) in targets(release, group, cell, atoms, &unknowns, measure)
+                {
+                    if !seen.insert((what.clone(), cell.clone())) {
+                        continue;
+                    }
+                    let need = release.rules.min_possible_values as i64;
+                    let (lo, hi, values) = range(&program, &terms, truth, need);
+                    findings.push(Finding {
+                        release: r,
+                        group: g,
+                        what,
+                        truth,
+                        lo,
+                        hi,
+                        values,
+                    });
+                }
+            }
+        }
+    }
+    findings
+}
+
+/// The smallest and largest value of `target`, and how many values it can take,
+/// counted up to `need` (the truth is always one of them).
+fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i64, u32) {
+    let lo = p.optimum(target, 1.0, &[]).unwrap_or(truth).min(truth);
+    let hi = p.optimum(target, -1.0, &[]).unwrap_or(truth).max(truth);
+    let mut found: Vec<i64> = vec![truth];
+    for v in [lo, hi] {
+        if !found.contains(&v) {
+            found.push(v);
+        }
+    }
+    let mut v = lo + 1;
+    while (found.len() as i64) < need && v < hi {
+        if !found.contains(&v) {
+            let fixed = vec![(target.to_vec(), v as f64, v as f64)];
+            if p.optimum(target, 1.0, &fixed).is_some() {
+                found.push(v);
+            }
+        }
+        v += 1;
+    }
+    (lo, hi, found.len().min(need.max(1) as usize) as u32)
+}
+
+/// The programme for one measure (or, with `None`, the responses alone).
+fn build(
+    releases: &[Release],
+    placed: &[Vec<Vec<usize>>],
+    atoms: &Atoms,
+    measure: Option<&Measure>,
+) -> (Program, Unknowns) {
+    let mut p = Program::default();
+    let choice_index = crate::summary::measure_index("attending_choice").expect("choice");
+    let responses: Vec<usize> = atoms.keys.iter().map(|_| p.var(1.0, BIG)).collect();
+    let counts: Vec<[Term; 6]> = atoms
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(a, key)| {
+            let mut t = [Term::Zero; 6];
+            if let Some(m) = measure {
+                let split = atoms.dims.choice && m.index == choice_index;
+                for o in m.options {
+                    let c = usize::from(o.code);
+                    t[c] = if split {
+                        if key.choice == i64::from(o.code) {
+                            Term::Var(responses[a])
+                        } else {
+                            Term::Zero
+                        }
+                    } else {
+                        Term::Var(p.var(0.0, BIG))
+                    };
+                }
+                if !split {
+                    // No more answers than responses.
+                    let mut row: Vec<(usize, f64)> = t
+                        .iter()
+                        .filter_map(|x| match x {
+                            Term::Var(i) => Some((*i, 1.0)),
+                            Term::Zero => None,
+                        })
+                        .collect();
+                    row.push((responses[a], -1.0));
+                    p.row(row, -BIG, 0.0);
+                }
+            }
+            t
+        })
+        .collect();
+    let unknowns = Unknowns { responses, counts };
+    for (r, release) in releases.iter().enumerate() {
+        let rules = &release.rules;
+        let strict = release.generation >= 2;
+        for (g, group) in release.groups.iter().enumerate() {
+            let cell = &placed[r][g];
+            let resp: Vec<(usize, f64)> =
+                cell.iter().map(|a| (unknowns.responses[*a], 1.0)).collect();
+            count_rows(&mut p, resp.clone(), group.responses, rules, strict);
+            if !group.measures.is_empty() {
+                p.row(resp, rules.group_floor as f64, BIG);
+            }
+            let Some(m) = measure else { continue };
+            let Some(mv) = group.measure(m.id) else {
+                continue;
+            };
+            let cell_counts = sum_counts(cell, &unknowns);
+            let of = |c: usize| terms_of(&cell_counts[c]);
+            if let Some(v) = mv.answered {
+                let all: Vec<(usize, f64)> = m
+                    .options
+                    .iter()
+                    .flat_map(|o| of(usize::from(o.code)))
+                    .collect();
+                count_rows(&mut p, all, v, rules, strict);
+            }
+            for o in &mv.options {
+                count_rows(
+                    &mut p,
+                    of(usize::from(o.option.code)),
+                    o.count,
+                    rules,
+                    strict,
+                );
+            }
+            // Sums over the cell as single unknowns, for the average and percentage rows.
+            let mut merged = [Term::Zero; 6];
+            for o in m.options {
+                let c = usize::from(o.code);
+                let terms = of(c);
+                if !terms.is_empty() {
+                    let v = p.var(0.0, BIG);
+                    let mut row = terms.clone();
+                    row.push((v, -1.0));
+                    p.row(row, 0.0, 0.0);
+                    merged[c] = Term::Var(v);
+                }
+            }
+            derived_rows(&mut p, m, &merged, mv.mean, mv.share, rules, strict);
+        }
+    }
+    (p, unknowns)
+}
+
+fn sum_counts(cell: &[usize], u: &Unknowns) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); 6];
+    for a in cell {
+        for (c, t) in u.counts[*a].iter().enumerate() {
+            if let Term::Var(i) = t {
+                out[c].push(*i);
+            }
+        }
+    }
+    out
+}
+
+fn terms_of(vars: &[usize]) -> Vec<(usize, f64)> {
+    let mut m: BTreeMap<usize, f64> = BTreeMap::new();
+    for v in vars {
+        *m.entry(*v).or_default() += 1.0;
+    }
+    m.into_iter().collect()
+}
+
+/// The counts of a group to check in one programme: withheld ones, and hidden ones
+/// from 1 to the small-count limit.
+fn targets(
+    release: &Release,
+    group: &super::GroupRelease,
+    cell: &[usize],
+    atoms: &Atoms,
+    u: &Unknowns,
+    measure: Option<&Measure>,
+) -> Vec<(String, Vec<(usize, f64)>, i64)> {
+    let small = release.rules.small_count_max as i64;
+    let mut out = Vec::new();
+    let Some(m) = measure else {
+        if group.responses.is_withheld() {
+            let terms = cell.iter().map(|a| (u.responses[*a], 1.0)).collect();
+            let truth = cell
+                .iter()
+                .map(|a| atoms.tallies[*a].responses as i64)
+                .sum();
+            out.push(("responses".to_string(), terms, truth));
+        }
+        return out;
+    };
+    let below = group.responses == Value::Withheld(Reason::GroupBelowFloor);
+    let hidden =
+        below || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
+    let shown = group.measure(m.id);
+    let truth_of = |c: usize| -> i64 {
+        cell.iter()
+            .map(|a| atoms.tallies[*a].counts[m.index][c] as i64)
+            .sum()
+    };
+    let counts = sum_counts(cell, u);
+    let answered_truth: i64 = m
+        .options
+        .iter()
+        .map(|o| truth_of(usize::from(o.code)))
+        .sum();
+    let answered_terms: Vec<(usize, f64)> = m
+        .options
+        .iter()
+        .flat_map(|o| terms_of(&counts[usize::from(o.code)]))
+        .collect();
+    let answered_withheld = shown
+        .and_then(|s| s.answered)
+        .is_some_and(|v| v.is_withheld());
+    if answered_withheld || (hidden && (1..=small).contains(&answered_truth)) {
+        out.push((format!("answered {}", m.id), answered_terms, answered_truth));
+    }
+    for o in m.options {
+        let c = usize::from(o.code);
+        let withheld = shown
+            .and_then(|s| s.options.iter().find(|x| x.option.code == o.code))
+            .is_some_and(|x| x.count.is_withheld());
+        if withheld || (hidden && (1..=small).contains(&truth_of(c))) {
+            out.push((
+                format!("{} = {}", m.id, o.id),
+                terms_of(&counts[c]),
+                truth_of(c),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,474 @@
+//! Every published value of every release in question, placed over the atoms: what
+//! another data set must publish to be told apart from the truth by nothing, and how
+//! far a changed data set is from that.
+
+use std::collections::BTreeMap;
+
+use super::primary::{count_gap, mean_gap, sd_gap, share_gap, Fact};
+use super::{Layout, Release, Rules, Value, HEADLINE_MEASURES};
+use crate::summary::{measures, Atoms, Measure, Tally, N_MEASURES};
+
+/// A statistic of a group that is a count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stat {
+    Responses,
+    Answered(u8),
+    Option(u8, u8),
+}
+
+/// A published value's place in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SlotId {
+    Responses,
+    Answered(u8),
+    Option(u8, u8),
+    Mean(u8),
+    Sd(u8),
+    Share(u8),
+}
+
+/// One published value, and whether this release may still withhold it.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot {
+    pub value: Value,
+    pub open: bool,
+}
+
+/// What one group publishes of one measure.
+#[derive(Debug, Clone, Default)]
+pub struct MeasureSlots {
+    pub answered: Option<Slot>,
+    pub options: [Option<Slot>; 6],
+    pub mean: Option<Slot>,
+    pub sd: Option<Slot>,
+    pub share: Option<Slot>,
+}
+
+/// One group of one release over the atoms.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub release: usize,
+    /// The group's index in its release.
+    pub group: usize,
+    pub members: Vec<u32>,
+    pub truth: Tally,
+    pub below_floor: bool,
+    pub responses: Option<Slot>,
+    pub measures: Vec<Option<MeasureSlots>>,
+    /// Measures whose counts the release does not show, so that a count from 1 to 7
+    /// among them must be protected as if withheld.
+    pub hidden: Vec<u8>,
+    /// Its published values disagree with the data (months deleted since), so it
+    /// cannot be checked against.
+    pub unreliable: bool,
+    /// How many of the totals' dimensions it spans (team, period, value), for its cost.
+    pub totals: u8,
+}
+
+/// The releases in question over one set of atoms.
+pub struct Board<'a> {
+    pub atoms: &'a Atoms,
+    pub measures: Vec<Measure>,
+    pub rules: Vec<Rules>,
+    /// Whether the release's reasons are facts (recorded since the layouts).
+    pub strict: Vec<bool>,
+    pub cells: Vec<Cell>,
+    pub cells_of_atom: Vec<Vec<u32>>,
+    pub choice_measure: usize,
+    /// How many changed data sets were weighed (for tracing the search's cost).
+    pub evaluations: std::sync::atomic::AtomicU64,
+}
+
+/// A change to some atoms' counts: the stat, atom and amount.
+pub type Delta = BTreeMap<(u32, AtomStat), i64>;
+
+/// A count kept per atom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AtomStat {
+    Responses,
+    Count(u8, u8),
+}
+
+/// How far a changed data set is from publishing the same: the sum of the gaps, and
+/// the published values that disagree.
+#[derive(Debug, Clone, Default)]
+pub struct Gaps {
+    pub total: u64,
+    pub invalid: bool,
+    pub at: Vec<(u32, SlotId, u64)>,
+}
+
+impl Gaps {
+    pub fn ok(&self) -> bool {
+        !self.invalid && self.total == 0
+    }
+}
+
+pub fn slots_of(
+    release: &Release,
+    group: usize,
+    open: bool,
+) -> (Option<Slot>, Vec<Option<MeasureSlots>>) {
+    let g = &release.groups[group];
+    let slot = |v: Value| Slot { value: v, open };
+    let mut out: Vec<Option<MeasureSlots>> = vec![None; N_MEASURES];
+    for mv in &g.measures {
+        let mut s = MeasureSlots {
+            answered: mv.answered.map(slot),
+            mean: mv.mean.map(slot),
+            sd: mv.sd.map(slot),
+            share: Some(slot(mv.share)),
+            ..MeasureSlots::default()
+        };
+        for o in &mv.options {
+            s.options[usize::from(o.option.code)] = Some(slot(o.count));
+        }
+        out[mv.measure.index] = Some(s);
+    }
+    (Some(slot(g.responses)), out)
+}
+
+/// The measures whose counts a group does not show.
+pub fn hidden_measures(layout: Layout, below_floor: bool) -> Vec<u8> {
+    measures()
+        .iter()
+        .filter(|m| {
+            below_floor || (layout == Layout::Headline && HEADLINE_MEASURES.contains(&m.id))
+        })
+        .map(|m| m.index as u8)
+        .collect()
+}
+
+impl<'a> Board<'a> {
+    pub fn new(atoms: &'a Atoms) -> Board<'a> {
+        let choice_measure = measures()
+            .iter()
+            .position(|m| m.id == "attending_choice")
+            .expect("the choice item is a measure");
+        Board {
+            atoms,
+            measures: measures(),
+            rules: Vec::new(),
+            strict: Vec::new(),
+            cells: Vec::new(),
+            cells_of_atom: vec![Vec::new(); atoms.len()],
+            choice_measure,
+            evaluations: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    pub fn add_cell(&mut self, mut cell: Cell) {
+        let id = self.cells.len() as u32;
+        cell.truth = Tally::default();
+        for a in &cell.members {
+            cell.truth.add(&self.atoms.tallies[*a as usize]);
+            self.cells_of_atom[*a as usize].push(id);
+        }
+        self.cells.push(cell);
+        let unreliable = self.baseline_gap(id as usize) > 0;
+        self.cells[id as usize].unreliable = unreliable;
+    }
+
+    pub fn fact(&self, cell: &Cell, slot: &Slot) -> Fact {
+        Fact::of(slot.value, self.strict[cell.release])
+    }
+
+    /// The gap of one cell whose responses are now `responses` (`None`: unchanged)
+    /// and whose counts of the measures in `measures` are now as given; records the
+    /// disagreeing slots in `at`.
+    pub fn cell_gaps(
+        &self,
+        c: usize,
+        responses: Option<u64>,
+        measures: &[(u8, [u64; 6])],
+        at: &mut Vec<(u32, SlotId, u64)>,
+    ) -> u64 {
+        let cell = &self.cells[c];
+        let rules = &self.rules[cell.release];
+        let mut total = 0;
+        let mut note = |slot: SlotId, gap: u64, total: &mut u64| {
+            if gap > 0 {
+                *total += gap;
+                at.push((c as u32, slot, gap));
+            }
+        };
+        if let (Some(n), Some(s)) = (responses, &cell.responses) {
+            let mut gap = count_gap(self.fact(cell, s), n, rules);
+            if !cell.below_floor && n < rules.group_floor {
+                gap += rules.group_floor - n;
+            }
+            note(SlotId::Responses, gap, &mut total);
+        }
+        for (m, counts) in measures {
+            let m = *m;
+            let Some(Some(slots)) = cell.measures.get(usize::from(m)) else {
+                continue;
+            };
+            let measure = &self.measures[usize::from(m)];
+            if let Some(s) = &slots.answered {
+                let n: u64 = measure
+                    .options
+                    .iter()
+                    .map(|o| counts[usize::from(o.code)])
+                    .sum();
+                note(
+                    SlotId::Answered(m),
+                    count_gap(self.fact(cell, s), n, rules),
+                    &mut total,
+                );
+            }
+            for o in measure.options {
+                if let Some(s) = &slots.options[usize::from(o.code)] {
+                    let gap = count_gap(self.fact(cell, s), counts[usize::from(o.code)], rules);
+                    note(SlotId::Option(m, o.code), gap, &mut total);
+                }
+            }
+            if let Some(s) = &slots.mean {
+                note(
+                    SlotId::Mean(m),
+                    mean_gap(self.fact(cell, s), measure, counts, rules),
+                    &mut total,
+                );
+            }
+            if let Some(s) = &slots.sd {
+                note(
+                    SlotId::Sd(m),
+                    sd_gap(self.fact(cell, s), measure, counts, rules),
+                    &mut total,
+                );
+            }
+            if let Some(s) = &slots.share {
+                note(
+                    SlotId::Share(m),
+                    share_gap(self.fact(cell, s), measure, counts, rules),
+                    &mut total,
+                );
+            }
+        }
+        total
+    }
+
+    /// The gap of a cell as it truly is (0 unless the data changed since it was
+    /// published).
+    fn baseline_gap(&self, c: usize) -> u64 {
+        let t = &self.cells[c].truth;
+        let all: Vec<(u8, [u64; 6])> = (0..N_MEASURES).map(|m| (m as u8, t.counts[m])).collect();
+        self.cell_gaps(c, Some(t.responses), &all, &mut Vec::new())
+    }
+
+    /// The true value of a count statistic in a cell, plus a change.
+    pub fn stat_value(&self, c: usize, stat: Stat, delta: &Delta) -> i64 {
+        let cell = &self.cells[c];
+        let base = match stat {
+            Stat::Responses => cell.truth.responses,
+            Stat::Answered(m) => cell.truth.answered(usize::from(m)),
+            Stat::Option(m, o) => cell.truth.counts[usize::from(m)][usize::from(o)],
+        } as i64;
+        let mut d = 0;
+        for ((a, s), v) in delta {
+            if !self.cells_of_atom[*a as usize].contains(&(c as u32)) {
+                continue;
+            }
+            d += match (stat, s) {
+                (Stat::Responses, AtomStat::Responses) => *v,
+                (Stat::Answered(m), AtomStat::Count(n, code)) if m == *n && *code > 0 => *v,
+                (Stat::Option(m, o), AtomStat::Count(n, code)) if m == *n && o == *code => *v,
+                _ => 0,
+            };
+        }
+        base + d
+    }
+
+    /// An atom's counts after a change.
+    pub fn atom_now(&self, a: u32, delta: &Delta) -> Tally {
+        let mut t = self.atoms.tallies[a as usize].clone();
+        for ((_, s), v) in
+            delta.range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX)))
+        {
+            match s {
+                AtomStat::Responses => t.responses = (t.responses as i64 + v).max(0) as u64,
+                AtomStat::Count(m, o) => {
+                    let c = &mut t.counts[usize::from(*m)][usize::from(*o)];
+                    *c = (*c as i64 + v).max(0) as u64;
+                }
+            }
+        }
+        t
+    }
+
+    /// Whether a change leaves every atom a possible set of responses: counts not
+    /// negative, no more answers to a measure than responses, at least one response
+    /// (atoms are never emptied or made), and the choice answers matching an atom's
+    /// choice where atoms are split by it.
+    fn valid(&self, delta: &Delta) -> bool {
+        let mut i = 0;
+        let entries: Vec<(&(u32, AtomStat), &i64)> = delta.iter().collect();
+        while i < entries.len() {
+            let a = entries[i].0 .0;
+            let mut j = i;
+            while j < entries.len() && entries[j].0 .0 == a {
+                j += 1;
+            }
+            if !self.atom_valid(a, &entries[i..j]) {
+                return false;
+            }
+            i = j;
+        }
+        true
+    }
+
+    /// One atom's part of [`Board::valid`]: `changes` are its entries of the change.
+    fn atom_valid(&self, a: u32, changes: &[(&(u32, AtomStat), &i64)]) -> bool {
+        let before = &self.atoms.tallies[a as usize];
+        let mut responses = before.responses as i64;
+        let mut touched: [Option<[i64; 6]>; N_MEASURES] = [None; N_MEASURES];
+        for ((_, s), v) in changes {
+            match s {
+                AtomStat::Responses => responses += **v,
+                AtomStat::Count(m, o) => {
+                    let m = usize::from(*m);
+                    let counts =
+                        touched[m].get_or_insert_with(|| before.counts[m].map(|x| x as i64));
+                    counts[usize::from(*o)] += **v;
+                }
+            }
+        }
+        // Never emptied (nor made: moves are only in atoms that exist).
+        if responses < 1 {
+            return false;
+        }
+        for (m, counts) in touched.iter().enumerate() {
+            let answered = match counts {
+                Some(c) => {
+                    if c.iter().any(|x| *x < 0) {
+                        return false;
+                    }
+                    c[1..].iter().sum::<i64>()
+                }
+                // Fewer responses must still hold every answer.
+                None if responses < before.responses as i64 => before.answered(m) as i64,
+                None => continue,
+            };
+            if answered > responses {
+                return false;
+            }
+        }
+        if self.atoms.dims.choice {
+            // Split by the choice answer: every response gives the atom's own.
+            let c = self.atoms.keys[a as usize].choice as usize;
+            let counts = touched[self.choice_measure]
+                .unwrap_or_else(|| before.counts[self.choice_measure].map(|x| x as i64));
+            let answered: i64 = counts[1..].iter().sum();
+            let ok = if c == 0 {
+                answered == 0
+            } else {
+                counts[c] == responses && answered == responses
+            };
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// How far a change is from publishing the same as the truth, over every cell it
+    /// touches.
+    pub fn gaps(&self, delta: &Delta) -> Gaps {
+        self.evaluations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if !self.valid(delta) {
+            return Gaps {
+                invalid: true,
+                ..Gaps::default()
+            };
+        }
+        // Per touched cell: its change in responses and in each touched measure.
+        let mut per_cell: Vec<(u32, i64, Vec<(u8, [i64; 6])>)> = Vec::new();
+        for ((a, s), v) in delta {
+            if *v == 0 {
+                continue;
+            }
+            for c in &self.cells_of_atom[*a as usize] {
+                let i = match per_cell.iter().position(|x| x.0 == *c) {
+                    Some(i) => i,
+                    None => {
+                        per_cell.push((*c, 0, Vec::new()));
+                        per_cell.len() - 1
+                    }
+                };
+                let e = &mut per_cell[i];
+                match s {
+                    AtomStat::Responses => e.1 += v,
+                    AtomStat::Count(m, o) => {
+                        let k = match e.2.iter().position(|x| x.0 == *m) {
+                            Some(k) => k,
+                            None => {
+                                e.2.push((*m, [0; 6]));
+                                e.2.len() - 1
+                            }
+                        };
+                        e.2[k].1[usize::from(*o)] += v;
+                    }
+                }
+            }
+        }
+        per_cell.sort_unstable_by_key(|x| x.0);
+        let mut out = Gaps::default();
+        let mut now: Vec<(u8, [u64; 6])> = Vec::new();
+        for (c, dr, ms) in per_cell {
+            let cell = &self.cells[c as usize];
+            if cell.unreliable {
+                continue;
+            }
+            let responses = (dr != 0).then(|| (cell.truth.responses as i64 + dr) as u64);
+            now.clear();
+            for (m, d) in &ms {
+                if self.unseen(cell, *m, d) {
+                    continue;
+                }
+                let mut counts = cell.truth.counts[usize::from(*m)];
+                for (x, dx) in counts.iter_mut().zip(d) {
+                    *x = (*x as i64 + dx) as u64;
+                }
+                now.push((*m, counts));
+            }
+            now.sort_unstable_by_key(|x| x.0);
+            out.total += self.cell_gaps(c as usize, responses, &now, &mut out.at);
+        }
+        out
+    }
+
+    /// Whether a change `d` to measure `m`'s counts leaves every value a cell shows of
+    /// it as it was without working it out: the cell shows no counts of the measure
+    /// and the change keeps the number who answered, the sum of the answers and the
+    /// number in the share.
+    fn unseen(&self, cell: &Cell, m: u8, d: &[i64; 6]) -> bool {
+        let Some(Some(slots)) = cell.measures.get(usize::from(m)) else {
+            return true;
+        };
+        if slots.answered.is_some() || slots.options.iter().any(Option::is_some) {
+            return false;
+        }
+        let measure = &self.measures[usize::from(m)];
+        let (mut n, mut sum, mut share) = (0, 0, 0);
+        for o in measure.options {
+            let c = usize::from(o.code);
+            n += d[c];
+            sum += d[c] * c as i64;
+            if measure.in_share(c) {
+                share += d[c];
+            }
+        }
+        n == 0 && share == 0 && (sum == 0 || slots.mean.is_none() && slots.sd.is_none())
+    }
+
+    /// The choice item's index among the measures, as a count's measure number.
+    pub fn choice_m(&self) -> u8 {
+        self.choice_measure as u8
+    }
+
+    /// Whether an atom's counts include the choice answer as its own split.
+    pub fn atom_choice(&self, a: u32) -> Option<u8> {
+        (self.atoms.dims.choice).then(|| self.atoms.keys[a as usize].choice as u8)
+    }
+}

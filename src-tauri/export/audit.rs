@@ -1,0 +1,119 @@
+//! `psi-feedback audit`: every release in the ledger re-checked, with the others of the
+//! same months, by the intruder with a solver ([`crate::disclosure::audit`]).
+
+use crate::disclosure::{self, audit::Finding, Release};
+use crate::error::AppError;
+use crate::period::Month;
+use crate::questionnaire::COMPATIBLE_VERSIONS;
+use crate::store::{ContextList, Store};
+use crate::summary::{Dims, Names, Tallier};
+
+/// What the audit found for one release.
+#[derive(Debug, Clone)]
+pub struct ReleaseAudit {
+    pub number: i64,
+    pub release: Release,
+    /// Withheld or hidden counts checked.
+    pub checked: usize,
+    /// The count that keeps the fewest possible values, if any was checked.
+    pub narrowest: Option<Finding>,
+    /// Why it could not be checked (its months' responses were deleted).
+    pub unchecked: Option<String>,
+}
+
+impl ReleaseAudit {
+    /// Whether every count keeps as many possible values as the release's rules ask.
+    pub fn passes(&self) -> bool {
+        self.narrowest
+            .as_ref()
+            .is_none_or(|f| u64::from(f.values) >= self.release.rules.min_possible_values)
+    }
+}
+
+/// Re-checks every release in the ledger against every other release of the same
+/// months (directly or through others).
+pub fn audit_ledger(store: &Store) -> Result<Vec<ReleaseAudit>, AppError> {
+    let ledger = store.ledger()?;
+    let released = store.released_months()?;
+    let deleted = store.deleted_before()?;
+    let mut names = Names::new();
+    for list in ContextList::ALL {
+        names.insert(list, store.all_names(list)?);
+    }
+    // Releases sharing months, directly or through others, are checked together.
+    let mut component: Vec<usize> = (0..ledger.len()).collect();
+    let find = |c: &mut Vec<usize>, mut i: usize| {
+        while c[i] != i {
+            c[i] = c[c[i]];
+            i = c[i];
+        }
+        i
+    };
+    for i in 0..ledger.len() {
+        for j in 0..i {
+            if ledger[i].1 <= ledger[j].2 && ledger[j].1 <= ledger[i].2 {
+                let (a, b) = (find(&mut component, i), find(&mut component, j));
+                component[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut roots: Vec<usize> = (0..ledger.len()).map(|i| find(&mut component, i)).collect();
+    let order = roots.clone();
+    roots.sort_unstable();
+    roots.dedup();
+    for root in roots {
+        let members: Vec<usize> = (0..ledger.len()).filter(|i| order[*i] == root).collect();
+        let releases = members
+            .iter()
+            .map(|i| disclosure::decode(&ledger[*i].3))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(AppError::Storage)?;
+        let from: Month = members
+            .iter()
+            .map(|i| ledger[*i].1)
+            .min()
+            .expect("one release");
+        let to: Month = members
+            .iter()
+            .map(|i| ledger[*i].2)
+            .max()
+            .expect("one release");
+        if deleted.is_some_and(|d| from < d) {
+            for (i, release) in members.iter().zip(releases) {
+                out.push(ReleaseAudit {
+                    number: ledger[*i].0,
+                    release,
+                    checked: 0,
+                    narrowest: None,
+                    unchecked: Some(
+                        "its months' responses were deleted under the retention setting".into(),
+                    ),
+                });
+            }
+            continue;
+        }
+        let mut tallier = Tallier::new(Dims::of(releases.iter().map(|r| r.breakdown)));
+        store.for_each_response(from, to, COMPATIBLE_VERSIONS, &released, |row| {
+            tallier.add(row)
+        })?;
+        let atoms = tallier.finish();
+        let findings = disclosure::audit::audit(&releases, &atoms, &names);
+        for (k, (i, release)) in members.iter().zip(releases).enumerate() {
+            let mine: Vec<&Finding> = findings.iter().filter(|f| f.release == k).collect();
+            let narrowest = mine
+                .iter()
+                .min_by_key(|f| (f.values, f.hi - f.lo))
+                .map(|f| (*f).clone());
+            out.push(ReleaseAudit {
+                number: ledger[*i].0,
+                release,
+                checked: mine.len(),
+                narrowest,
+                unchecked: None,
+            });
+        }
+    }
+    out.sort_by_key(|a| a.number);
+    Ok(out)
+}
