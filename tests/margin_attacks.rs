@@ -1018,3 +1018,53 @@ fn no_free_text_date_time_or_id_in_any_format_of_the_window_or_the_command_line(
         assert_eq!(overall["value"], "95 or more");
     }
 }
+
+#[test]
+fn groups_reissued_under_earlier_rules_say_so() {
+    // January is exported with rounding to 5; the rounding is raised to 10; then January
+    // and February together: January's group shows what it showed, and the notes say
+    // which groups were released under which rules.
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = rows(23, "2026-01", "North", "Individual", &[("power_say", "5")]);
+    data.extend(rows(
+        24,
+        "2026-02",
+        "North",
+        "Individual",
+        &[("power_say", "4")],
+    ));
+    let db = database(dir.path(), &["North"], &["Individual"], &["Nurse"], &data);
+    let january = common::csv_rows(&export(&db, "2026-01", "2026-01", None, "csv"));
+    let shown = |rows: &[Row], period: &str| -> String {
+        rows.iter()
+            .find(|r| r["period"] == period && r["measure"] == "responses")
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(shown(&january, "2026-01"), "25");
+    let mut store = Store::open(&db).unwrap();
+    let settings = RuleSettings {
+        group_floor: 10,
+        rounding_base: 10,
+        min_possible_values: 3,
+    };
+    store.save_disclosure_settings(settings, &[]).unwrap();
+    drop(store);
+    let text = export(&db, "2026-01", "2026-02", None, "csv");
+    let both = common::csv_rows(&text);
+    assert_eq!(shown(&both, "2026-01"), "25", "January as released");
+    assert_eq!(
+        shown(&both, "2026-02"),
+        "20",
+        "February under the new rules"
+    );
+    let notes: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(notes.iter().any(|l| l.contains("nearest 10")), "{notes:?}");
+    let earlier = notes
+        .iter()
+        .find(|l| l.contains("under earlier rules"))
+        .unwrap_or_else(|| panic!("no note on the earlier rules: {notes:?}"));
+    assert!(earlier.contains("nearest 5"), "{earlier}");
+    assert!(earlier.contains("North, 2026-01"), "{earlier}");
+    assert!(!earlier.contains("2026-02"), "{earlier}");
+}
