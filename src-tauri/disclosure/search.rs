@@ -113,7 +113,7 @@ pub(super) fn protect(
         search.protect_target(next);
         next += 1;
     }
-    if std::env::var_os("PSI_SEARCH_TRACE").is_some() {
+    if tracing("PSI_SEARCH_TRACE") {
         eprintln!(
             "search: {} cells, {} counts checked, {} evaluations, {} withheld to protect, {} not protected",
             search.board.cells.len(),
@@ -440,7 +440,7 @@ impl<'a> Search<'a> {
             .evaluations
             .load(std::sync::atomic::Ordering::Relaxed);
         self.protect_target_inner(i);
-        if std::env::var_os("PSI_SEARCH_TRACE").is_some() {
+        if tracing("PSI_SEARCH_TRACE") {
             let kind = match t.stat {
                 Stat::Responses => "responses",
                 Stat::Answered(_) => "answered",
@@ -506,7 +506,7 @@ impl<'a> Search<'a> {
             return;
         }
         self.failed += 1;
-        if std::env::var_os("PSI_SEARCH_TRACE").is_some() {
+        if tracing("PSI_SEARCH_TRACE") {
             let cell = &self.board.cells[t.cell];
             eprintln!(
                 "not protected: release {} group {} {:?} truth {} in {}..{}",
@@ -645,7 +645,7 @@ impl<'a> Search<'a> {
                 return None;
             }
             let gaps = self.board.gaps(&delta);
-            if std::env::var_os("PSI_SEARCH_DEBUG").is_some()
+            if tracing("PSI_SEARCH_DEBUG")
                 && (attempts.len() < 2 || delta.len() > 12 && attempts.len() < 40)
             {
                 eprintln!(
@@ -989,4 +989,11 @@ fn slot_mut(cell: &Cell, s: SlotId) -> Option<Slot> {
         SlotId::Sd(m) => cell.measures[usize::from(m)].as_ref()?.sd,
         SlotId::Share(m) => cell.measures[usize::from(m)].as_ref()?.share,
     }
+}
+
+/// Whether the search's trace is asked for (`PSI_SEARCH_TRACE`, or `PSI_SEARCH_DEBUG`
+/// for every attempt). The trace names true counts, so only development builds print
+/// it: a release build never writes the data to its standard error.
+fn tracing(var: &str) -> bool {
+    cfg!(debug_assertions) && std::env::var_os(var).is_some()
 }
