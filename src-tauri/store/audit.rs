@@ -33,6 +33,8 @@ pub enum Action {
     CloseApp,
     DiscardUnsaved,
     SavedLate,
+    /// Staff saw that people asked to talk to someone: recorded as a count only.
+    TalkAcknowledged,
 }
 
 impl Action {
@@ -52,6 +54,7 @@ impl Action {
             Action::CloseApp => "close_app",
             Action::DiscardUnsaved => "discard_unsaved",
             Action::SavedLate => "saved_late",
+            Action::TalkAcknowledged => "talk_acknowledged",
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod files;
 mod migrations;
+pub mod support;
 
 pub use audit::{Action, AuditEntry};
 pub use files::{restore, Restored};
@@ -111,13 +112,15 @@ pub struct Defaults {
     pub role: Option<i64>,
 }
 
-/// What staff choose from at hand-over: the active names of each list and the defaults.
+/// What staff choose from at hand-over: the active names of each list, the defaults set
+/// in settings, and the choices made at the last hand-over.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Context {
     pub teams: Vec<Choice>,
     pub session_types: Vec<Choice>,
     pub roles: Vec<Choice>,
     pub defaults: Defaults,
+    pub last: Defaults,
 }
 
 /// Where a response came from.
@@ -399,6 +402,7 @@ impl Store {
                 session_type: default(ContextList::SessionTypes)?,
                 role: default(ContextList::Roles)?,
             },
+            last: self.last_choices()?,
         })
     }
 
