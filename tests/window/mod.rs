@@ -248,6 +248,8 @@ impl Session {
 
     /// Saves a screenshot of the window for the README when PSI_SCREENSHOT_DIR is set,
     /// scrolled so that `top` (an XPath) starts the view, or to the top of the page.
+    /// The picture comes from the X server (ImageMagick's `import`): a WebDriver
+    /// screenshot of a page with nothing left to paint can hang WebKitWebDriver.
     pub async fn screenshot(&self, name: &str, top: Option<&str>) {
         if let Ok(dir) = std::env::var("PSI_SCREENSHOT_DIR") {
             match top {
@@ -264,8 +266,28 @@ impl Session {
                         .unwrap();
                 }
             }
-            let png = self.client.screenshot().await.unwrap();
-            std::fs::write(Path::new(&dir).join(name), png).unwrap();
+            // Two frames, so the window shows the scrolled page before the picture.
+            let frames = "const done = arguments[0];
+                requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+            self.client.execute_async(frames, vec![]).await.unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            let o = Command::new("xdotool")
+                .args(["search", "--name", "^PSI Feedback$"])
+                .output()
+                .expect("xdotool runs");
+            let id = String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .expect("the app's window")
+                .to_string();
+            let path = Path::new(&dir).join(name);
+            let ok = Command::new("import")
+                .args(["-window", &id])
+                .arg(&path)
+                .status()
+                .expect("ImageMagick's import runs (scripts/install-deps screenshots)")
+                .success();
+            assert!(ok, "no screenshot of window {id}");
         }
     }
 
