@@ -129,6 +129,7 @@ function showQuestionnaire() {
     const next = i === total - 1 ? send : button(t('questionnaire.continue'), { primary: true });
     back.addEventListener('click', () => (i === 0 ? backToStart() : goTo(i - 1)));
     if (next !== send) next.addEventListener('click', () => goTo(i + 1));
+    page.back = back;
     page.row = actions(next, back);
     page.node = el('div', { class: 'q-part', hidden: i !== 0 }, page.slot, page.body, page.row);
   }
@@ -179,7 +180,7 @@ function showQuestionnaire() {
     cancelling.disarm();
     const sent = response(form, comment.textarea, session);
     const talk = wantsTalk(form);
-    await busy([send, cancel], async () => {
+    await busy([send, cancel, pages[total - 1].back], async () => {
       // No idle reset while the answers are on their way: the reply decides what next.
       watchIdle(null);
       try {
