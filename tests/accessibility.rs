@@ -236,6 +236,37 @@ fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
             }
             axe(&s, &format!("part {n}, high contrast"), &mut found).await;
         }
+        // An answer the Rust side refuses (a code no option has, put in by hand): the
+        // error shows on the page of its question, in that page's error summary.
+        js(
+            &s,
+            "const r = document.querySelector('input[name=power_say]:checked'); r.value = '9';",
+        )
+        .await;
+        s.button("Send my answers").await;
+        part(&s, &en, 1).await;
+        s.shown("//div[@class='error-summary']").await;
+        let active = js(&s, "return document.activeElement.className;").await;
+        assert_eq!(
+            active,
+            json!("error-summary"),
+            "the summary of part 1 has focus"
+        );
+        axe(&s, "part 1 with an error, high contrast", &mut found).await;
+        keys(&s, TAB).await;
+        keys(&s, ENTER).await;
+        let f = focused(&s).await;
+        assert_eq!(
+            f["name"],
+            json!("power_say"),
+            "the error's link leads to its question: {f}"
+        );
+        s.answer(
+            psi_feedback::questionnaire::ITEMS[0].text(),
+            psi_feedback::questionnaire::ITEMS[0].options[4].label(),
+        )
+        .await;
+        to_last_page(&s, &en, 1).await;
         s.button("Send my answers").await;
         s.heading("Thank you").await;
         assert!(s.text().await.contains(en.get("talk.sent")));
