@@ -2,7 +2,7 @@
 //! payload, checks it whole, and calls the store. The Tauri commands only forward here.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,8 @@ use crate::summary::Breakdown;
 use crate::validate::{self, ResponsePayload};
 
 pub struct App {
+    /// Where the database file is: no file the app saves may be written over it.
+    db: PathBuf,
     /// The store, or why the database could not be opened.
     store: Result<Mutex<Store>, Problem>,
     /// When staff last did something in the unlocked staff area; `None`: locked.
@@ -127,6 +129,29 @@ pub struct SafetySettings {
     pub kiosk: bool,
     pub retention_months: Option<u32>,
     pub unsaved: usize,
+    /// What staff must know about the data file: a log kept aside at the start because
+    /// it could not all be applied, damage the full check found.
+    pub notices: Vec<Notice>,
+}
+
+/// A message for staff about the data file.
+#[derive(Serialize, Debug, Clone)]
+pub struct Notice {
+    /// In English; `key` and `args` say it in the person's language.
+    pub message: String,
+    pub key: &'static str,
+    #[serde(serialize_with = "crate::error::args_object")]
+    pub args: crate::error::Args,
+}
+
+impl From<Message> for Notice {
+    fn from(m: Message) -> Notice {
+        Notice {
+            message: m.text(),
+            key: m.key,
+            args: m.args,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -209,7 +234,7 @@ pub struct Overview {
 
 impl App {
     pub fn new(store: Store) -> App {
-        App::with(Ok(store), Timeouts::default())
+        App::with(store.path().to_path_buf(), Ok(store), Timeouts::default())
     }
 
     /// Opens the database at `path`. A database that cannot be used does not stop the
@@ -226,11 +251,14 @@ impl App {
                 damaged: !matches!(e, AppError::Busy(_)),
             }
         });
-        App::with(store, timeouts)
+        App::with(path.to_path_buf(), store, timeouts)
     }
 
-    fn with(store: Result<Store, Problem>, timeouts: Timeouts) -> App {
+    fn with(db: PathBuf, store: Result<Store, Problem>, timeouts: Timeouts) -> App {
         let store = store.map(|mut s| {
+            for notice in s.notices() {
+                eprintln!("psi-feedback: {}", notice.text());
+            }
             // Responses past the retention period go at every start.
             if let Err(e) = s.apply_retention(Month::current()) {
                 eprintln!(
@@ -241,6 +269,7 @@ impl App {
             Mutex::new(s)
         });
         App {
+            db,
             store,
             staff: Mutex::new(None),
             unsaved: Mutex::new(Vec::new()),
@@ -259,6 +288,24 @@ impl App {
                 .map_err(|_| AppError::Storage("the store lock was poisoned".into())),
             Err(p) => Err(AppError::Unusable(Message::new(p.key, p.args.clone()))),
         }
+    }
+
+    /// Starts the full check of the data file in the background (once the window is up).
+    pub fn start_full_check(&self) {
+        if let Ok(mut store) = self.store() {
+            store.start_full_check();
+        }
+    }
+
+    /// Checks that the app may write a file at `path` (chosen in a save dialog): not the
+    /// database or one of its own files, not a device or a folder. Writes nothing.
+    pub fn check_output(&self, path: &Path) -> Result<(), AppError> {
+        crate::store::output::check_target(&self.db, path)
+    }
+
+    /// Writes an export's file at `path`, whole or not at all, after the same checks.
+    pub fn write_export(&self, path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+        export::write_file(&self.db, path, bytes)
     }
 
     fn staff(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
@@ -547,11 +594,12 @@ impl App {
 
     pub fn safety_settings(&self) -> Result<SafetySettings, AppError> {
         self.require_staff()?;
-        let store = self.store()?;
+        let mut store = self.store()?;
         Ok(SafetySettings {
             kiosk: store.kiosk()?,
             retention_months: store.retention_months()?,
             unsaved: self.unsaved().len(),
+            notices: store.notices().into_iter().map(Notice::from).collect(),
         })
     }
 
@@ -1052,6 +1100,48 @@ mod safety_tests {
             .into_iter()
             .map(|e| e.action)
             .collect()
+    }
+
+    /// Damage the open does not look for (deep inside the responses, after a clean
+    /// close) is found by the full check that every write waits for: the answers are
+    /// kept as for a full disk, staff are told, and the file is never written.
+    #[test]
+    fn damage_found_by_the_full_check_keeps_answers_and_is_shown_to_staff() {
+        let (_d, db, app) = app();
+        with_store(&app, |s| {
+            s.conn_for_tests()
+                .execute_batch(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+                     INSERT INTO responses (questionnaire_version, submitted_at, session_month,
+                         source, team_id, session_type_id, role_id, comment)
+                     SELECT 1, '2026-01-01T00:00:00Z', '2026-01', 'paper', 1, 1, 1,
+                            'comment number ' || i FROM n",
+                )
+                .unwrap()
+        });
+        drop(app);
+        let mut bytes = std::fs::read(&db).unwrap();
+        let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+        let at = bytes
+            .windows(19)
+            .position(|w| w == b"comment number 1500")
+            .unwrap();
+        bytes[at / page * page..(at / page + 1) * page].fill(0xA5);
+        std::fs::write(&db, &bytes).unwrap();
+
+        let app = App::open(&db, Timeouts::default());
+        assert!(app.state().unwrap().problem.is_none(), "the open is quick");
+        app.start_full_check();
+        let err = app.submit(response(&app, "after the damage")).unwrap_err();
+        assert!(matches!(err, AppError::NotSaved), "{err:?}");
+        assert_eq!(app.state().unwrap().unsaved, 1);
+        app.unlock(PASS).unwrap();
+        let notices = app.safety_settings().unwrap().notices;
+        assert_eq!(notices.len(), 1);
+        assert_eq!(notices[0].key, "error.db.check_failed");
+        assert!(notices[0].message.contains("Nothing more is written"));
+        drop(app);
+        assert_eq!(std::fs::read(&db).unwrap(), bytes, "never written");
     }
 
     #[test]

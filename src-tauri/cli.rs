@@ -94,9 +94,18 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf, String> {
         .ok_or_else(|| "no data directory is known for this user: give --db PATH".to_string())
 }
 
+/// Opens the database, says on standard error what staff must know about it (a log
+/// kept aside), and starts the full check of the file, which runs while the command
+/// reads and which its first write waits for.
 fn open(db: Option<PathBuf>) -> Result<Store, String> {
     let path = db_path(db)?;
-    Store::open(&path).map_err(|e| describe(&e, &format!("cannot open {}", path.display())))
+    let mut store =
+        Store::open(&path).map_err(|e| describe(&e, &format!("cannot open {}", path.display())))?;
+    for notice in store.notices() {
+        eprintln!("psi-feedback: {}", notice.text());
+    }
+    store.start_full_check();
+    Ok(store)
 }
 
 fn describe(e: &AppError, context: &str) -> String {
@@ -258,6 +267,10 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
             out,
         } => {
             let mut store = open(db)?;
+            // Before the release is recorded: a file that may not be written is refused
+            // with nothing recorded.
+            crate::store::output::check_target(store.path(), &out)
+                .map_err(|e| describe(&e, "export failed"))?;
             let request = Request {
                 period: match period {
                     PeriodArg::Month => PeriodKind::Month,
@@ -279,7 +292,8 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
             };
             let built = export::build(&mut store, &request, now)
                 .map_err(|e| describe(&e, "export failed"))?;
-            export::write_file(&out, &built.bytes).map_err(|e| describe(&e, "export failed"))?;
+            export::write_file(store.path(), &out, &built.bytes)
+                .map_err(|e| describe(&e, "export failed"))?;
             if built.reissued {
                 println!(
                     "This request was exported before: the file holds the same values as then."

@@ -243,10 +243,12 @@ async fn export_file<R: Runtime>(
     let path = chosen
         .into_path()
         .map_err(|e| AppError::export("error.export.no_path", vec![("detail", e.to_string())]))?;
+    // A place the app may not write is refused before anything is recorded.
+    app.check_output(&path)?;
     // Recorded in the ledger before the file is written: a file never leaves without
     // its record.
     let built = app.record_export(prepared, request.format)?;
-    export::write_file(&path, &built.bytes)?;
+    app.write_export(&path, &built.bytes)?;
     Ok(ExportResult {
         saved: true,
         path: Some(path.display().to_string()),
@@ -266,14 +268,14 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
         .setup(|tauri_app| {
-            let kiosk = tauri_app
-                .state::<App>()
-                .state()
-                .map(|s| s.kiosk)
-                .unwrap_or(false);
+            let app = tauri_app.state::<App>();
+            let kiosk = app.state().map(|s| s.kiosk).unwrap_or(false);
             if kiosk {
                 fullscreen(tauri_app.handle(), true);
             }
+            // The window is up: the full check of the data file runs beside it, on its
+            // own read-only connection. Writes wait for it.
+            app.start_full_check();
             Ok(())
         })
         .on_window_event(|window, event| {

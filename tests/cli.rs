@@ -692,3 +692,124 @@ fn reset_passphrase_backup_and_restore_from_the_command_line() {
     );
     assert_eq!(count(&db), before);
 }
+
+/// Where an export or a backup must never be written: the database and every file of
+/// its own (by name, through a symbolic link, as another hard link), and anything that
+/// is not an ordinary file (a device, a pipe, a folder). Each is refused with a clear
+/// message, nothing is recorded in the ledger, and nothing is written anywhere.
+#[test]
+fn export_and_backup_never_write_over_the_database_its_own_files_or_a_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = configured_db(dir.path());
+    let file = dir.path().join("paper.csv");
+    std::fs::write(&file, known_csv()).unwrap();
+    let o = run(&db, &["import", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let releases = || -> i64 {
+        Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM releases", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = std::fs::read(&db).unwrap();
+    let export_to = |target: &Path| {
+        run(
+            &db,
+            &[
+                "export",
+                "--period",
+                "month",
+                "--from",
+                "2026-01",
+                "--to",
+                "2026-01",
+                "--out",
+                target.to_str().unwrap(),
+            ],
+        )
+    };
+    let backup_to = |target: &Path| run(&db, &["backup", target.to_str().unwrap()]);
+    let refused = |target: &Path, what: &str| {
+        for (command, o) in [("export", export_to(target)), ("backup", backup_to(target))] {
+            assert!(!o.status.success(), "{command} to {what} was allowed");
+            assert!(
+                stderr(&o).contains("Nothing was saved") && stderr(&o).contains(what),
+                "{command} to {what}: {}",
+                stderr(&o)
+            );
+            assert_eq!(std::fs::read(&db).unwrap(), before, "{command} to {what}");
+            assert_eq!(releases(), 0, "{command} to {what}: nothing recorded");
+        }
+    };
+
+    // The database's own files, by name.
+    let name = db.file_name().unwrap().to_str().unwrap().to_string();
+    for own in [
+        name.clone(),
+        format!("{name}-wal"),
+        format!("{name}-shm"),
+        format!("{name}-journal"),
+        format!("{name}.lock"),
+        format!("{name}.before-restore-20260101T000000Z"),
+        format!("{name}-wal.kept-20260101T000000Z"),
+    ] {
+        refused(&dir.path().join(&own), "own data files");
+    }
+    // The same file by other names.
+    let other = tempfile::tempdir().unwrap();
+    let link = other.path().join("summary.csv");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    refused(&link, "own data files");
+    let hard = other.path().join("copy.csv");
+    std::fs::hard_link(&db, &hard).unwrap();
+    refused(&hard, "own data files");
+    let lock_link = other.path().join("lock.csv");
+    std::os::unix::fs::symlink(dir.path().join(format!("{name}.lock")), &lock_link).unwrap();
+    refused(&lock_link, "own data files");
+
+    // What is not an ordinary file. A device node of our own first (made as root, as
+    // the tests run), so that a failure here breaks only that one, then /dev/null.
+    let node = dir.path().join("null-device");
+    let made = Command::new("mknod")
+        .arg(&node)
+        .args(["c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        refused(&node, "not an ordinary file");
+        assert!(std::fs::symlink_metadata(&node)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+    let null = Path::new("/dev/null");
+    refused(null, "not an ordinary file");
+    assert!(std::fs::symlink_metadata(null)
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    let fifo = dir.path().join("pipe");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    refused(&fifo, "not an ordinary file");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    refused(other.path(), "not an ordinary file");
+
+    // An ordinary file is written, and the export recorded.
+    let out = other.path().join("summary-2026-01.csv");
+    let o = export_to(&out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .starts_with("# PSI Feedback summary"));
+    assert_eq!(releases(), 1);
+    let o = backup_to(&other.path().join("backup.sqlite3"));
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use psi_feedback::app::{App, Timeouts};
-use psi_feedback::store::{Store, SCHEMA_VERSION};
+use psi_feedback::store::{Store, APPLICATION_ID, SCHEMA_VERSION};
 use rusqlite::Connection;
 
 const PASSPHRASE: &str = "fixture passphrase 1";
@@ -75,9 +75,22 @@ fn every_earlier_schema_opens_migrates_and_keeps_its_data() {
         let before: Vec<Vec<String>> = tables.iter().map(|t| dump(&db, t)).collect();
         let ledger_before = (version >= 2).then(|| dump(&db, "releases"));
 
+        let audit_before = (version >= 3).then(|| dump(&db, "audit"));
         let store = Store::open(&db).unwrap();
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         drop(store);
+        assert_eq!(
+            raw(&db, "PRAGMA application_id"),
+            i64::from(APPLICATION_ID),
+            "schema {version}: the id on upgrade"
+        );
+        if let Some(audit) = audit_before {
+            assert_eq!(
+                audit,
+                dump(&db, "audit"),
+                "schema {version}: audit trail kept"
+            );
+        }
         let after: Vec<Vec<String>> = tables.iter().map(|t| dump(&db, t)).collect();
         assert_eq!(before, after, "schema {version}: nothing changed or lost");
         if let Some(ledger) = ledger_before {
@@ -147,4 +160,154 @@ fn a_release_recorded_under_schema_2_is_reissued_byte_for_byte() {
         std::fs::read(fixtures().join("schema-2-export.csv")).unwrap(),
         "the file published before the upgrade"
     );
+}
+
+/// Runs the command line on `db`, with `input` on standard input.
+fn run(db: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The fixture `damaged-log.sqlite3` with its log, as a device holds them after a
+/// crash: 30 committed transactions in the log, 4 bytes flipped inside frame 4.
+fn copy_of_damaged_log() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("psi-feedback.sqlite3");
+    std::fs::copy(fixtures().join("damaged-log.sqlite3"), &db).unwrap();
+    std::fs::copy(
+        fixtures().join("damaged-log.sqlite3-wal"),
+        dir.path().join("psi-feedback.sqlite3-wal"),
+    )
+    .unwrap();
+    (dir, db)
+}
+
+/// SQLite's recovery stops at the damaged frame; the log is then written over from
+/// there. The app keeps a copy first, says so with where it is, and records it.
+#[test]
+fn a_damaged_log_is_kept_reported_and_recorded_never_deleted() {
+    let log = std::fs::read(fixtures().join("damaged-log.sqlite3-wal")).unwrap();
+    let (dir, db) = copy_of_damaged_log();
+    let out = dir.path().join("march.csv");
+    let args = [
+        "export",
+        "--period",
+        "month",
+        "--from",
+        "2026-03",
+        "--to",
+        "2026-03",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = run(&db, &args, "");
+    let said = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{said}");
+    let kept: Vec<String> = names_in(dir.path())
+        .into_iter()
+        .filter(|n| n.starts_with("psi-feedback.sqlite3-wal.kept-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept = dir.path().join(&kept[0]);
+    assert_eq!(std::fs::read(&kept).unwrap(), log, "the log as it was");
+    assert!(said.contains("29 saved transactions"), "{said}");
+    assert!(said.contains(&kept.display().to_string()), "{said}");
+    // The one transaction before the damage was applied; the 29 after it are in the copy.
+    assert_eq!(raw(&db, "SELECT count(*) FROM responses"), 241);
+    assert_eq!(
+        raw(&db, "SELECT count(*) FROM audit WHERE action = 'log_kept'"),
+        1
+    );
+    // The next command has nothing to say, and the copy stays.
+    let o = run(&db, &args, "");
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("kept"));
+    assert_eq!(std::fs::read(&kept).unwrap(), log);
+
+    // The window tells staff, in the Device safety section.
+    let (_dir, db) = copy_of_damaged_log();
+    let app = App::open(&db, Timeouts::default());
+    app.unlock(PASSPHRASE).unwrap();
+    let notices = app.safety_settings().unwrap().notices;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].key, "error.db.log_kept");
+    assert!(
+        notices[0].message.contains(".kept-"),
+        "{}",
+        notices[0].message
+    );
+    let trail = app.audit_trail().unwrap();
+    assert!(trail.iter().any(|e| e.action == "log_kept"));
+}
+
+/// A mistyped --db pointing at another program's SQLite file: every command, and the
+/// window, refuse it before anything is written, naming the file. It stays
+/// byte-identical, and nothing is left beside it.
+#[test]
+fn a_database_of_another_program_is_never_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("recipes.db");
+    std::fs::copy(fixtures().join("foreign.sqlite3"), &db).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let csv = elsewhere.path().join("forms.csv");
+    std::fs::write(&csv, "not,the,right,columns\n").unwrap();
+    let out = elsewhere.path().join("out.csv");
+    let backup = elsewhere.path().join("backup.sqlite3");
+    let commands: Vec<Vec<&str>> = vec![
+        vec![
+            "export",
+            "--period",
+            "month",
+            "--from",
+            "2026-01",
+            "--to",
+            "2026-01",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec!["import", csv.to_str().unwrap()],
+        vec!["backup", backup.to_str().unwrap()],
+        vec!["demo", "--responses", "10"],
+        vec!["reset-passphrase"],
+    ];
+    for args in commands {
+        let o = run(&db, &args, "a new passphrase\n");
+        let said = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} was allowed");
+        assert!(
+            said.contains("not one of PSI Feedback's") && said.contains(&db.display().to_string()),
+            "{args:?}: {said}"
+        );
+        assert_eq!(std::fs::read(&db).unwrap(), before, "{args:?}");
+        assert_eq!(names_in(dir.path()), ["recipes.db"], "{args:?}");
+    }
+    assert_eq!(names_in(elsewhere.path()), ["forms.csv"]);
+
+    let app = App::open(&db, Timeouts::default());
+    let problem = app.state().unwrap().problem.expect("refused");
+    assert_eq!(problem.key, "error.db.not_ours");
+    assert!(problem.damaged, "staff see the file and the way out");
+    drop(app);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert_eq!(names_in(dir.path()), ["recipes.db"]);
 }

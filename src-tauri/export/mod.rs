@@ -14,7 +14,7 @@ use crate::disclosure::{self, Release, Scope, Value};
 use crate::error::AppError;
 use crate::period::{self, Month, Period, PeriodKind};
 use crate::questionnaire::COMPATIBLE_VERSIONS;
-use crate::store::{ContextList, NewRelease, ReleaseKey, Store};
+use crate::store::{output, ContextList, NewRelease, ReleaseKey, Store};
 use crate::summary::{Breakdown, Names, Tallier};
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -225,13 +225,10 @@ pub fn render(release: &Release, format: Format) -> Vec<u8> {
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it, synced,
-/// then renamed over the target.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+/// Writes `bytes` to `path` whole or not at all, through [`crate::store::output`]: never
+/// over the database at `db` or a file of its own, nor over anything that is not an
+/// ordinary file; a temporary file beside it, synced, then renamed over the target.
+pub fn write_file(db: &Path, path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let fail = |e: std::io::Error| {
         AppError::export(
             "error.export.not_written",
@@ -241,11 +238,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
             ],
         )
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    output::write(db, path, output::TEMP_EXPORT, &fail, |tmp| {
+        tmp.as_file().write_all(bytes).map_err(fail)
+    })
 }
 
 /// One statistic of one group: the tidy row every format is made of.
@@ -501,12 +496,13 @@ mod tests {
     fn write_file_replaces_whole_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
-        write_file(&path, b"first").unwrap();
-        write_file(&path, b"second").unwrap();
+        let db = dir.path().join("elsewhere").join("d.sqlite3");
+        write_file(&db, &path, b"first").unwrap();
+        write_file(&db, &path, b"second").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"second");
         let missing = dir.path().join("no-such-dir").join("out.csv");
         assert!(matches!(
-            write_file(&missing, b"x"),
+            write_file(&db, &missing, b"x"),
             Err(AppError::Export(_))
         ));
         assert_eq!(

@@ -33,6 +33,7 @@ pub enum Action {
     CloseApp,
     DiscardUnsaved,
     SavedLate,
+    LogKept,
     /// Staff saw that people asked to talk to someone: recorded as a count only.
     TalkAcknowledged,
 }
@@ -54,6 +55,7 @@ impl Action {
             Action::CloseApp => "close_app",
             Action::DiscardUnsaved => "discard_unsaved",
             Action::SavedLate => "saved_late",
+            Action::LogKept => "log_kept",
             Action::TalkAcknowledged => "talk_acknowledged",
         }
     }
@@ -127,6 +129,7 @@ pub const MAX_RETENTION_MONTHS: u32 = 600;
 impl Store {
     /// Records an action on its own.
     pub fn audit(&mut self, action: Action, detail: &str) -> Result<(), AppError> {
+        self.ready_to_write()?;
         append(&self.conn, Utc::now(), action, detail)
     }
 
@@ -162,7 +165,7 @@ impl Store {
     /// Counts a wrong try and, from the fifth in a row, pauses further tries. The count,
     /// the pause and their audit rows are one transaction.
     pub fn record_wrong_try(&mut self, at: DateTime<Utc>, what: &str) -> Result<Tries, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let failed: u32 = get_setting(&tx, FAILED_TRIES_KEY)?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0u32)
@@ -200,7 +203,7 @@ impl Store {
         at: DateTime<Utc>,
         record: Option<(Action, &str)>,
     ) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         tx.execute(
             "DELETE FROM settings WHERE key IN (?1, ?2)",
             [FAILED_TRIES_KEY, PAUSED_UNTIL_KEY],
@@ -219,7 +222,7 @@ impl Store {
         action: Action,
         detail: &str,
     ) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         if get_setting(&tx, super::PASSPHRASE_KEY)?.is_none() {
             return Err(AppError::NotConfigured);
         }
@@ -238,7 +241,7 @@ impl Store {
     }
 
     pub fn set_kiosk(&mut self, on: bool) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         set_setting(&tx, KIOSK_KEY, if on { "on" } else { "off" })?;
         append(
             &tx,
@@ -284,7 +287,7 @@ impl Store {
     /// Sets the retention (`None`: keep everything) and deletes what it no longer keeps,
     /// with the audit rows, in one transaction. Returns how many were deleted.
     pub fn set_retention(&mut self, months: Option<u32>, now: Month) -> Result<u64, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let at = Utc::now();
         match months {
             None => {
@@ -321,8 +324,16 @@ impl Store {
         let Some(months) = self.retention_months()? else {
             return Ok(0);
         };
-        let tx = self.conn.transaction()?;
-        let deleted = delete_before(&tx, retention_cutoff(months, now), months, Utc::now())?;
+        // Nothing to delete and the cut-off recorded: nothing is written (a write
+        // waits for the full check of the file).
+        let cutoff = retention_cutoff(months, now);
+        if self.count_older_than(months, now)? == 0
+            && deleted_before(&self.conn)?.is_some_and(|d| d >= cutoff)
+        {
+            return Ok(0);
+        }
+        let tx = self.begin()?;
+        let deleted = delete_before(&tx, cutoff, months, Utc::now())?;
         tx.commit()?;
         self.flush_deleted(deleted);
         Ok(deleted)

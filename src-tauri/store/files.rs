@@ -1,16 +1,11 @@
-//! The database as a file: the checks before it is opened, the lock beside it, backups
-//! and restores. A file that is not a sound database of a schema we know is never
-//! written to, replaced or "repaired": staff are told, and a restore moves it aside.
+//! The database as a file: the lock beside it and the first look at its header. A file
+//! that is not a sound database of ours, of a schema we know, is never written to,
+//! replaced or "repaired": staff are told, and a restore moves it aside.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags};
-
-use super::audit::{self, Action};
-use super::{migrations, Store};
 use crate::error::AppError;
 
 /// The first 16 bytes of every SQLite database file.
@@ -24,7 +19,7 @@ fn lock_path(db: &Path) -> PathBuf {
 }
 
 /// The file SQLite (or this module) keeps beside `db` under `db`'s name plus `suffix`.
-fn suffixed(db: &Path, suffix: &str) -> PathBuf {
+pub(super) fn suffixed(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
@@ -49,27 +44,62 @@ fn open_lock_file(db: &Path) -> Result<File, AppError> {
         })
 }
 
-pub(super) fn shared_lock(db: &Path) -> Result<File, AppError> {
-    let file = open_lock_file(db)?;
-    match file.try_lock_shared() {
-        Ok(()) => Ok(file),
-        Err(TryLockError::WouldBlock) => Err(AppError::busy("error.db.restoring", Vec::new())),
-        Err(TryLockError::Error(e)) => Err(AppError::unusable(
-            "error.db.cannot_lock",
-            vec![("detail", e.to_string())],
-        )),
+fn cannot_lock(e: std::io::Error) -> AppError {
+    AppError::unusable("error.db.cannot_lock", vec![("detail", e.to_string())])
+}
+
+/// A shared lock on the lock file, held while the database is open.
+pub(super) struct SharedLock {
+    file: File,
+    /// No other app or command had the database open when the lock was taken: a log
+    /// beside the database was left by a run that did not end cleanly.
+    pub alone: bool,
+    /// This open made the lock file.
+    created: bool,
+    path: PathBuf,
+}
+
+impl SharedLock {
+    pub fn take(db: &Path) -> Result<SharedLock, AppError> {
+        let path = lock_path(db);
+        let created = std::fs::symlink_metadata(&path).is_err();
+        let file = open_lock_file(db)?;
+        // Alone if the lock can be had whole for a moment; then shared, as every open.
+        let alone = match file.try_lock() {
+            Ok(()) => {
+                file.unlock().map_err(cannot_lock)?;
+                true
+            }
+            Err(TryLockError::WouldBlock) => false,
+            Err(TryLockError::Error(e)) => return Err(cannot_lock(e)),
+        };
+        match file.try_lock_shared() {
+            Ok(()) => Ok(SharedLock {
+                file,
+                alone,
+                created,
+                path,
+            }),
+            Err(TryLockError::WouldBlock) => Err(AppError::busy("error.db.restoring", Vec::new())),
+            Err(TryLockError::Error(e)) => Err(cannot_lock(e)),
+        }
+    }
+
+    /// The open was refused: a lock file this open made is not left beside a file that
+    /// is not ours (or not usable), unless another run uses it meanwhile.
+    pub fn release_refused(self) {
+        if self.created && self.file.unlock().is_ok() && self.file.try_lock().is_ok() {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
-fn exclusive_lock(db: &Path) -> Result<File, AppError> {
+pub(super) fn exclusive_lock(db: &Path) -> Result<File, AppError> {
     let file = open_lock_file(db)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(TryLockError::WouldBlock) => Err(AppError::busy("error.db.in_use", Vec::new())),
-        Err(TryLockError::Error(e)) => Err(AppError::unusable(
-            "error.db.cannot_lock",
-            vec![("detail", e.to_string())],
-        )),
+        Err(TryLockError::Error(e)) => Err(cannot_lock(e)),
     }
 }
 
@@ -102,513 +132,23 @@ pub(super) fn check_header(path: &Path) -> Result<bool, AppError> {
     Ok(true)
 }
 
-/// SQLite's quick check: every page and record well formed (no index cross-check, so it
-/// is fast enough for every start). Anything but "ok" is damage.
-pub(super) fn quick_check(conn: &Connection) -> Result<(), AppError> {
-    let mut stmt = conn.prepare("PRAGMA quick_check(5)").map_err(damaged)?;
-    let lines: Vec<String> = stmt
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(damaged)?;
-    if lines == ["ok"] {
-        Ok(())
-    } else {
-        Err(AppError::unusable(
-            "error.db.damaged",
-            vec![("found", lines.join("; "))],
-        ))
-    }
+/// Whether the header says the file is in WAL mode (its read and write versions are 2).
+/// Switching a file to WAL mode writes its header.
+pub(super) fn in_wal_mode(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(20);
+    File::open(path)
+        .and_then(|f| f.take(20).read_to_end(&mut head))
+        .is_ok_and(|_| head.len() == 20 && head[18] == 2 && head[19] == 2)
 }
 
-fn damaged(e: rusqlite::Error) -> AppError {
-    AppError::unusable(
-        "error.db.damaged_or_unreadable",
-        vec![("detail", e.to_string())],
-    )
-}
-
-/// The schema version of an open database, checked to be one this app knows.
-pub(super) fn known_version(conn: &Connection) -> Result<i64, AppError> {
-    let v: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(damaged)?;
-    if v > migrations::LATEST {
-        return Err(AppError::unusable(
-            "error.db.newer",
-            vec![
-                ("version", v.to_string()),
-                ("latest", migrations::LATEST.to_string()),
-            ],
-        ));
-    }
-    if v < 0 {
-        return Err(AppError::unusable(
-            "error.db.unknown_version",
-            vec![("version", v.to_string())],
-        ));
-    }
-    Ok(v)
-}
-
-/// What a restore did.
-#[derive(Debug)]
-pub struct Restored {
-    /// Where the database that was there before now is, if there was one.
-    pub kept_as: Option<PathBuf>,
-    /// The backup's schema version, before it was brought up to date.
-    pub from_version: i64,
-    pub responses: u64,
-}
-
-impl Store {
-    /// Saves a consistent copy of the whole database to `dest` with SQLite's online
-    /// backup API, written beside `dest` first and renamed into place, so a failed
-    /// backup never leaves a half-written file under the chosen name. The copy is a
-    /// single self-contained file (rollback journal, not WAL).
-    pub fn backup_to(&mut self, dest: &Path) -> Result<(), AppError> {
-        let dir = dest
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let io = |e: std::io::Error| {
-            AppError::export("error.backup.not_written", vec![("detail", e.to_string())])
-        };
-        // Renaming the copy over the database itself (or its log or lock) would cut the
-        // app off from its own file: every later response would be lost.
-        let canonical = |p: &Path| -> Option<PathBuf> {
-            let parent = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            Some(parent.canonicalize().ok()?.join(p.file_name()?))
-        };
-        if let (Some(ours), Some(target)) = (canonical(&self.path), canonical(dest)) {
-            let own = ["", "-wal", "-shm", "-journal", ".lock"]
-                .iter()
-                .any(|suffix| suffixed(&ours, suffix) == target);
-            if own {
-                return Err(AppError::export("error.backup.own_file", Vec::new()));
-            }
-        }
-        let tmp = tempfile::Builder::new()
-            .prefix(".psi-feedback-backup-")
-            .tempfile_in(dir)
-            .map_err(io)?;
-        {
-            let mut copy = Connection::open(tmp.path())?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
-            backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
-            drop(backup);
-            copy.pragma_update(None, "journal_mode", "DELETE")?;
-            quick_check(&copy)?;
-        }
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(dest).map_err(|e| io(e.error))?;
-        sync_dir(dir);
-        let name = dest
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        self.audit(Action::Backup, &format!("Saved a backup named {name}"))
-    }
-}
-
-/// Checks that `backup` is a sound PSI Feedback database of a schema this version
-/// knows, and replaces the database at `db` with it. The database that was there is
-/// moved aside (with its WAL), never deleted or overwritten. Refused while any app or
-/// command has the database open.
-pub fn restore(db: &Path, backup: &Path, at: DateTime<Utc>) -> Result<Restored, AppError> {
-    let dir = db
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let folder = dir.display().to_string();
-    std::fs::create_dir_all(dir).map_err(|e| {
-        AppError::unusable(
-            "error.restore.no_folder",
-            vec![("folder", folder.clone()), ("detail", e.to_string())],
-        )
-    })?;
-    let _lock = exclusive_lock(db)?;
-    let name = backup.display().to_string();
-    // Why the backup cannot be restored, in the words of an error found checking it
-    // (said in English: restoring is for the command line only) or of the system.
-    let refused = |why: String| {
-        AppError::unusable(
-            "error.restore.refused",
-            vec![("backup", name.clone()), ("reason", why)],
-        )
-    };
-
-    if std::fs::metadata(backup).is_err() {
-        return Err(AppError::unusable(
-            "error.restore.no_file",
-            vec![("backup", name.clone())],
-        ));
-    }
-    if std::fs::metadata(suffixed(backup, "-wal")).is_ok_and(|m| m.len() > 0) {
-        return Err(AppError::unusable(
-            "error.restore.in_use",
-            vec![("backup", name.clone())],
-        ));
-    }
-    if !check_header(backup).map_err(|e| refused(e.to_string()))? {
-        return Err(AppError::unusable(
-            "error.restore.empty",
-            vec![("backup", name.clone())],
-        ));
-    }
-    // Work on a copy beside the database: the backup itself is only read.
-    let tmp = tempfile::Builder::new()
-        .prefix(".psi-feedback-restore-")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            AppError::unusable(
-                "error.restore.cannot_write",
-                vec![("folder", folder.clone()), ("detail", e.to_string())],
-            )
-        })?;
-    std::fs::copy(backup, tmp.path()).map_err(|e| refused(e.to_string()))?;
-    let aside = std::fs::metadata(db)
-        .is_ok()
-        .then(|| free_aside(dir, db, at));
-    let (from_version, responses) = {
-        let mut conn = Connection::open_with_flags(
-            tmp.path(),
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| refused(e.to_string()))?;
-        quick_check(&conn).map_err(|e| refused(e.to_string()))?;
-        let from_version = known_version(&conn).map_err(|e| refused(e.to_string()))?;
-        let not_ours =
-            || AppError::unusable("error.restore.not_ours", vec![("backup", name.clone())]);
-        if from_version < 1 {
-            return Err(not_ours());
-        }
-        let responses: u64 = conn
-            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
-            .map_err(|_| not_ours())?;
-        migrations::migrations().to_latest(&mut conn).map_err(|e| {
-            AppError::unusable(
-                "error.restore.not_updated",
-                vec![("backup", name.clone()), ("detail", e.to_string())],
-            )
-        })?;
-        let kept = aside
-            .as_ref()
-            .and_then(|a| a.file_name())
-            .map(|n| format!("; the database before was kept as {}", n.to_string_lossy()))
-            .unwrap_or_default();
-        audit::append(
-            &conn,
-            at,
-            Action::Restore,
-            &format!("Restored from a backup (schema {from_version}, {responses} responses){kept}"),
-        )?;
-        (from_version, responses)
-    };
-    tmp.as_file().sync_all().map_err(|e| {
-        AppError::unusable("error.restore.not_synced", vec![("detail", e.to_string())])
-    })?;
-
-    let kept_as = match aside {
-        Some(aside) => {
-            move_with_journal(db, &aside)?;
-            Some(aside)
-        }
-        None => None,
-    };
-    tmp.persist(db).map_err(|e| match &kept_as {
-        Some(kept) => AppError::unusable(
-            "error.restore.not_in_place_kept",
-            vec![
-                ("detail", e.error.to_string()),
-                ("kept", kept.display().to_string()),
-            ],
-        ),
-        None => AppError::unusable(
-            "error.restore.not_in_place",
-            vec![("detail", e.error.to_string())],
-        ),
-    })?;
-    sync_dir(dir);
-    Ok(Restored {
-        kept_as,
-        from_version,
-        responses,
-    })
-}
-
-/// A name beside the database that nothing has: an earlier database kept aside is
-/// never overwritten, even by two restores in the same second.
-fn free_aside(dir: &Path, db: &Path, at: DateTime<Utc>) -> PathBuf {
-    let base = format!(
-        "{}.before-restore-{}",
-        db.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        at.format("%Y%m%dT%H%M%SZ")
-    );
-    let taken = |p: &Path| {
-        ["", "-wal", "-shm"]
-            .iter()
-            .any(|suffix| std::fs::symlink_metadata(suffixed(p, suffix)).is_ok())
-    };
-    let mut candidate = dir.join(&base);
-    let mut n = 2;
-    while taken(&candidate) {
-        candidate = dir.join(format!("{base}-{n}"));
-        n += 1;
-    }
-    candidate
-}
-
-/// Keeps the database and its log under the aside name (hard links, or copies where the
-/// filesystem has none), then removes the log and shared-memory file from the old name
-/// so the restored file does not pick them up. The database file itself stays in place
-/// until the restored one is renamed over it, in one step: a crash at any point leaves
-/// a database at the old name and a whole copy aside.
-fn move_with_journal(from: &Path, to: &Path) -> Result<(), AppError> {
-    let failed = |p: &Path, e: std::io::Error| {
-        AppError::unusable(
-            "error.restore.not_kept_aside",
-            vec![("path", p.display().to_string()), ("detail", e.to_string())],
-        )
-    };
-    for suffix in ["", "-wal"] {
-        let (a, b) = (suffixed(from, suffix), suffixed(to, suffix));
-        if std::fs::metadata(&a).is_ok() {
-            std::fs::hard_link(&a, &b)
-                .or_else(|_| std::fs::copy(&a, &b).map(|_| ()))
-                .map_err(|e| failed(&a, e))?;
-        }
-    }
-    sync_dir(to.parent().unwrap_or(Path::new(".")));
-    for suffix in ["-wal", "-shm"] {
-        let a = suffixed(from, suffix);
-        if std::fs::metadata(&a).is_ok() {
-            std::fs::remove_file(&a).map_err(|e| failed(&a, e))?;
-        }
-    }
-    Ok(())
+/// Whether the file beside `db` with this suffix exists and holds something.
+pub(super) fn has_content(db: &Path, suffix: &str) -> bool {
+    std::fs::metadata(suffixed(db, suffix)).is_ok_and(|m| m.len() > 0)
 }
 
 /// Makes a rename durable. Best effort: some filesystems cannot sync a directory.
-fn sync_dir(dir: &Path) {
+pub(super) fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::{ContextList, DB_FILE};
-
-    fn store_with_rows(dir: &Path, n: usize) -> PathBuf {
-        let db = dir.join(DB_FILE);
-        let mut s = Store::open(&db).unwrap();
-        s.ensure_names(ContextList::Teams, &["North".into()])
-            .unwrap();
-        s.conn
-            .execute_batch(&format!(
-                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n})
-                 INSERT INTO responses (questionnaire_version, submitted_at, session_month,
-                     source, team_id, session_type_id, role_id, comment)
-                 SELECT 1, '2026-01-01T00:00:00Z', '2026-01', 'paper', 1, 1, 1,
-                        'comment number ' || i FROM n"
-            ))
-            .unwrap();
-        db
-    }
-
-    fn rows(db: &Path) -> i64 {
-        Connection::open(db)
-            .unwrap()
-            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))
-            .unwrap()
-    }
-
-    fn setup_lists(db: &Path) {
-        let mut s = Store::open(db).unwrap();
-        s.ensure_names(ContextList::SessionTypes, &["Individual".into()])
-            .unwrap();
-        s.ensure_names(ContextList::Roles, &["Nurse".into()])
-            .unwrap();
-    }
-
-    fn db_with(dir: &Path, n: usize) -> PathBuf {
-        setup_lists(&dir.join(DB_FILE));
-        store_with_rows(dir, n)
-    }
-
-    #[test]
-    fn a_damaged_page_is_found_at_open_and_the_file_is_left_as_it_was() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = db_with(dir.path(), 3000);
-        // Make the file self-contained, then spoil the middle of it.
-        Connection::open(&db)
-            .unwrap()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
-        let mut bytes = std::fs::read(&db).unwrap();
-        let mid = bytes.len() / 2;
-        bytes[mid..mid + 4096].fill(0xA5);
-        std::fs::write(&db, &bytes).unwrap();
-        let err = Store::open(&db).err().expect("damage found");
-        assert!(matches!(err, AppError::Unusable(_)), "{err:?}");
-        assert!(err.to_string().contains("damaged"), "{err}");
-        assert_eq!(std::fs::read(&db).unwrap(), bytes, "never written");
-    }
-
-    #[test]
-    fn a_database_from_a_newer_version_is_not_touched() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = db_with(dir.path(), 1);
-        Connection::open(&db)
-            .unwrap()
-            .pragma_update(None, "user_version", migrations::LATEST + 1)
-            .unwrap();
-        let before = std::fs::read(&db).unwrap();
-        let err = Store::open(&db).err().expect("refused");
-        assert!(err.to_string().contains("newer version"), "{err}");
-        let said = err.message();
-        assert_eq!(said.key, "error.db.newer");
-        assert_eq!(
-            said.arg("version"),
-            Some(&*(migrations::LATEST + 1).to_string())
-        );
-        assert_eq!(said.arg("latest"), Some(&*migrations::LATEST.to_string()));
-        assert_eq!(std::fs::read(&db).unwrap(), before);
-    }
-
-    #[test]
-    fn a_folder_in_place_of_the_file_is_reported() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join(DB_FILE);
-        std::fs::create_dir(&db).unwrap();
-        assert!(matches!(Store::open(&db), Err(AppError::Unusable(_))));
-    }
-
-    #[test]
-    fn a_backup_is_one_sound_file_that_restores_with_the_old_database_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = db_with(dir.path(), 50);
-        let backup = dir.path().join("backups").join("copy.sqlite3");
-        std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
-        let mut store = Store::open(&db).unwrap();
-        store.backup_to(&backup).unwrap();
-        assert_eq!(store.audit_trail(10).unwrap()[0].action, "backup");
-        let leftovers: Vec<_> = std::fs::read_dir(backup.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("copy.sqlite3")]);
-        let mode: String = Connection::open(&backup)
-            .unwrap()
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
-        assert_eq!(mode, "delete", "self-contained");
-        assert_eq!(rows(&backup), 50);
-
-        // A restore while the database is open would lose the app's next writes.
-        let err = restore(&db, &backup, Utc::now()).unwrap_err();
-        assert!(err.to_string().contains("Close the app"), "{err}");
-        // More responses after the backup: they are in the file kept aside.
-        store
-            .conn
-            .execute_batch(
-                "INSERT INTO responses (questionnaire_version, submitted_at, session_month,
-                     source, team_id, session_type_id, role_id)
-                 VALUES (1, '2026-02-01T00:00:00Z', '2026-02', 'paper', 1, 1, 1)",
-            )
-            .unwrap();
-        drop(store);
-        let at = Utc::now();
-        let first = restore(&db, &backup, at).unwrap();
-        assert_eq!(
-            (first.responses, first.from_version),
-            (50, migrations::LATEST)
-        );
-        assert_eq!(rows(&db), 50);
-        let kept = first.kept_as.unwrap();
-        assert_eq!(rows(&kept), 51, "the database before is kept whole");
-        let second = restore(&db, &backup, at).unwrap();
-        assert_ne!(second.kept_as.unwrap(), kept, "never overwritten");
-        assert_eq!(rows(&kept), 51);
-        let store = Store::open(&db).unwrap();
-        let trail = store.audit_trail(10).unwrap();
-        assert_eq!(trail[0].action, "restore");
-        assert!(
-            trail[0].detail.contains("50 responses"),
-            "{}",
-            trail[0].detail
-        );
-    }
-
-    #[test]
-    fn a_backup_is_never_written_over_the_database_itself() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = db_with(dir.path(), 5);
-        let mut store = Store::open(&db).unwrap();
-        let before = rows(&db);
-        for target in [
-            db.clone(),
-            dir.path().join("psi-feedback.sqlite3-wal"),
-            dir.path().join(".").join(DB_FILE),
-        ] {
-            let err = store.backup_to(&target).unwrap_err();
-            assert!(err.to_string().contains("own data file"), "{err}");
-        }
-        store.conn.execute_batch("INSERT INTO responses (questionnaire_version, submitted_at, session_month, source, team_id, session_type_id, role_id) VALUES (1, '2026-02-01T00:00:00Z', '2026-02', 'paper', 1, 1, 1)").unwrap();
-        assert_eq!(rows(&db), before + 1, "the app still writes to its file");
-    }
-
-    #[test]
-    fn a_restore_checks_the_backup_first_and_changes_nothing_if_it_is_wrong() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = db_with(dir.path(), 5);
-        let before = std::fs::read(&db).unwrap();
-        let cases: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
-            (
-                "empty",
-                Box::new(|p: &Path| std::fs::write(p, b"").unwrap()),
-            ),
-            (
-                "not an SQLite database",
-                Box::new(|p: &Path| std::fs::write(p, b"team,month\nNorth,2026-01\n").unwrap()),
-            ),
-            (
-                "not a PSI Feedback database",
-                Box::new(|p: &Path| {
-                    Connection::open(p)
-                        .unwrap()
-                        .execute_batch("CREATE TABLE other (x); INSERT INTO other VALUES (1);")
-                        .unwrap()
-                }),
-            ),
-            (
-                "newer version",
-                Box::new(|p: &Path| {
-                    let c = Connection::open(p).unwrap();
-                    c.execute_batch("CREATE TABLE responses (x)").unwrap();
-                    c.pragma_update(None, "user_version", migrations::LATEST + 1)
-                        .unwrap();
-                }),
-            ),
-        ];
-        for (i, (expect, make)) in cases.iter().enumerate() {
-            let bad = dir.path().join(format!("bad-{i}.sqlite3"));
-            make(&bad);
-            let err = restore(&db, &bad, Utc::now()).unwrap_err();
-            assert!(err.to_string().contains(expect), "{expect}: {err}");
-            assert_eq!(std::fs::read(&db).unwrap(), before, "{expect}");
-        }
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.') || n.contains("before-restore"))
-            .collect();
-        assert!(names.is_empty(), "nothing left behind: {names:?}");
     }
 }

@@ -134,14 +134,21 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 ";
 
+/// 4: the application id ("PSIF", [`super::check::APPLICATION_ID`]) in the file's
+/// header, SQLite's field for saying which program a database belongs to. A file with
+/// another id, or none and not exactly the tables of one of the schemas before this,
+/// is someone else's and is never written to.
+const M4_APPLICATION_ID: &str = "PRAGMA application_id = 1347635526;";
+
 /// The schema version a database has once every migration has run.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(M1_FIRST_SCHEMA),
         M::up(M2_RELEASES),
         M::up(M3_AUDIT),
+        M::up(M4_APPLICATION_ID),
     ])
 }
 
@@ -160,5 +167,9 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, super::LATEST);
+        let id: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, crate::store::APPLICATION_ID);
     }
 }

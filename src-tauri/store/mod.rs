@@ -1,12 +1,19 @@
 //! The SQLite store: the only place that reads or writes the database.
 
 pub mod audit;
-pub mod files;
+mod backup;
+pub mod check;
+mod files;
+mod leftovers;
 mod migrations;
+mod open;
+pub mod output;
 pub mod support;
+mod wal;
 
 pub use audit::{Action, AuditEntry};
-pub use files::{restore, Restored};
+pub use backup::{restore, Restored};
+pub use check::APPLICATION_ID;
 pub use migrations::LATEST as SCHEMA_VERSION;
 
 use std::collections::HashMap;
@@ -16,7 +23,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::disclosure::{RuleSettings, Rules};
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::period::Month;
 use crate::questionnaire::{Answers, ITEMS};
 use crate::summary::StaffCounts;
@@ -184,7 +191,11 @@ pub struct Store {
     /// Where the database file is: a backup must never be written over it.
     path: PathBuf,
     /// A shared lock on the file beside the database, held while it is open.
-    _lock: std::fs::File,
+    _lock: files::SharedLock,
+    /// The full check of the file in this run, which every write waits for.
+    check: check::FullCheck,
+    /// What the open found that staff must be told (a log kept aside).
+    notices: Vec<Message>,
 }
 
 /// How long a write waits for another connection's write to finish.
@@ -192,6 +203,9 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 const PASSPHRASE_KEY: &str = "staff_passphrase_hash";
 const RULES_KEY: &str = "disclosure_rules";
+/// The folder the last backup was saved in: a copy a killed backup left there is
+/// removed at the next start.
+const LAST_BACKUP_FOLDER_KEY: &str = "last_backup_folder";
 
 /// What identifies a request in the ledger: the same key, the same release.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,52 +246,6 @@ pub struct ReleaseEntry {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    ///
-    /// An existing file is checked before anything is written to it: it must be an
-    /// SQLite database, pass SQLite's quick check and have a schema version this app
-    /// knows. Otherwise the error is [`AppError::Unusable`] and the file is untouched.
-    pub fn open(path: &Path) -> Result<Store, AppError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                AppError::unusable(
-                    "error.db.no_folder",
-                    vec![
-                        ("folder", dir.display().to_string()),
-                        ("detail", e.to_string()),
-                    ],
-                )
-            })?;
-        }
-        let lock = files::shared_lock(path)?;
-        let existing = files::check_header(path)?;
-        let mut conn = Connection::open(path).map_err(|e| {
-            AppError::unusable("error.db.cannot_open", vec![("detail", e.to_string())])
-        })?;
-        // A busy database (a backup or a command line export in progress) is waited
-        // for this long before a write gives up with an error.
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        if existing {
-            files::quick_check(&conn)?;
-            files::known_version(&conn)?;
-        }
-        // WAL: readers (a staff summary) never block a submit. synchronous=FULL: in WAL
-        // mode, NORMAL can lose the last commits on power loss; FULL syncs the WAL at
-        // every commit, so a response is on disk before the UI says "thank you".
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Deleted rows (retention) are overwritten with zeros, not left readable in free
-        // pages, and so not carried into later backups.
-        conn.pragma_update(None, "secure_delete", "ON")?;
-        migrations::migrations().to_latest(&mut conn)?;
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-            _lock: lock,
-        })
-    }
-
     /// Makes the connection behave like a full disk (`max_page_count`) or a read-only
     /// file (`query_only`), for the tests of what a failed write does.
     #[cfg(test)]
@@ -304,6 +272,11 @@ impl Store {
         &self.conn
     }
 
+    /// Where the database file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     pub fn schema_version(&self) -> Result<i64, AppError> {
         Ok(self
             .conn
@@ -324,7 +297,7 @@ impl Store {
         passphrase_hash: &str,
         lists: &[(ContextList, Vec<String>)],
     ) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         if get_setting(&tx, PASSPHRASE_KEY)?.is_some() {
             return Err(AppError::AlreadyConfigured);
         }
@@ -343,7 +316,7 @@ impl Store {
         lists: &[(ContextList, Vec<String>)],
         defaults: &[(ContextList, Option<String>)],
     ) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         for (list, names) in lists {
             replace_list(&tx, *list, names)?;
         }
@@ -378,7 +351,7 @@ impl Store {
         list: ContextList,
         names: &[String],
     ) -> Result<Vec<i64>, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let mut ids = Vec::new();
         for name in names {
             ids.push(upsert_name(&tx, list, name)?);
@@ -449,7 +422,7 @@ impl Store {
 
     /// Stores one response. When this returns, the response is committed and synced.
     pub fn submit(&mut self, response: &NewResponse) -> Result<i64, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let id = insert_response(&tx, response)?;
         tx.commit()?;
         Ok(id)
@@ -457,7 +430,7 @@ impl Store {
 
     /// Stores many responses in one transaction: all of them or none.
     pub fn insert_all(&mut self, responses: &[NewResponse]) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         for r in responses {
             insert_response(&tx, r)?;
         }
@@ -470,7 +443,7 @@ impl Store {
         &mut self,
         responses: impl Iterator<Item = NewResponse>,
     ) -> Result<u64, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let mut n = 0;
         for r in responses {
             insert_response(&tx, &r)?;
@@ -611,7 +584,7 @@ impl Store {
         settings: RuleSettings,
         counts: &[(String, String, u32)],
     ) -> Result<Rules, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let rules = stored_rules(&tx)?
             .tightened(settings)
             .map_err(|(field, message)| AppError::Invalid {
@@ -713,7 +686,7 @@ impl Store {
     /// Appends a release to the ledger and marks its months released, in one
     /// transaction. Returns the release's number in the ledger.
     pub fn record_release(&mut self, r: &NewRelease) -> Result<i64, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let last_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM responses", [], |r| {
             r.get(0)
         })?;

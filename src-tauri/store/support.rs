@@ -45,7 +45,7 @@ impl Store {
     /// Replaces the help lines of each language given (already checked); no lines puts
     /// the default back. All or nothing.
     pub fn set_help_lines(&mut self, lines: &[(String, Vec<String>)]) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         for (language, lines) in lines {
             let key = format!("{HELP_KEY_PREFIX}{language}");
             if lines.is_empty() {
@@ -67,7 +67,7 @@ impl Store {
 
     /// A person asked to talk to someone: one more waiting. Returns how many wait.
     pub fn add_talk_request(&mut self) -> Result<u32, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let n = get_setting(&tx, TALK_KEY)?
             .and_then(|v| v.parse::<u32>().ok())
             .unwrap_or(0)
@@ -81,7 +81,7 @@ impl Store {
     /// Staff have seen the requests: they are cleared, and the audit trail records how
     /// many there were (a count: nothing of anyone's answers). Returns that count.
     pub fn acknowledge_talk(&mut self) -> Result<u32, AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         let n = get_setting(&tx, TALK_KEY)?
             .and_then(|v| v.parse::<u32>().ok())
             .unwrap_or(0);
@@ -121,7 +121,7 @@ impl Store {
         &mut self,
         [team, session_type, role]: [i64; 3],
     ) -> Result<(), AppError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.begin()?;
         for (list, id) in ContextList::ALL.into_iter().zip([team, session_type, role]) {
             let sql = format!(
                 "SELECT 1 FROM {} WHERE id = ?1 AND active = 1",

@@ -1,5 +1,6 @@
-// Staff area: device safety. Answers that could not be saved, kiosk mode, how long
-// responses are kept, a backup, and the staff passphrase.
+// Staff area: device safety. What staff must know about the data file, answers that
+// could not be saved, kiosk mode, how long responses are kept, a backup, and the staff
+// passphrase.
 import { confirmTwice } from '../confirm.js';
 import { el, uid, button, actions, oneAtATime } from '../dom.js';
 import { errorSlot, showErrors, clearErrors } from '../errors.js';
@@ -8,8 +9,17 @@ import { call } from '../ipc.js';
 import { sameScreen } from '../navigation.js';
 import { state } from '../state.js';
 import { announce, resultLine, say } from '../status.js';
-import { t, tn } from '../words.js';
+import { t, tn, translated } from '../words.js';
 import { staffSection, failed } from './part.js';
+
+/** What staff must know about the data file (a log kept aside, damage found by the
+ *  full check), in the words of the Rust side's keys. */
+function noticesPart(notices) {
+  if (!Array.isArray(notices) || !notices.length) return null;
+  return el('div', { class: 'safety-part warning-box' },
+    el('h3', { class: 'warning-box__title' }, t('safety.notices.title')),
+    notices.map((n) => el('p', null, translated(n))));
+}
 
 /** Responses held in memory: save them now, or (press twice) discard them. */
 function unsavedPart(count, onChange) {
@@ -241,6 +251,7 @@ export function safetySection(onChange) {
       load();
     };
     body.replaceChildren(...[
+      noticesPart(data.notices),
       unsavedPart(state.unsaved, reload),
       kioskPart(Boolean(data.kiosk), changed),
       retentionPart(data.retentionMonths || null, changed),
