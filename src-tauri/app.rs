@@ -1,6 +1,7 @@
 //! What the window can ask for, as plain Rust: each method takes the UI's untrusted
 //! payload, checks it whole, and calls the store. The Tauri commands only forward here.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -115,6 +116,10 @@ pub struct AppStateView {
     pub timeouts: Timeouts,
     /// Set when the database cannot be used: everything else is then empty.
     pub problem: Option<Problem>,
+    /// The clinic's own help lines by language (the others use their default lines).
+    pub help: BTreeMap<String, Vec<String>>,
+    /// How many people asked to talk to someone and staff have not yet seen it.
+    pub talk_requests: u32,
 }
 
 /// The settings that keep the device safe, for the staff area.
@@ -351,6 +356,8 @@ impl App {
                     unsaved: 0,
                     timeouts: self.timeouts,
                     problem: self.store.as_ref().err().cloned(),
+                    help: BTreeMap::new(),
+                    talk_requests: 0,
                 })
             }
             Err(e) => return Err(e),
@@ -364,6 +371,8 @@ impl App {
             unsaved: self.unsaved().len(),
             timeouts: self.timeouts,
             problem: None,
+            help: store.help_lines()?,
+            talk_requests: store.talk_requests()?,
         })
     }
 
@@ -906,6 +915,40 @@ pub struct DisclosureSettings {
     /// Sent, never read: the window's limit for each count, so it keeps no copy.
     #[serde(skip_deserializing)]
     pub max_staff: u32,
+}
+
+/// Help when it is needed ([`crate::support`]): none of it is tied to a response.
+impl App {
+    /// A person asked to talk to someone about their session. Anyone may ask; the
+    /// request is a count, with nothing of their answers. Returns how many wait.
+    pub fn ask_to_talk(&self) -> Result<u32, AppError> {
+        self.store()?.add_talk_request()
+    }
+
+    /// Staff at the hand-over screen saw the requests: they go, and the audit trail
+    /// records how many there were. Returns that count.
+    pub fn acknowledge_talk(&self) -> Result<u32, AppError> {
+        self.store()?.acknowledge_talk()
+    }
+
+    /// Replaces the clinic's help lines of the languages given (staff only). Returns
+    /// every language's own lines as saved.
+    pub fn update_help_lines(
+        &self,
+        payload: serde_json::Value,
+    ) -> Result<BTreeMap<String, Vec<String>>, AppError> {
+        self.require_staff()?;
+        let lines = crate::support::help_lines(payload)?;
+        let mut store = self.store()?;
+        store.set_help_lines(&lines)?;
+        store.help_lines()
+    }
+
+    /// Remembers the team, session type and role of a hand-over for the next one.
+    pub fn remember_choices(&self, payload: serde_json::Value) -> Result<(), AppError> {
+        let ids = crate::support::choices(payload)?;
+        self.store()?.remember_choices(ids)
+    }
 }
 
 /// The three lists of a setup or settings payload, each checked.

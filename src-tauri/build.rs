@@ -34,5 +34,9 @@ fn psi_commands() -> &'static [&'static str] {
         "set_kiosk",
         "close_app",
         "backup_file",
+        "ask_to_talk",
+        "acknowledge_talk",
+        "update_help_lines",
+        "remember_choices",
     ]
 }

@@ -18,6 +18,7 @@ pub mod questionnaire;
 pub mod shell;
 pub mod store;
 pub mod summary;
+pub mod support;
 pub mod validate;
 
 /// The app's identifier, as in `tauri.conf.json`; it names the app data directory.

@@ -33,6 +33,16 @@ const ENGLISH: &[(&str, &str)] = &[
     ("errors", include_str!("../ui/locales/en/errors.json")),
 ];
 
+/// The languages the window has words for, English first (`ui/locales/languages.json`).
+pub fn languages() -> &'static [String] {
+    static LANGUAGES: OnceLock<Vec<String>> = OnceLock::new();
+    LANGUAGES.get_or_init(|| {
+        // A test reads the file, so this cannot fail in a build that passed.
+        serde_json::from_str(include_str!("../ui/locales/languages.json"))
+            .unwrap_or_else(|e| panic!("ui/locales/languages.json is not valid: {e}"))
+    })
+}
+
 fn english() -> &'static HashMap<String, String> {
     static WORDS: OnceLock<HashMap<String, String>> = OnceLock::new();
     WORDS.get_or_init(|| {
@@ -145,6 +155,7 @@ mod tests {
             }
         }
         assert_eq!(ENGLISH.len(), PARTS.len());
+        assert_eq!(languages().first().map(String::as_str), Some("en"));
         for (part, (name, _)) in PARTS.iter().zip(ENGLISH) {
             assert_eq!(part, name);
         }

@@ -1,6 +1,7 @@
 //! The Tauri shell: the only module that knows about Tauri. Each command forwards the
 //! UI's payload to [`crate::app::App`] and returns its result or error.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tauri::{AppHandle, Manager, Runtime, State, WindowEvent};
@@ -136,6 +137,29 @@ async fn backup_file<R: Runtime>(
         .map_err(|e| AppError::export("error.export.no_path", vec![("detail", e.to_string())]))?;
     app.backup_to(&path)?;
     Ok(Some(path.display().to_string()))
+}
+
+#[tauri::command]
+fn ask_to_talk(app: State<'_, App>) -> Result<u32, AppError> {
+    app.ask_to_talk()
+}
+
+#[tauri::command]
+fn acknowledge_talk(app: State<'_, App>) -> Result<u32, AppError> {
+    app.acknowledge_talk()
+}
+
+#[tauri::command]
+fn update_help_lines(
+    app: State<'_, App>,
+    help: serde_json::Value,
+) -> Result<BTreeMap<String, Vec<String>>, AppError> {
+    app.update_help_lines(help)
+}
+
+#[tauri::command]
+fn remember_choices(app: State<'_, App>, choices: serde_json::Value) -> Result<(), AppError> {
+    app.remember_choices(choices)
 }
 
 #[tauri::command]
@@ -287,7 +311,11 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             preview_export,
             release_history,
             disclosure_settings,
-            update_disclosure_settings
+            update_disclosure_settings,
+            ask_to_talk,
+            acknowledge_talk,
+            update_help_lines,
+            remember_choices
         ])
 }
 

@@ -14,8 +14,11 @@ use psi_feedback::locale;
 use rusqlite::Connection;
 use window::{configured_home, db_in, lit, runtime, Session, ONE_AT_A_TIME, PASSPHRASE};
 
+/// What staff read on the hand-over screen when the person asked to talk to someone.
+const TALK_NOTICE: &str = "The person would like to talk to someone about today's session.";
+
 #[test]
-fn first_run_setup_then_a_questionnaire_completed_by_clicking_labels() {
+fn first_run_setup_then_a_questionnaire_completed_page_by_page_by_clicking_labels() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
         let s = Session::start(tempfile::tempdir().unwrap()).await;
@@ -25,26 +28,37 @@ fn first_run_setup_then_a_questionnaire_completed_by_clicking_labels() {
         s.fill("Teams (one per line)", "North team\nSouth team").await;
         s.button("Save and continue").await;
 
-        s.heading("Before you hand over the device").await;
-        s.answer("Team", "South team").await;
-        s.answer("Session type", "Group").await;
-        s.answer("Practitioner role", "Psychologist").await;
-        s.button("Start the questionnaire").await;
-
+        s.hand_over("South team", "Group", "Psychologist").await;
         s.heading("Your feedback about today's session").await;
-        assert!(s.text().await.contains("You can skip any question."));
+        let text = s.text().await;
+        assert!(text.contains("You can skip any question."));
+        // What to do if you need help now, in the default words for England.
+        for words in ["If you need help now", "call 999", "NHS 111 and choose option 2", "116 123"] {
+            assert!(text.contains(words), "the first screen says {words:?}: {text}");
+        }
         s.button("Start").await;
 
-        s.heading("About today's session").await;
-        let radios = s.client.find_all(Locator::Css("input[type=radio]")).await.unwrap();
-        assert!(radios.len() > 60, "every question has its options: {}", radios.len());
-        for r in &radios {
-            assert!(!r.is_selected().await.unwrap(), "nothing is pre-selected");
-        }
-        let q = psi_feedback::questionnaire::questionnaire();
+        // One part a page: the answers of each page, then Continue.
+        let parts = window::parts();
+        let total = parts.len() + 1;
+        assert_eq!(total, 6, "five pages of questions and the comment");
         let mut expected = Vec::new();
-        for section in &q.sections {
-            for item in &section.items {
+        for (n, items) in parts.iter().enumerate() {
+            s.part(n + 1, total).await;
+            let shown = s
+                .client
+                .execute(
+                    "return Array.from(document.querySelectorAll('input[type=radio]'))
+                        .filter((r) => r.offsetParent !== null).map((r) => r.name);",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let mut names: Vec<String> = serde_json::from_value(shown).unwrap();
+            names.dedup();
+            let ids: Vec<&str> = items.iter().map(|i| i.id).collect();
+            assert_eq!(names, ids, "part {} shows its own questions only", n + 1);
+            for item in items {
                 if item.id == "together_way" {
                     continue; // skipped on purpose
                 }
@@ -55,18 +69,56 @@ fn first_run_setup_then_a_questionnaire_completed_by_clicking_labels() {
                 };
                 s.answer(item.text(), label).await;
                 expected.push((item.id, code));
-                if item.id == "power_say" {
-                    s.screenshot("questionnaire.png", None).await;
-                }
             }
+            if n == 0 {
+                s.screenshot("questionnaire.png", None).await;
+                // Back to the first screen and on again: the answers wait.
+                s.button("Back").await;
+                s.heading("Your feedback about today's session").await;
+                s.button("Start").await;
+                s.part(1, total).await;
+                let checked = s
+                    .client
+                    .execute(
+                        "return document.querySelector('input[name=power_say]:checked').value;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(checked, serde_json::json!(expected[0].1.to_string()));
+            }
+            if n == 1 {
+                // Back a page and on again: still answered.
+                s.button("Back").await;
+                s.part(1, total).await;
+                s.button("Continue").await;
+                s.part(2, total).await;
+                let f = s
+                    .client
+                    .execute(
+                        "return Array.from(document.querySelectorAll('input[type=radio]:checked')).length;",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(f, serde_json::json!(6), "the answers of parts 1 and 2 are kept");
+            }
+            s.button("Continue").await;
         }
+        s.part(total, total).await;
         s.fill(locale::text("q.comment.prompt"), "The room was too cold").await;
+        let text = s.text().await;
+        assert!(text.contains(locale::text("q.comment.when")), "{text}");
+        assert!(text.contains("If you need help now"), "{text}");
         s.button("Send my answers").await;
 
         s.heading("Thank you").await;
         let left = s.client.find_all(Locator::Css("input[type=radio], textarea")).await.unwrap();
         assert!(left.is_empty(), "no trace of the answers is left in the page");
-        assert!(!s.text().await.contains("too cold"));
+        let text = s.text().await;
+        assert!(!text.contains("too cold"));
+        assert!(text.contains("If you need help now") && text.contains("116 123"), "{text}");
+        assert!(!text.contains("We have told staff"), "nobody asked to talk: {text}");
 
         // Stored, durably, with the context chosen at hand-over.
         let c = Connection::open(s.db()).unwrap();
@@ -85,22 +137,208 @@ fn first_run_setup_then_a_questionnaire_completed_by_clicking_labels() {
         let skipped: Option<i64> = c.query_row("SELECT together_way FROM responses", [], |r| r.get(0)).unwrap();
         assert_eq!(skipped, None);
 
-        // The next person starts with a clean form.
+        // The next person: the device remembers the team, session type and role, and
+        // starts from the standard version and the device's language.
         s.button("Finish").await;
         s.heading("Before you hand over the device").await;
-        s.answer("Team", "North team").await;
-        s.answer("Session type", "Individual").await;
-        s.answer("Practitioner role", "Psychologist").await;
-        s.button("Start the questionnaire").await;
+        let chosen = s.wait_for("//form").await.text().await.unwrap();
+        for remembered in ["South team", "Group", "Psychologist"] {
+            assert!(chosen.contains(remembered), "{remembered} is remembered: {chosen}");
+        }
+        for (group, first) in [("Version of the questions", "Adult"), ("Language of the questions", "English")] {
+            let checked = s
+                .wait_for(&format!(
+                    "//fieldset[legend[normalize-space()={}]]//input[@checked]/following-sibling::label",
+                    lit(group)
+                ))
+                .await;
+            assert_eq!(checked.text().await.unwrap(), first, "{group} is not remembered");
+        }
+        s.hand_over("North team", "Individual", "Psychologist").await;
         s.button("Start").await;
-        s.heading("About today's session").await;
-        for r in s.client.find_all(Locator::Css("input[type=radio]")).await.unwrap() {
+        s.part(1, total).await;
+        for r in s.client.find_all(Locator::Css("input[type=radio], input[type=checkbox]")).await.unwrap() {
             assert!(!r.is_selected().await.unwrap(), "the last person's answers are gone");
         }
         let comment = s.labelled(locale::text("q.comment.prompt")).await;
         assert_eq!(comment.prop("value").await.unwrap().as_deref(), Some(""));
         s.end().await;
     });
+}
+
+#[test]
+fn help_lines_and_a_request_to_talk_reach_staff_at_hand_over_and_nowhere_else() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    runtime().block_on(async {
+        let s = Session::start(configured_home(600)).await;
+        // Staff review the help lines in the settings: the default lines for England.
+        s.heading("Before you hand over the device").await;
+        unlock(&s).await;
+        let english = "English: lines to show, one per line";
+        let lines = s.labelled(english).await.prop("value").await.unwrap().unwrap();
+        for words in ["call 999", "NHS 111 and choose option 2", "Samaritans free on 116 123"] {
+            assert!(lines.contains(words), "{words:?} in {lines:?}");
+        }
+        let polish = s.labelled("Polski: lines to show, one per line").await;
+        assert!(polish.prop("value").await.unwrap().unwrap().contains("116 123"));
+        let settings = s.wait_for("//section[@id='staff-settings']").await;
+        assert!(settings.text().await.unwrap().contains("These are the default lines for England."));
+        s.fill(english, "Ask at reception, or call the clinic on 01632 960123.\nIn an emergency, call 999.").await;
+        s.button("Save the help lines").await;
+        s.wait_for("//p[normalize-space()='Help lines saved.']").await;
+        s.button("Lock staff area").await;
+
+        // The person's first screen: the clinic's own lines; in Polish, the Polish ones.
+        s.hand_over("North team", "Individual", "Psychologist").await;
+        s.heading("Your feedback about today's session").await;
+        let text = s.text().await;
+        assert!(text.contains("01632 960123") && !text.contains("Samaritans"), "{text}");
+        s.answer("Language", "Polski").await;
+        s.heading("Twoja opinia o dzisiejszym spotkaniu").await;
+        assert!(s.text().await.contains("116 123"), "Polish keeps its default lines");
+        s.answer("Język", "English").await;
+        s.heading("Your feedback about today's session").await;
+        s.button("Start").await;
+
+        // Something did not feel right: the offer to talk appears under that answer.
+        let total = 6;
+        for n in 2..=5 {
+            s.button("Continue").await;
+            s.part(n, total).await;
+        }
+        let offer = format!(
+            "//fieldset[legend[normalize-space()={}]]",
+            lit(locale::text("q.talk.question"))
+        );
+        let shown = |e: fantoccini::elements::Element| async move { e.is_displayed().await.unwrap() };
+        assert!(!shown(s.wait_for(&offer).await).await, "no offer before the answer");
+        s.answer(locale::text("q.item.rupture"), locale::text("q.option.rupture.not_sure")).await;
+        assert!(!shown(s.wait_for(&offer).await).await, "no offer for 'not sure'");
+        s.answer(locale::text("q.item.rupture"), locale::text("q.option.rupture.yes")).await;
+        s.answer(locale::text("q.talk.question"), locale::text("q.talk.yes")).await;
+        s.button("Continue").await;
+        s.part(6, total).await;
+        let end = s.client.execute("return document.getElementById('talk-end').checked;", vec![]).await.unwrap();
+        assert_eq!(end, serde_json::json!(true), "the last page's copy of the choice agrees");
+        let text = s.text().await;
+        assert!(text.contains(locale::text("q.comment.when")) && text.contains("01632 960123"), "{text}");
+        s.fill(locale::text("q.comment.prompt"), "I did not feel heard").await;
+        s.button("Send my answers").await;
+        s.heading("Thank you").await;
+        let text = s.text().await;
+        assert!(text.contains("We have told staff that you would like to talk to someone."), "{text}");
+        assert!(text.contains("01632 960123"), "{text}");
+        s.button("Finish").await;
+
+        // Staff take the device back: the notice, with nothing of the answers.
+        s.heading("Before you hand over the device").await;
+        let notice = s
+            .wait_for("//section[h2[normalize-space()='A request to talk']]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(notice.contains(TALK_NOTICE), "{notice}");
+        assert!(notice.contains("No answers or comments come with this request."), "{notice}");
+        assert!(!notice.contains("heard") && !notice.contains("right"), "{notice}");
+        s.screenshot("handover-talk.png", None).await;
+        assert_eq!(talk_requests(&s.db()), 1);
+        // The next person cannot start before staff say they have seen it.
+        s.button("Start the questionnaire").await;
+        s.wait_for("//div[@class='error-summary']//li[normalize-space()='Read the request to talk first, then press I have seen this']")
+            .await;
+        s.button("I have seen this").await;
+        s.wait_for("//p[@id='notice'][normalize-space()='The request to talk has been cleared.']")
+            .await;
+        assert!(!s.text().await.contains(TALK_NOTICE), "the notice has gone");
+        assert_eq!(talk_requests(&s.db()), 0);
+        let c = Connection::open(s.db()).unwrap();
+        let audit: (String, String) = c
+            .query_row("SELECT action, detail FROM audit ORDER BY id DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            audit,
+            ("talk_acknowledged".to_string(), "Staff saw that 1 person would like to talk to someone".to_string())
+        );
+        let columns: Vec<String> = c
+            .prepare("SELECT name FROM pragma_table_info('responses')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(columns.iter().all(|c| !c.contains("talk")), "{columns:?}");
+
+        // The staff area: a count in the audit trail, and nothing in the summary, the
+        // comments or an export.
+        unlock(&s).await;
+        s.wait_for("//table[caption[normalize-space()='Staff actions on this device, newest first']]//td[normalize-space()='Request to talk seen']")
+            .await;
+        s.wait_for("//section[@id='staff-summary']//table").await;
+        for section in ["summary", "comments", "history"] {
+            let text = s
+                .wait_for(&format!("//section[@id='staff-{section}']"))
+                .await
+                .text()
+                .await
+                .unwrap()
+                .to_lowercase();
+            assert!(!mentions_talking(&text), "{section}: {text}");
+        }
+        let now = psi_feedback::period::Month::current();
+        let (from, to) = (now.prev().prev().prev().to_string(), now.prev().to_string());
+        s.fill("From (YYYY-MM)", &from).await;
+        s.fill("To (YYYY-MM)", &to).await;
+        s.button("Preview").await;
+        let preview = s
+            .wait_for("//table[caption[normalize-space()='Preview of the export']]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!mentions_talking(&preview), "{preview}");
+        let out = tempfile::tempdir().unwrap();
+        for format in ["csv", "json", "html"] {
+            let file = out.path().join(format!("summary.{format}"));
+            let o = Command::new(window::BIN)
+                .arg("--db")
+                .arg(s.db())
+                .args(["export", "--period", "month", "--from", &from, "--to", &to])
+                .args(["--format", format, "--out"])
+                .arg(&file)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let text = std::fs::read_to_string(&file).unwrap().to_lowercase();
+            assert!(!mentions_talking(&text), "the {format} export mentions a request to talk");
+        }
+        s.end().await;
+    });
+}
+
+/// Whether a text speaks of a request to talk to someone ("what we talked about", a
+/// question's words, does not count).
+fn mentions_talking(text: &str) -> bool {
+    let text = text.to_lowercase();
+    [
+        "talk to someone",
+        "request to talk",
+        "talk_request",
+        "talk_acknowledged",
+    ]
+    .iter()
+    .any(|words| text.contains(words))
+}
+
+async fn unlock(s: &Session) {
+    s.button("Staff area").await;
+    s.heading("Staff area").await;
+    s.fill("Staff passphrase", PASSPHRASE).await;
+    s.button("Unlock").await;
+    s.wait_for("//button[normalize-space()='Lock staff area']")
+        .await;
 }
 
 #[test]
@@ -356,19 +594,32 @@ fn responses(db: &Path) -> Vec<Option<String>> {
         .unwrap()
 }
 
-/// From the hand-over screen to the questionnaire, with one answer and a comment.
+/// From the hand-over screen to the last page of the questionnaire, with one answer on
+/// the first page and a comment on the last.
 async fn start_questionnaire(s: &Session, comment: &str) {
-    s.heading("Before you hand over the device").await;
-    s.answer("Team", "North team").await;
-    s.answer("Session type", "Individual").await;
-    s.answer("Practitioner role", "Psychologist").await;
-    s.button("Start the questionnaire").await;
+    s.hand_over("North team", "Individual", "Psychologist")
+        .await;
     s.button("Start").await;
-    s.heading("About today's session").await;
-    let q = psi_feedback::questionnaire::questionnaire();
-    let item = &q.sections[0].items[0];
+    s.part(1, 6).await;
+    let item = window::parts()[0][0];
     s.answer(item.text(), item.options[0].label()).await;
+    for n in 2..=6 {
+        s.button("Continue").await;
+        s.part(n, 6).await;
+    }
     s.fill(locale::text("q.comment.prompt"), comment).await;
+}
+
+/// The requests to talk that staff have not yet seen, as the database holds them.
+fn talk_requests(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'talk_requests'), 0)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 #[test]
@@ -376,7 +627,7 @@ fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
         let s =
-            Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "3")]).await;
+            Session::start_with(configured_home(0), &[("PSI_FEEDBACK_IDLE_SECONDS", "5")]).await;
         let secret = "my private words about the session";
         start_questionnaire(&s, secret).await;
 
@@ -388,7 +639,7 @@ fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
         // F5 and Ctrl+R would reload the page and drop the answers: they do nothing.
         comment.send_keys("\u{E035}").await.unwrap();
         comment.send_keys("\u{E009}r\u{E000}").await.unwrap();
-        s.heading("About today's session").await;
+        s.part(6, 6).await;
         assert_eq!(
             comment.prop("value").await.unwrap().as_deref(),
             Some(secret),
@@ -399,19 +650,34 @@ fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
             "the warning has gone"
         );
 
-        // Nobody answers this time: the answers go.
+        // The person asks to talk to someone, then walks away: the answers go, the
+        // request stays.
+        s.answer(locale::text("q.talk.question"), locale::text("q.talk.yes"))
+            .await;
         s.wait_for(warning).await;
         s.heading("Before you hand over the device").await;
-        assert!(s.text().await.contains("the answers were cleared"));
+        let text = s.text().await;
+        assert!(text.contains("the answers were cleared"), "{text}");
+        assert!(text.contains(TALK_NOTICE), "{text}");
         assert_no_trace(&s, secret, "after the idle reset").await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while talk_requests(&s.db()) != 1 {
+            assert!(
+                Instant::now() < deadline,
+                "the request to talk was not kept"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
 
-        // Not behind Back or a reload either.
+        // Not behind Back or a reload either; the request to talk is still there.
         s.client.back().await.unwrap();
         s.heading("Before you hand over the device").await;
         assert_no_trace(&s, secret, "after Back").await;
         s.client.refresh().await.unwrap();
         s.heading("Before you hand over the device").await;
         assert_no_trace(&s, secret, "after a reload").await;
+        s.wait_for(&format!("//p[normalize-space()={}]", lit(TALK_NOTICE)))
+            .await;
         assert!(responses(&s.db()).is_empty(), "nothing was sent");
         s.end().await;
     });

@@ -289,6 +289,10 @@ fn staff_commands_need_the_passphrase() {
             "change_passphrase",
             json!({"change": {"current": "staff passphrase 1", "new": "another passphrase"}}),
         ),
+        (
+            "update_help_lines",
+            json!({"help": {"lines": {"en": ["Call the clinic."]}}}),
+        ),
     ] {
         assert_eq!(h.call(cmd, body).unwrap_err()["kind"], "locked", "{cmd}");
     }
@@ -479,6 +483,109 @@ fn settings_validate_and_apply_defaults() {
     assert_eq!(ctx["defaults"]["team"], east);
     assert_eq!(ctx["defaults"]["role"], Value::Null);
     assert_eq!(ctx["session_types"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn help_lines_are_saved_per_language_by_staff_and_sent_to_the_window() {
+    let h = Harness::configured();
+    assert_eq!(h.call("app_state", json!({})).unwrap()["help"], json!({}));
+    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"}))
+        .unwrap();
+    for (body, field) in [
+        (
+            json!({"help": {"lines": {"xx": ["Call 999."]}}}),
+            Value::Null,
+        ),
+        (
+            json!({"help": {"lines": {"en": vec!["Call 999."; 9]}}}),
+            json!("en"),
+        ),
+        (
+            json!({"help": {"lines": {"pl": ["x".repeat(201)]}}}),
+            json!("pl"),
+        ),
+        (json!({"help": {"lines": {"en": "Call 999."}}}), Value::Null),
+        (json!({"help": {"lines": {}, "extra": true}}), Value::Null),
+        (json!({"help": [["en", ["Call 999."]]]}), Value::Null),
+    ] {
+        let e = h.call("update_help_lines", body.clone()).unwrap_err();
+        assert_eq!(e["kind"], "invalid", "{body}: {e}");
+        assert_eq!(e["field"], field, "{body}: {e}");
+    }
+    assert_eq!(
+        h.call("app_state", json!({})).unwrap()["help"],
+        json!({}),
+        "nothing saved"
+    );
+    let saved = h
+        .call(
+            "update_help_lines",
+            json!({"help": {"lines": {"en": [" Ask at reception. ", "", "Call 999."], "pl": []}}}),
+        )
+        .unwrap();
+    assert_eq!(saved, json!({"en": ["Ask at reception.", "Call 999."]}));
+    assert_eq!(h.call("app_state", json!({})).unwrap()["help"], saved);
+}
+
+#[test]
+fn a_request_to_talk_is_a_count_that_staff_acknowledge_at_hand_over() {
+    let h = Harness::configured();
+    let state = |h: &Harness| h.call("app_state", json!({})).unwrap()["talkRequests"].clone();
+    assert_eq!(state(&h), json!(0));
+    // The person's choice needs no passphrase, and carries nothing.
+    assert_eq!(h.call("ask_to_talk", json!({})).unwrap(), json!(1));
+    assert_eq!(h.call("ask_to_talk", json!({})).unwrap(), json!(2));
+    assert_eq!(state(&h), json!(2));
+    assert_eq!(h.rows(), 0, "no response comes of it");
+    assert_eq!(h.call("acknowledge_talk", json!({})).unwrap(), json!(2));
+    assert_eq!(state(&h), json!(0));
+    assert_eq!(h.call("acknowledge_talk", json!({})).unwrap(), json!(0));
+    let c = Connection::open(&h.db).unwrap();
+    let audit: Vec<(String, String)> = c
+        .prepare("SELECT action, detail FROM audit WHERE action = 'talk_acknowledged'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        audit,
+        [(
+            "talk_acknowledged".to_string(),
+            "Staff saw that 2 people would like to talk to someone".to_string()
+        )],
+        "one row, a count"
+    );
+}
+
+#[test]
+fn the_last_hand_over_choices_are_remembered_only_when_valid() {
+    let h = Harness::configured();
+    let (team, session_type, role) = h.context_ids();
+    let last = |h: &Harness| h.call("app_state", json!({})).unwrap()["context"]["last"].clone();
+    assert_eq!(
+        last(&h),
+        json!({"team": null, "session_type": null, "role": null})
+    );
+    for body in [
+        json!({"choices": {"team": 999, "session_type": session_type, "role": role}}),
+        json!({"choices": {"team": team, "session_type": session_type}}),
+        json!({"choices": {"team": team, "session_type": session_type, "role": role, "version": "young"}}),
+        json!({"choices": [team, session_type, role]}),
+    ] {
+        let e = h.call("remember_choices", body.clone()).unwrap_err();
+        assert_eq!(e["kind"], "invalid", "{body}: {e}");
+    }
+    assert_eq!(last(&h)["team"], Value::Null, "nothing remembered");
+    h.call(
+        "remember_choices",
+        json!({"choices": {"team": team, "session_type": session_type, "role": role}}),
+    )
+    .unwrap();
+    assert_eq!(
+        last(&h),
+        json!({"team": team, "session_type": session_type, "role": role})
+    );
 }
 
 #[test]

@@ -316,6 +316,7 @@ fn arg_of(cmd: &str) -> &'static str {
         "staff_overview" => "period",
         "update_settings" | "update_disclosure_settings" => "settings",
         "preview_export" | "export_file" => "request",
+        "update_help_lines" => "help",
         other => panic!("no argument known for {other}"),
     }
 }
@@ -1831,6 +1832,75 @@ fn change_edits() -> Edits {
     .boxed()
 }
 
+// ---------------------------------------------------------------------------------------
+// update_help_lines
+
+const HELP_KEYS: &[&str] = &["lines"];
+
+fn valid_help() -> BoxedStrategy<Value> {
+    let lines = || vec(re("[A-Za-z0-9][A-Za-z0-9 ,.:]{0,60}"), 0..=8);
+    (lines(), lines())
+        .prop_map(|(en, pl)| json!({"lines": {"en": en, "pl": pl}}))
+        .boxed()
+}
+
+/// The lines of one language the app has, replaced by `lines`; the refusal names it.
+fn help_lines_of(lines: BoxedStrategy<Value>) -> Edits {
+    (select(vec!["en", "pl"]), lines)
+        .prop_map(|(language, v)| {
+            (
+                Edit::SetIn("lines".into(), language.into(), v),
+                Field::named(language),
+            )
+        })
+        .boxed()
+}
+
+fn help_edits() -> Edits {
+    let language = prop_oneof![
+        select(vec!["EN", "en-GB", "english", "xx", "", "en ", "pl\u{0}"]).prop_map(str::to_string),
+        re("[a-z]{2,3}"),
+    ]
+    .prop_filter("a language the app has", |l| l != "en" && l != "pl");
+    let too_many = (9usize..40).prop_map(|n| json!(vec!["Call 999."; n]));
+    let too_long = (201usize..600, select(vec!['x', 'é', '🙂']))
+        .prop_map(|(n, c)| json!([c.to_string().repeat(n)]));
+    let control = control(true).prop_map(|c| json!([format!("Call{c}999")]));
+    let not_text = not_string(true).prop_map(|v| json!([v]));
+    Union::new_weighted(vec![
+        (
+            3,
+            language
+                .prop_map(|l| {
+                    (
+                        Edit::SetIn("lines".into(), l, json!(["Call 999."])),
+                        Field::None,
+                    )
+                })
+                .boxed(),
+        ),
+        (3, help_lines_of(too_many.boxed())),
+        (3, help_lines_of(too_long.boxed())),
+        (3, help_lines_of(control.boxed())),
+        (
+            2,
+            help_lines_of(not_list().boxed())
+                .prop_map(|(e, _)| (e, Field::None))
+                .boxed(),
+        ),
+        (
+            2,
+            help_lines_of(not_text.boxed())
+                .prop_map(|(e, _)| (e, Field::None))
+                .boxed(),
+        ),
+        (2, set("lines", not_object(), Field::None)),
+        (1, remove("lines")),
+        (2, extra_field(HELP_KEYS)),
+    ])
+    .boxed()
+}
+
 /// Arguments of a plain type (a string, a boolean) given something else.
 fn typed_argument(
     cmd: &'static str,
@@ -1898,6 +1968,10 @@ fn staff_cases() -> BoxedStrategy<Case> {
                 retention_edits(),
                 RETENTION_KEYS,
             ),
+        ),
+        (
+            3,
+            payloads("update_help_lines", valid_help(), help_edits(), HELP_KEYS),
         ),
         (
             3,

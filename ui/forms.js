@@ -95,8 +95,11 @@ export function checkedValue(scope, name) {
 }
 
 /** A choice of language: each name in its own language, marked as such for screen
- *  readers, with a note where a translation still awaits a native speaker's review. */
-export function languageGroup(idPrefix, legend, checked) {
+ *  readers, with a note where a translation still awaits a native speaker's review.
+ *  Staff see every such note, in the language on screen and in the language concerned.
+ *  With `chosenOnly` (the person's own choice), only the note of the language on screen
+ *  shows, in that language: a reader of another language has no use for it. */
+export function languageGroup(idPrefix, legend, checked, { chosenOnly = false } = {}) {
   const box = el('div', { class: 'options options--inline' });
   for (const code of words.languages) {
     const own = words.byLanguage[code] || {};
@@ -106,15 +109,16 @@ export function languageGroup(idPrefix, legend, checked) {
     option.querySelector('label').setAttribute('lang', code);
     box.append(option);
   }
-  // Said in the language on screen, and in the language concerned if that differs.
   const notes = words.languages
     .filter((code) => (words.byLanguage[code] || {})['locale.review_note'])
+    .filter((code) => !chosenOnly || code === words.current)
     .map((code) => {
       const own = words.byLanguage[code];
+      if (chosenOnly) return el('p', { class: 'hint', lang: code }, own['locale.review_note']);
       return el('p', { class: 'hint' }, t('language.awaiting_review', { language: own['locale.name'] }),
         code === words.current ? null : [' ', el('span', { lang: code }, own['locale.review_note'])]);
     });
-  return radioFieldset(legend, notes, box);
+  return chosenOnly ? radioFieldset(legend, box, notes) : radioFieldset(legend, notes, box);
 }
 
 /**

@@ -28,15 +28,36 @@ export function onScreenChange(fn) {
   leaving.push(fn);
 }
 
+/** The <h1>'s content: a caption before the heading (such as "Part 2 of 6") is read
+ *  with it, as GOV.UK's captions are. */
+function headingContent(heading, caption) {
+  return caption ? [el('span', { class: 'caption' }, caption), ' ', heading] : [heading];
+}
+
+function pageTitle(heading, caption) {
+  return t('app.title', { heading: caption ? caption + ': ' + heading : heading, app: t('app.name') });
+}
+
 /** Replaces the screen content, sets the page title and moves focus to the <h1>. */
-export function showScreen(heading, children, { wide = false } = {}) {
+export function showScreen(heading, children, { wide = false, caption = null } = {}) {
   current += 1;
   for (const fn of leaving) fn();
   announce('');
-  const h1 = el('h1', { tabindex: '-1' }, heading);
+  const h1 = el('h1', { tabindex: '-1' }, headingContent(heading, caption));
   screenEl.replaceChildren(h1, ...children.flat(Infinity).filter((c) => c instanceof Node));
   document.body.classList.toggle('wide', wide);
-  document.title = t('app.title', { heading, app: t('app.name') });
+  document.title = pageTitle(heading, caption);
+  window.scrollTo(0, 0);
+  h1.focus();
+}
+
+/** A new page within the same screen (a part of the questionnaire): a new <h1> and
+ *  title, the top of the page, focus on the heading. Late replies stay valid. */
+export function retitle(heading, caption = null) {
+  const h1 = screenEl.querySelector('h1');
+  announce('');
+  h1.replaceChildren(...headingContent(heading, caption));
+  document.title = pageTitle(heading, caption);
   window.scrollTo(0, 0);
   h1.focus();
 }

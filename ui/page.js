@@ -16,7 +16,8 @@ function isNavigationKey(event) {
   return key === 'Backspace' && !editable;
 }
 
-/** Also stops the Enter key on a radio button from sending the whole form. */
+/** Also stops the Enter key on a radio button or checkbox from sending the whole form:
+ *  it chooses a radio, and turns a checkbox on or off, as Space does. */
 function onKeyDown(event) {
   if (isNavigationKey(event)) {
     event.preventDefault();
@@ -29,6 +30,9 @@ function onKeyDown(event) {
       target.checked = true;
       target.dispatchEvent(new Event('change', { bubbles: true }));
     }
+  } else if (event.key === 'Enter' && target instanceof HTMLInputElement && target.type === 'checkbox') {
+    event.preventDefault();
+    target.click();
   }
 }
 

@@ -8,7 +8,9 @@ export const state = {
   questionnaire: null,
   context: null,
   // The session details chosen on the hand-over screen: { team, session_type, role } ids
-  // and the version of the questionnaire ('adult' or 'young').
+  // and the version of the questionnaire ('adult' or 'young'). While the person is back
+  // on the first screen, `held` keeps the answers they gave so far; it goes with the
+  // session, so every way out of the questionnaire drops it.
   session: null,
   overviewPeriod: 'month',
   kiosk: false,
@@ -16,6 +18,10 @@ export const state = {
   unsaved: 0,
   timeouts: { questionnaireIdleSeconds: 120, warningSeconds: 30, staffIdleSeconds: 300 },
   problem: null,
+  // The clinic's own help lines by language (others use the locale files' default).
+  help: {},
+  // People who asked to talk to someone, not yet seen by staff.
+  talk: 0,
 };
 
 /** Takes in the reply to `app_state`. */
@@ -28,4 +34,6 @@ export function applyAppState(appState) {
   state.unsaved = Number(appState && appState.unsaved) || 0;
   if (appState && appState.timeouts) state.timeouts = appState.timeouts;
   state.problem = (appState && appState.problem) || null;
+  state.help = (appState && appState.help && typeof appState.help === 'object') ? appState.help : {};
+  state.talk = Number(appState && appState.talkRequests) || 0;
 }

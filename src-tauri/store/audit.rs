@@ -34,6 +34,8 @@ pub enum Action {
     DiscardUnsaved,
     SavedLate,
     LogKept,
+    /// Staff saw that people asked to talk to someone: recorded as a count only.
+    TalkAcknowledged,
 }
 
 impl Action {
@@ -54,6 +56,7 @@ impl Action {
             Action::DiscardUnsaved => "discard_unsaved",
             Action::SavedLate => "saved_late",
             Action::LogKept => "log_kept",
+            Action::TalkAcknowledged => "talk_acknowledged",
         }
     }
 }

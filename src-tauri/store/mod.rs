@@ -8,6 +8,7 @@ mod leftovers;
 mod migrations;
 mod open;
 pub mod output;
+pub mod support;
 mod wal;
 
 pub use audit::{Action, AuditEntry};
@@ -118,13 +119,15 @@ pub struct Defaults {
     pub role: Option<i64>,
 }
 
-/// What staff choose from at hand-over: the active names of each list and the defaults.
+/// What staff choose from at hand-over: the active names of each list, the defaults set
+/// in settings, and the choices made at the last hand-over.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Context {
     pub teams: Vec<Choice>,
     pub session_types: Vec<Choice>,
     pub roles: Vec<Choice>,
     pub defaults: Defaults,
+    pub last: Defaults,
 }
 
 /// Where a response came from.
@@ -390,6 +393,7 @@ impl Store {
                 session_type: default(ContextList::SessionTypes)?,
                 role: default(ContextList::Roles)?,
             },
+            last: self.last_choices()?,
         })
     }
 

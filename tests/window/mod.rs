@@ -151,9 +151,25 @@ impl Session {
 
     pub async fn button(&self, name: &str) {
         let b = self
-            .wait_for(&format!("//button[normalize-space()={}]", lit(name)))
+            .shown(&format!("//button[normalize-space()={}]", lit(name)))
             .await;
         self.click(b).await;
+    }
+
+    /// The first element matching `xpath` that is shown: the questionnaire's hidden
+    /// pages hold buttons and questions with the same words as the page in view.
+    pub async fn shown(&self, xpath: &str) -> Element {
+        self.wait_for(xpath).await;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            for e in self.client.find_all(Locator::XPath(xpath)).await.unwrap() {
+                if e.is_displayed().await.unwrap_or(false) {
+                    return e;
+                }
+            }
+            assert!(Instant::now() < deadline, "nothing shown matches {xpath}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// The control a `<label>` with this text is for.
@@ -186,12 +202,54 @@ impl Session {
             lit(question),
             lit(answer)
         );
-        let label = self.wait_for(&xpath).await;
+        let label = self.shown(&xpath).await;
         self.click(label).await;
+    }
+
+    /// Chooses `answer` for one of the hand-over's session details (the group whose
+    /// legend is `group`), opening the group first when the screen shows the last
+    /// choice in its place.
+    pub async fn choose(&self, group: &str, answer: &str) {
+        let xpath = format!(
+            "//fieldset[legend[normalize-space()={}]]//label[normalize-space()={}]",
+            lit(group),
+            lit(answer)
+        );
+        let label = self.wait_for(&xpath).await;
+        if !label.is_displayed().await.unwrap() {
+            let change = format!(
+                "//div[@class='chosen'][p/span[normalize-space()={}]]/button",
+                lit(group)
+            );
+            let change = self.wait_for(&change).await;
+            self.click(change).await;
+        }
+        self.click(label).await;
+    }
+
+    /// From the hand-over screen to the person's first screen, with these details and
+    /// the version and language the screen starts with.
+    pub async fn hand_over(&self, team: &str, session_type: &str, role: &str) {
+        self.heading("Before you hand over the device").await;
+        self.choose("Team", team).await;
+        self.choose("Session type", session_type).await;
+        self.choose("Practitioner role", role).await;
+        self.button("Start the questionnaire").await;
+    }
+
+    /// Waits for the questionnaire's part `n` (of `total`), in English.
+    pub async fn part(&self, n: usize, total: usize) {
+        self.wait_for(&format!(
+            "//h1/span[normalize-space()={}]",
+            lit(&format!("Part {n} of {total}"))
+        ))
+        .await;
     }
 
     /// Saves a screenshot of the window for the README when PSI_SCREENSHOT_DIR is set,
     /// scrolled so that `top` (an XPath) starts the view, or to the top of the page.
+    /// The picture comes from the X server (ImageMagick's `import`): a WebDriver
+    /// screenshot of a page with nothing left to paint can hang WebKitWebDriver.
     pub async fn screenshot(&self, name: &str, top: Option<&str>) {
         if let Ok(dir) = std::env::var("PSI_SCREENSHOT_DIR") {
             match top {
@@ -208,8 +266,28 @@ impl Session {
                         .unwrap();
                 }
             }
-            let png = self.client.screenshot().await.unwrap();
-            std::fs::write(Path::new(&dir).join(name), png).unwrap();
+            // Two frames, so the window shows the scrolled page before the picture.
+            let frames = "const done = arguments[0];
+                requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+            self.client.execute_async(frames, vec![]).await.unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            let o = Command::new("xdotool")
+                .args(["search", "--name", "^PSI Feedback$"])
+                .output()
+                .expect("xdotool runs");
+            let id = String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .expect("the app's window")
+                .to_string();
+            let path = Path::new(&dir).join(name);
+            let ok = Command::new("import")
+                .args(["-window", &id])
+                .arg(&path)
+                .status()
+                .expect("ImageMagick's import runs (scripts/install-deps screenshots)")
+                .success();
+            assert!(ok, "no screenshot of window {id}");
         }
     }
 
@@ -268,6 +346,25 @@ pub fn configured_home(demo_responses: u64) -> tempfile::TempDir {
         psi_feedback::demo::generate(&mut store, &opts).unwrap();
     }
     home
+}
+
+/// The questionnaire's pages of questions, as the window shows them: a section a page,
+/// except that "did anything not feel right", the overall rating and "was coming your
+/// choice" share the overall page. The comment has the last page, after these.
+pub fn parts() -> Vec<Vec<&'static psi_feedback::questionnaire::Item>> {
+    let q = psi_feedback::questionnaire::questionnaire();
+    let mut parts: Vec<(&str, Vec<&psi_feedback::questionnaire::Item>)> = Vec::new();
+    for section in &q.sections {
+        let id = match section.id {
+            "rupture" | "choice" => "overall",
+            other => other,
+        };
+        match parts.iter_mut().find(|(p, _)| *p == id) {
+            Some((_, items)) => items.extend(section.items.iter().copied()),
+            None => parts.push((id, section.items.clone())),
+        }
+    }
+    parts.into_iter().map(|(_, items)| items).collect()
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {

@@ -1,22 +1,47 @@
 // Hand-over: staff choose the session's team, type and practitioner role, the version
-// and language, then give the device to the person.
+// and language, then give the device to the person. The device remembers the last
+// team, type and role, so a practitioner handing over again only presses Start; a
+// request to talk from the last person shows at the top until staff have seen it.
 import { resetDisplay } from '../display.js';
 import { el, button, actions, oneAtATime } from '../dom.js';
 import { errorSlot, showErrors, showError } from '../errors.js';
 import { radioGroup, checkedValue, languageGroup } from '../forms.js';
+import { call } from '../ipc.js';
 import { findById } from '../lists.js';
 import { lockStaff, openStaffArea } from '../lock.js';
 import { register, show, showScreen } from '../navigation.js';
 import { state } from '../state.js';
 import { announce } from '../status.js';
+import { talkNotice } from '../talk.js';
 import { t, tn, words, setLanguage } from '../words.js';
 
 /** One of the session's details: radios rather than a drop-down, so every choice is
- *  visible, one tap, large targets. */
-function choice(id, label, list, selected) {
+ *  visible, one tap, large targets. With a choice already made (the last hand-over's,
+ *  or the settings' default), the radios wait behind a line saying it and a Change
+ *  button, which keeps Start in view. */
+function choice(id, key, list, selected) {
   const options = (list || []).map((x) => ({ value: x.id, label: x.name }));
-  const group = radioGroup({ legend: label, name: id, idPrefix: id, options, checked: selected });
-  return { wrap: group, value: () => checkedValue(group, id), first: () => group.querySelector('input') };
+  const known = findById(list, selected);
+  const group = radioGroup({
+    legend: t('handover.' + key), name: id, idPrefix: id, options, checked: known ? known.id : null,
+  });
+  const first = () => group.querySelector('input:checked') || group.querySelector('input');
+  let wrap = group;
+  if (known) {
+    const change = button(t('handover.change.' + key), { id: id + '-change' });
+    const line = el('div', { class: 'chosen' },
+      el('p', { class: 'chosen__text' }, el('span', { class: 'chosen__label' }, t('handover.' + key)), ' ',
+        el('strong', { class: 'chosen__value' }, known.name)),
+      change);
+    group.hidden = true;
+    change.addEventListener('click', () => {
+      line.remove();
+      group.hidden = false;
+      first().focus();
+    });
+    wrap = el('div', { class: 'choice' }, line, group);
+  }
+  return { wrap, value: () => checkedValue(group, id), first };
 }
 
 function versionGroup() {
@@ -44,11 +69,14 @@ function showHandOver(message) {
   if (typeof message === 'function') message = message();
   const context = state.context || { teams: [], session_types: [], roles: [], defaults: {} };
   const defaults = context.defaults || {};
+  const last = context.last || {};
+  // The last hand-over's choice if it is still in the list, else the settings' default.
+  const starting = (list, key) => (findById(list, last[key]) ? last[key] : defaults[key]);
   const slot = errorSlot();
-  const team = choice('handover-team', t('handover.team'), context.teams, defaults.team);
-  const sessionType = choice('handover-session-type', t('handover.session_type'), context.session_types,
-    defaults.session_type);
-  const role = choice('handover-role', t('handover.role'), context.roles, defaults.role);
+  const team = choice('handover-team', 'team', context.teams, starting(context.teams, 'team'));
+  const sessionType = choice('handover-session-type', 'session_type', context.session_types,
+    starting(context.session_types, 'session_type'));
+  const role = choice('handover-role', 'role', context.roles, starting(context.roles, 'role'));
   const version = versionGroup();
   const language = languageGroup('handover-language', t('handover.language'), words.device);
 
@@ -57,6 +85,12 @@ function showHandOver(message) {
   const form = el('form', { novalidate: true, autocomplete: 'off' },
     slot, team.wrap, sessionType.wrap, role.wrap, version, language, actions(start, staff));
   staff.addEventListener('click', openStaffArea);
+  const h1 = () => document.querySelector('h1');
+  const notice = talkNotice((error) => {
+    announce(error ? error.message : t('handover.talk_done'));
+    if (slot.firstChild) slot.replaceChildren();
+    h1().focus();
+  });
 
   const busy = oneAtATime();
   form.addEventListener('submit', async (event) => {
@@ -68,6 +102,10 @@ function showHandOver(message) {
       role: findById(context.roles, role.value()),
     };
     const errors = [];
+    // Someone asked to talk: staff say they have seen it before the next person starts.
+    if (notice && notice.isConnected) {
+      errors.push({ target: null, message: t('handover.talk_first') });
+    }
     if (!chosen.team) errors.push({ target: team.first(), message: t('handover.choose_team') });
     if (!chosen.session_type) {
       errors.push({ target: sessionType.first(), message: t('handover.choose_session_type') });
@@ -85,10 +123,12 @@ function showHandOver(message) {
         showError(form, slot, error.message);
         return;
       }
+      const ids = { team: chosen.team.id, session_type: chosen.session_type.id, role: chosen.role.id };
+      // The next hand-over starts from these. Not remembering them is no reason to stop.
+      context.last = { ...ids };
+      call('remember_choices', { choices: ids }).catch(() => {});
       state.session = {
-        team: chosen.team.id,
-        session_type: chosen.session_type.id,
-        role: chosen.role.id,
+        ...ids,
         // Only for the window: the stored response is the same whichever version or
         // language was used, so summaries combine and exports stay in one language.
         version: checkedValue(version, 'handover-version') === 'young' ? 'young' : 'adult',
@@ -99,6 +139,7 @@ function showHandOver(message) {
   });
 
   showScreen(t('handover.heading'), [
+    notice,
     unsavedNote(),
     el('p', null, t('handover.lead')),
     form,

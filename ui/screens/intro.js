@@ -1,17 +1,20 @@
-// The first screen the person sees: what the questionnaire is, and their choice of
-// language, text size and colours.
+// The first screen the person sees: first their choice of language, text size and
+// colours (compact, at the top), then what the questionnaire is, then what to do if
+// they need help now.
 import { TEXT_SIZES, display, applyDisplay } from '../display.js';
 import { el, uid, button, actions } from '../dom.js';
 import { radioGroup, languageGroup } from '../forms.js';
+import { helpBox } from '../help.js';
 import { watchIdle } from '../idle.js';
 import { register, show, showScreen } from '../navigation.js';
 import { state } from '../state.js';
+import { askToTalk } from '../talk.js';
 import { t, tq, words, setLanguage } from '../words.js';
 
 /** Language, text size and colours. Each change applies at once; everything goes back
  *  to the defaults for the next person. */
 function displayChoices(onLanguage) {
-  const language = languageGroup('display-language', t('display.language'), words.current);
+  const language = languageGroup('display-language', t('display.language'), words.current, { chosenOnly: true });
   const size = radioGroup({
     legend: t('display.text_size'), name: 'display-size', idPrefix: 'display-size', inline: true,
     options: TEXT_SIZES.map((n) => ({ value: n, label: t('display.size.' + n) })),
@@ -50,16 +53,23 @@ function showIntro(focusId) {
   start.addEventListener('click', () => show('questionnaire'));
   const intro = ['about', 'anonymous', 'stays', 'comments', 'skip'].map((key) => el('p', null, tq('intro.' + key)));
   showScreen(tq('heading.intro'), [
-    el('div', { class: 'intro' }, intro),
-    actions(start),
     displayChoices((code, id) => {
       setLanguage(code);
       showIntro(id);
     }),
+    el('div', { class: 'intro' }, intro),
+    actions(start),
+    helpBox(),
   ]);
   const keep = focusId ? document.getElementById(focusId) : null;
   if (keep) keep.focus();
-  watchIdle('questionnaire', () => { state.session = null; });
+  watchIdle('questionnaire', () => {
+    // Answers held while the person came back here go with the session; a request to
+    // talk among them is still sent, as it is from any page.
+    const talk = Boolean(state.session && state.session.held && state.session.held.talk);
+    state.session = null;
+    if (talk) askToTalk();
+  });
 }
 
 register('intro', showIntro);

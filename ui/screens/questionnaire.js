@@ -1,76 +1,67 @@
-// The questionnaire: every question on one screen, each answer a native radio, an
-// optional comment. Nothing of a person's answers stays in the page after it.
+// The questionnaire: one part a page ("Part 2 of 6"), with Back and Continue, sent whole
+// from the last page; every question may be skipped. All the pages are one form, so the
+// answers stay while the person moves between them, the idle reset covers every page,
+// and nothing of a person's answers stays in the page after it (the form is emptied
+// and removed).
 import { confirmTwice } from '../confirm.js';
 import { el, button, actions, oneAtATime } from '../dom.js';
 import { errorSlot, showError } from '../errors.js';
-import { radioOption } from '../forms.js';
+import { helpBox } from '../help.js';
 import { watchIdle } from '../idle.js';
 import { call } from '../ipc.js';
-import { register, show, showScreen } from '../navigation.js';
+import { register, show, showScreen, retitle } from '../navigation.js';
+import { questionBlock, commentField } from '../questions.js';
 import { state } from '../state.js';
-import { t, tn, tq } from '../words.js';
+import { talkOffer, wantsTalk, askToTalk } from '../talk.js';
+import { t, tq } from '../words.js';
 
-/** One question: a fieldset of native radios. In the young-person version the ordered
- *  scales also show faces; the words stay in each label, so screen readers read them. */
-function questionBlock(item) {
-  const young = state.session && state.session.version === 'young';
-  const faces = young && item.kind === 'scale';
-  const options = el('div', { class: faces ? 'options options--faces' : 'options' });
-  for (const option of item.options || []) {
-    const row = radioOption('q-' + item.id + '-' + option.code, item.id, option.code,
-      tq('option.' + item.scale + '.' + option.id));
-    if (faces) {
-      const label = row.querySelector('label');
-      label.prepend(el('img', { src: 'faces/face-' + option.code + '.svg', alt: '', class: 'face', width: 56, height: 56 }));
+// Sections asked on one page with another; every other section has a page of its own.
+const ASKED_WITH = { rupture: 'overall', choice: 'overall' };
+
+/** The pages of questions: [{ id, items }], in the questionnaire's order. */
+function partsOf(q) {
+  const parts = [];
+  for (const section of q.sections || []) {
+    const id = ASKED_WITH[section.id] || section.id;
+    let part = parts.find((p) => p.id === id);
+    if (!part) {
+      part = { id, title: tq('section.' + id), items: [] };
+      parts.push(part);
     }
-    options.append(row);
+    part.items.push(...(section.items || []));
   }
-  options.append(radioOption('q-' + item.id + '-0', item.id, 0, tq('decline'), { className: 'option--decline' }));
-  const fieldset = el('fieldset', { class: 'question__fieldset' },
-    el('legend', { class: 'question__legend' }, tq('item.' + item.id)), options);
-  return el('div', { class: 'question', id: 'question-' + item.id }, fieldset);
+  return parts;
 }
 
-/** The comment box, which counts the characters left near its limit. */
-function commentField(q) {
-  const max = Number(q.comment_max_chars) || 2000;
-  const nearLimit = Math.min(200, Math.floor(max / 10));
-  const textarea = el('textarea', {
-    id: 'comment', name: 'comment', rows: 6, maxlength: max, class: 'textarea',
-    'aria-describedby': 'comment-hint comment-count',
-  });
-  const count = el('p', { id: 'comment-count', class: 'char-count', hidden: true });
-  textarea.addEventListener('input', () => {
-    const left = max - textarea.value.length;
-    if (left <= nearLimit) {
-      count.textContent = tn('questionnaire.characters_left', Math.max(left, 0));
-      count.hidden = false;
-    } else {
-      count.textContent = '';
-      count.hidden = true;
-    }
-  });
-  const wrap = el('div', { class: 'field field--comment' },
-    el('label', { for: 'comment', class: 'label label--question' }, tq('comment.prompt')),
-    el('p', { class: 'hint', id: 'comment-hint' }, tq('comment.hint')),
-    textarea, count);
-  return { wrap, textarea };
-}
-
-/** The response to send: the session's details, the answers given, the comment. */
-function response(form, comment, session) {
+/** The answers given so far, by question id ("I'd rather not say" is 0). */
+function answersIn(form) {
   const answers = {};
   for (const input of form.querySelectorAll('input[type="radio"]')) {
     if (input.checked) answers[input.name] = Number(input.value);
   }
+  return answers;
+}
+
+/** The response to send: the session's details, the answers given, the comment. The
+ *  choice to talk to someone is not part of it. */
+function response(form, comment, session) {
   const text = comment.value.trim();
   return {
     team: session.team,
     session_type: session.session_type,
     role: session.role,
-    answers,
+    answers: answersIn(form),
     comment: text ? text : null,
   };
+}
+
+/** Puts back what the person gave before they went back to the first screen. */
+function restore(form, comment, held) {
+  for (const input of form.querySelectorAll('input[type="radio"]')) {
+    input.checked = held.answers[input.name] === Number(input.value);
+  }
+  comment.value = held.comment || '';
+  for (const input of form.querySelectorAll('input[name="talk"]')) input.checked = Boolean(held.talk);
 }
 
 /** The control a refusal is about: the comment, or the first radio of a question. */
@@ -88,6 +79,20 @@ function leaveQuestionnaire(form) {
   state.session = null;
 }
 
+/** The offer to talk to someone, shown under "did anything not feel right?" once the
+ *  answer is yes. */
+function offerAfterRupture(item, block) {
+  const yes = (item.options || []).find((o) => o.id === 'yes');
+  const offer = el('div', { class: 'talk-offer--after' }, talkOffer('after-rupture'));
+  const sync = () => {
+    const chosen = block.querySelector('input[type="radio"]:checked');
+    offer.hidden = !(yes && chosen && Number(chosen.value) === yes.code);
+  };
+  block.addEventListener('change', sync);
+  sync();
+  return { offer, sync };
+}
+
 function showQuestionnaire() {
   const q = state.questionnaire;
   const session = state.session;
@@ -95,18 +100,67 @@ function showQuestionnaire() {
     show('handover');
     return;
   }
-  const slot = errorSlot();
-  const sections = (q.sections || []).map((section) => el('div', { class: 'q-section' },
-    el('h2', { class: 'q-section__title' }, tq('section.' + section.id)),
-    (section.items || []).map((item) => questionBlock(item))));
   const comment = commentField(q);
+  const parts = partsOf(q);
+  const syncs = [];
+  const pages = parts.map((part) => {
+    const questions = part.items.map((item) => {
+      const block = questionBlock(item);
+      if (item.id !== 'rupture') return block;
+      const { offer, sync } = offerAfterRupture(item, block);
+      syncs.push(sync);
+      return [block, offer];
+    });
+    return { title: part.title, slot: errorSlot(), body: [el('p', { class: 'hint' }, tq('lead')), questions] };
+  });
+  pages.push({
+    title: tq('part.comment'),
+    slot: errorSlot(),
+    body: [comment.wrap, helpBox(), talkOffer('end')],
+  });
+  const total = pages.length;
   const send = button(t('questionnaire.send'), { primary: true, type: 'submit' });
   const cancel = button(t('questionnaire.cancel'));
   const cancelling = confirmTwice(cancel, 'cancel-warning');
-  const form = el('form', { id: 'questionnaire', novalidate: true, autocomplete: 'off' },
-    slot, sections, comment.wrap, actions(send, cancel), cancelling.warning);
   const busy = oneAtATime();
-  const watch = () => watchIdle('questionnaire', () => leaveQuestionnaire(form));
+  let here = 0;
+  for (const [i, page] of pages.entries()) {
+    const back = button(t('action.back'));
+    const next = i === total - 1 ? send : button(t('questionnaire.continue'), { primary: true });
+    back.addEventListener('click', () => (i === 0 ? backToStart() : goTo(i - 1)));
+    if (next !== send) next.addEventListener('click', () => goTo(i + 1));
+    page.back = back;
+    page.row = actions(next, back);
+    page.node = el('div', { class: 'q-part', hidden: i !== 0 }, page.slot, page.body, page.row);
+  }
+  const form = el('form', { id: 'questionnaire', novalidate: true, autocomplete: 'off' }, pages.map((p) => p.node));
+  // One Cancel for the whole questionnaire, beside Continue and Back on the page in view.
+  const placeCancel = () => pages[here].row.append(cancel, cancelling.warning);
+  const progress = (i) => t('questionnaire.progress', { n: i + 1, total });
+  const watch = () => watchIdle('questionnaire', () => {
+    const talk = wantsTalk(form);
+    leaveQuestionnaire(form);
+    // Walking away does not take the request back: someone may still need to talk.
+    if (talk) askToTalk();
+  });
+
+  function goTo(i) {
+    cancelling.disarm();
+    pages[here].node.hidden = true;
+    here = i;
+    pages[here].node.hidden = false;
+    placeCancel();
+    retitle(pages[here].title, progress(here));
+  }
+
+  /** Back from the first part: to the first screen, where the language and look can be
+   *  changed; the answers wait with the session, not in the page. */
+  function backToStart() {
+    session.held = { answers: answersIn(form), comment: comment.textarea.value, talk: wantsTalk(form) };
+    form.reset();
+    form.remove();
+    show('intro');
+  }
 
   form.addEventListener('change', cancelling.disarm);
   comment.textarea.addEventListener('input', cancelling.disarm);
@@ -125,7 +179,8 @@ function showQuestionnaire() {
     if (busy.running()) return;
     cancelling.disarm();
     const sent = response(form, comment.textarea, session);
-    await busy([send, cancel], async () => {
+    const talk = wantsTalk(form);
+    await busy([send, cancel, pages[total - 1].back], async () => {
       // No idle reset while the answers are on their way: the reply decides what next.
       watchIdle(null);
       try {
@@ -136,25 +191,33 @@ function showQuestionnaire() {
           // page keeps nothing, so the next person cannot see them.
           leaveQuestionnaire(form);
           state.unsaved += 1;
+          if (talk) askToTalk();
           show('not-saved');
           return;
         }
         watch();
-        // The answers stay on screen: nothing is lost until staff deal with it.
+        // The answers stay on screen, and the error shows on the page it is about.
+        const target = errorTarget(form, comment.textarea, error.field);
+        const page = Math.max(0, pages.findIndex((p) => target && p.node.contains(target)));
+        const at = target ? page : here;
+        if (at !== here) goTo(at);
         const message = error.kind === 'storage' ? t('questionnaire.not_saved') : error.message;
-        showError(form, slot, message, { target: errorTarget(form, comment.textarea, error.field) });
+        showError(pages[at].node, pages[at].slot, message, { target });
         return;
       }
       // Nothing of this person's answers may stay in the page.
       leaveQuestionnaire(form);
-      show('thanks');
+      show('thanks', talk ? await askToTalk() : null);
     });
   });
 
-  showScreen(tq('heading.questions'), [
-    el('p', { class: 'hint hint--lead' }, tq('lead')),
-    form,
-  ]);
+  placeCancel();
+  showScreen(pages[0].title, [form], { caption: progress(0) });
+  if (session.held) {
+    restore(form, comment.textarea, session.held);
+    delete session.held;
+    for (const sync of syncs) sync();
+  }
   watch();
 }
 

@@ -1,6 +1,9 @@
-// Thanks, after the answers are saved; back to hand-over by itself after a while.
+// Thanks, after the answers are saved: what to do if you need help now, and whether
+// staff were told that the person would like to talk. Back to hand-over by itself
+// after a while.
 import { el, button, actions } from '../dom.js';
 import { waitText } from '../format.js';
+import { helpBox } from '../help.js';
 import { register, show, showScreen, onScreenChange } from '../navigation.js';
 import { t, tq } from '../words.js';
 
@@ -12,11 +15,18 @@ onScreenChange(() => {
   timer = null;
 });
 
-function showThanks() {
+/** `talk`: true if staff were told the person would like to talk to someone, false if
+ *  that could not be recorded, null if they did not ask. */
+function showThanks(talk = null) {
   const finish = button(t('thanks.finish'), { primary: true });
   finish.addEventListener('click', () => show('handover'));
+  let told = null;
+  if (talk === true) told = el('p', { class: 'talk-told' }, t('talk.sent'));
+  if (talk === false) told = el('p', { class: 'talk-told' }, t('talk.not_sent'));
   showScreen(t('thanks.heading'), [
     el('p', { class: 'thanks' }, tq('thanks')),
+    told,
+    helpBox(),
     el('p', { class: 'hint' }, t('thanks.closes', { time: waitText(THANKS_TIMEOUT_MS / 1000) })),
     actions(finish),
   ]);

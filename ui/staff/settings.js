@@ -1,5 +1,5 @@
-// Staff area: settings. The three name lists and their defaults at hand-over, then the
-// anonymity form.
+// Staff area: settings. The three name lists and their defaults at hand-over, the help
+// lines for someone who needs help now, then the anonymity form.
 import { el, button, actions, oneAtATime } from '../dom.js';
 import { errorSlot, showErrors, clearErrors } from '../errors.js';
 import { lines } from '../format.js';
@@ -10,6 +10,7 @@ import { state } from '../state.js';
 import { resultLine, say } from '../status.js';
 import { t } from '../words.js';
 import { anonymityForm } from './anonymity.js';
+import { helpForm } from './help.js';
 import { staffSection, failed } from './part.js';
 
 const names = (list) => (list || []).map((x) => x.name);
@@ -78,7 +79,7 @@ export function settingsSection() {
     default_role: defaultRole.select,
     'defaults.role': defaultRole.select,
   };
-  const section = staffSection('settings', t('settings.title'), form, anonymity.form);
+  const section = staffSection('settings', t('settings.title'), form, helpForm(), anonymity.form);
 
   /** The lists and defaults as the Rust side saved them. */
   function showSaved(newContext) {
