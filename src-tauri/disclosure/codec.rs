@@ -64,30 +64,21 @@ pub fn encode(r: &Release) -> String {
                 .iter()
                 .map(|m| {
                     let opt = |v: Option<Value>| v.map(value_code);
-                    if v1 {
-                        json!([
-                            opt(m.answered),
-                            m.options
-                                .iter()
-                                .map(|o| value_code(o.count))
-                                .collect::<Vec<_>>(),
-                            opt(m.mean),
-                            opt(m.sd),
-                            value_code(m.share),
-                        ])
-                    } else if r.layout == Layout::Full {
-                        json!([
-                            opt(m.answered),
-                            m.options
-                                .iter()
-                                .map(|o| value_code(o.count))
-                                .collect::<Vec<_>>(),
-                            opt(m.mean),
-                            value_code(m.share),
-                        ])
-                    } else {
-                        json!([opt(m.mean), value_code(m.share)])
+                    // v1: [answered, options, mean, sd, share]; full: the same without
+                    // sd; headline: [mean, share].
+                    let mut fields = Vec::new();
+                    if v1 || r.layout == Layout::Full {
+                        fields.push(json!(opt(m.answered)));
+                        let options: Vec<String> =
+                            m.options.iter().map(|o| value_code(o.count)).collect();
+                        fields.push(json!(options));
                     }
+                    fields.push(json!(opt(m.mean)));
+                    if v1 {
+                        fields.push(json!(opt(m.sd)));
+                    }
+                    fields.push(json!(value_code(m.share)));
+                    Json::Array(fields)
                 })
                 .collect();
             let mut group = json!({

@@ -286,22 +286,15 @@ fn primary_release(scope: Scope, data: &Data, rules: &Rules) -> (Release, Member
         groups.push(primary_group(key, &tally, &all, scope.layout, rules));
         members.push((id, m, tally));
     }
-    let release = Release {
-        rules: *rules,
-        layout: scope.layout,
-        generation: 2,
-        period_kind: scope.period_kind,
-        periods: scope.periods,
-        breakdown: scope.breakdown,
-        groups,
-        left_out_other_versions: count(scope.left_out_other_versions, rules),
-        left_out_added_later: count(scope.left_out_added_later, rules),
-        _sealed: (),
-    };
-    (release, members)
+    (release(scope, rules, groups), members)
 }
 
 fn empty(scope: Scope, rules: &Rules) -> Release {
+    release(scope, rules, Vec::new())
+}
+
+/// A release of these groups, made now under `rules`.
+fn release(scope: Scope, rules: &Rules, groups: Vec<GroupRelease>) -> Release {
     Release {
         rules: *rules,
         layout: scope.layout,
@@ -309,7 +302,7 @@ fn empty(scope: Scope, rules: &Rules) -> Release {
         period_kind: scope.period_kind,
         periods: scope.periods,
         breakdown: scope.breakdown,
-        groups: Vec::new(),
+        groups,
         left_out_other_versions: count(scope.left_out_other_versions, rules),
         left_out_added_later: count(scope.left_out_added_later, rules),
         _sealed: (),

@@ -423,38 +423,29 @@ impl<'a> Mover<'a> {
 
     /// `mv` (made in atom `a`) made in atom `d` instead, where `d` can take it.
     fn copy(&self, mv: &Move, a: u32, d: u32, base: &Delta) -> Option<Move> {
-        if mv.iter().any(|(x, _, _)| *x != a) {
-            return None;
-        }
-        let now = self.now(d, base);
-        for (_, s, v) in mv {
-            let have = match s {
-                AtomStat::Responses => now.responses,
-                AtomStat::Count(m, o) => now.counts[usize::from(*m)][usize::from(*o)],
-            };
-            if -v > have as i64 {
-                return None;
-            }
-        }
-        Some(mv.iter().map(|(_, s, v)| (d, *s, *v)).collect())
+        self.can_take(mv, a, d, 1, base)
+            .then(|| mv.iter().map(|(_, s, v)| (d, *s, *v)).collect())
     }
 
     /// `mv` (made in atom `a`) with its opposite in atom `b`, where `b` can take it.
     fn mirror(&self, mv: &Move, a: u32, b: u32, base: &Delta) -> Option<Move> {
+        self.can_take(mv, a, b, -1, base).then(|| paired(mv, b))
+    }
+
+    /// Whether `mv`, all made in atom `a`, can be made in atom `d` times `sign` (1: the
+    /// same, -1: its opposite) without taking any count of `d` below zero.
+    fn can_take(&self, mv: &Move, a: u32, d: u32, sign: i64, base: &Delta) -> bool {
         if mv.iter().any(|(x, _, _)| *x != a) {
-            return None;
+            return false;
         }
-        let now = self.now(b, base);
-        for (_, s, v) in mv {
+        let now = self.now(d, base);
+        mv.iter().all(|(_, s, v)| {
             let have = match s {
                 AtomStat::Responses => now.responses,
                 AtomStat::Count(m, o) => now.counts[usize::from(*m)][usize::from(*o)],
             };
-            if -v > have as i64 {
-                return None;
-            }
-        }
-        Some(paired(mv, b))
+            have as i64 + sign * v >= 0
+        })
     }
 
     /// Moves in atom `a` aimed at a published value that disagrees.
