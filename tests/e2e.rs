@@ -401,6 +401,15 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
             serde_json::from_slice(&std::fs::read(&out).expect("the export was written")).unwrap();
         assert_eq!(json["breakdown"], "session_type");
         assert_eq!(json["periods"].as_array().unwrap().len(), 3);
+        assert_eq!(json["layout"], "headline", "the window's default layout");
+        assert!(
+            json["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["statistic"] != "count" || r["measure"] == "responses"),
+            "the headline figures hold no answer counts"
+        );
         let text = json.to_string();
         for c in demo_comments {
             assert!(!text.contains(c), "no comment in the export");
