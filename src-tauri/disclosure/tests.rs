@@ -139,10 +139,12 @@ fn repeat(n: usize, r: ResponseRow) -> Vec<ResponseRow> {
 }
 
 #[test]
-fn within_one_export_answered_is_the_total_of_its_answer_counts() {
-    // North, January and February: 9 "no", 1 "not sure", 1 "yes" each month. The two
-    // months together publish answered 20 and "no" 20; the four small counts are each
-    // at least 1 and together at most 4 without the protection.
+fn answered_is_the_total_of_its_answer_counts_in_the_months_and_their_quarter() {
+    // North, January and February: 9 "no", 1 "not sure", 1 "yes" each month, nothing in
+    // March. The quarter publishes answered 20 and "no" 20 (a release no longer holds
+    // a total over its own months, which once made this one export's attack); the four
+    // small counts of the months are each at least 1 and together at most 4 without
+    // the protection.
     let mut rows = Vec::new();
     for month in ["2026-01", "2026-02"] {
         rows.extend(repeat(
@@ -169,13 +171,22 @@ fn within_one_export_answered_is_the_total_of_its_answer_counts() {
         ));
     }
     let request = || {
-        vec![scope(
-            PeriodKind::Month,
-            "2026-01",
-            "2026-02",
-            Breakdown::Choice,
-            Layout::Full,
-        )]
+        vec![
+            scope(
+                PeriodKind::Month,
+                "2026-01",
+                "2026-02",
+                Breakdown::Choice,
+                Layout::Full,
+            ),
+            scope(
+                PeriodKind::Quarter,
+                "2026-01",
+                "2026-03",
+                Breakdown::Choice,
+                Layout::Full,
+            ),
+        ]
     };
     let (open, atoms) = release_all(&rows, request(), false);
     let found = narrowed(&open, &atoms);
