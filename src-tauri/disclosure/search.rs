@@ -50,6 +50,10 @@ const BALANCED_ATOMS: usize = 2;
 const FIRST_MOVES: usize = 2;
 /// How many times one count may lead to more values being withheld.
 const ROUNDS: usize = 12;
+/// How many times one count may have figures concealed: its own group, then other
+/// groups that hold its responses, one at a time (a month's breakdown value is in at
+/// most four groups of a release, and its months in a few more).
+const CONCEAL_LEVELS: u8 = 8;
 
 pub(super) fn protect(
     release: &mut Release,
@@ -489,8 +493,15 @@ impl<'a> Search<'a> {
             }
         }
         // A wider concealment where the narrower one had nothing to conceal.
-        let at = (t.level..2).find(|l| self.conceal(Target { level: *l, ..t }));
+        let at = (t.level..CONCEAL_LEVELS).find(|l| self.conceal(Target { level: *l, ..t }));
         if let Some(level) = at {
+            if tracing("PSI_SEARCH_TRACE") {
+                let cell = &self.board.cells[t.cell];
+                eprintln!(
+                    "concealed at level {level} for release {} group {} {:?} truth {}",
+                    cell.release, cell.group, t.stat, t.truth
+                );
+            }
             // Checked again: what the concealed values said is no longer known.
             self.by_cell
                 .entry(t.cell as u32)
@@ -740,10 +751,19 @@ impl<'a> Search<'a> {
                 let mut worst = at.gaps.at.clone();
                 worst.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
                 worst.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
-                // Relaxed, only the values that cannot be withheld need repairs.
-                worst.retain(|(c, s, _)| {
-                    !relaxed || !withholdable(&self.board.cells[*c as usize], *s)
-                });
+                // Relaxed, the values that cannot be withheld need repairs first, then
+                // the dearest to withhold: sparing an average of many answers is worth
+                // a few more tries before it is given up.
+                if relaxed {
+                    worst.sort_by_key(|(c, s, _)| {
+                        let cell = &self.board.cells[*c as usize];
+                        if withholdable(cell, *s) {
+                            u64::MAX - cost(cell, *s)
+                        } else {
+                            0
+                        }
+                    });
+                }
                 for (c, slot, _) in worst.into_iter().take(3) {
                     let members = &self.board.cells[c as usize].members;
                     for a in self.repair_atoms(members, slot_stat(slot)) {
@@ -861,6 +881,22 @@ impl<'a> Search<'a> {
         let Some((_, slots)) = best.filter(|b| !b.1.is_empty()) else {
             return false;
         };
+        if tracing("PSI_SEARCH_TRACE") {
+            eprintln!(
+                "withhold for {:?} cell {} truth {}: {:?}",
+                t.stat,
+                t.cell,
+                t.truth,
+                slots
+                    .iter()
+                    .map(|(c, s)| (
+                        self.board.cells[*c as usize].group,
+                        self.board.cells[*c as usize].truth.responses,
+                        *s
+                    ))
+                    .collect::<Vec<_>>()
+            );
+        }
         for (c, s) in slots {
             self.withheld += 1;
             self.set(c, s, None);
@@ -875,7 +911,8 @@ impl<'a> Search<'a> {
     /// of its measure (of the whole group, for a group's responses) is withheld as
     /// concealed, a reason that says nothing of the value (a withheld count's reason
     /// otherwise says it is small, or that it would have been shown): first in its own
-    /// group, then in every group of this release that holds any of its responses. A
+    /// group, then, one at a time and the cheapest first, in the other groups of this
+    /// release that hold any of its responses, the count checked again after each. A
     /// count of an earlier release only ever has this release's groups concealed.
     /// Returns whether anything changed.
     fn conceal(&mut self, t: Target) -> bool {
@@ -884,61 +921,60 @@ impl<'a> Search<'a> {
             Stat::Answered(m) | Stat::Option(m, _) => Some(m),
             Stat::Responses => None,
         };
-        let wide = match (own, t.level, measure) {
-            (true, 0, _) => false,
-            (true, 1, Some(_)) | (false, 0, _) => true,
-            _ => return false,
-        };
+        if own && t.level == 0 {
+            return self.conceal_in(t.cell as u32, measure);
+        }
+        if own && measure.is_none() {
+            return false;
+        }
         let members: HashSet<u32> = self.board.cells[t.cell].members.iter().copied().collect();
-        let cells: Vec<u32> = if wide {
-            (0..self.board.cells.len())
-                .filter(|c| {
-                    let cell = &self.board.cells[*c];
-                    cell.release == 0 && cell.members.iter().any(|a| members.contains(a))
-                })
-                .map(|c| c as u32)
-                .collect()
-        } else {
-            vec![t.cell as u32]
-        };
+        let slot = measure.map_or(SlotId::Responses, SlotId::Mean);
+        let mut cells: Vec<(u64, u32)> = (0..self.board.cells.len())
+            .filter(|c| {
+                let cell = &self.board.cells[*c];
+                cell.release == 0 && cell.members.iter().any(|a| members.contains(a))
+            })
+            .map(|c| (cost(&self.board.cells[c], slot), c as u32))
+            .collect();
+        cells.sort();
+        cells.into_iter().any(|(_, c)| self.conceal_in(c, measure))
+    }
+
+    /// Conceals a measure's figures (or, with none, all of them) in one group; returns
+    /// whether any was still shown.
+    fn conceal_in(&mut self, c: u32, measure: Option<u8>) -> bool {
+        let cell = &self.board.cells[c as usize];
+        let mut slots = Vec::new();
+        if measure.is_none() {
+            slots.push(SlotId::Responses);
+        }
+        for (m, ms) in cell.measures.iter().enumerate() {
+            let m = m as u8;
+            let Some(ms) = ms else { continue };
+            if measure.is_some_and(|x| x != m) {
+                continue;
+            }
+            slots.push(SlotId::Answered(m));
+            slots.extend(
+                (0..6u8)
+                    .filter(|o| ms.options[usize::from(*o)].is_some())
+                    .map(|o| SlotId::Option(m, o)),
+            );
+            slots.extend([SlotId::Mean(m), SlotId::Sd(m), SlotId::Share(m)]);
+        }
+        let concealed = Value::Withheld(Reason::Concealed);
         let mut changed = false;
-        for c in cells {
-            let cell = &self.board.cells[c as usize];
-            let mut slots = Vec::new();
-            if measure.is_none() {
-                slots.push(SlotId::Responses);
-            }
-            for (m, ms) in cell.measures.iter().enumerate() {
-                let m = m as u8;
-                let Some(ms) = ms else { continue };
-                if measure.is_some_and(|x| x != m) {
-                    continue;
-                }
-                slots.push(SlotId::Answered(m));
-                slots.extend((0..6u8).map(|o| SlotId::Option(m, o)).filter(|s| {
-                    let SlotId::Option(_, o) = s else {
-                        unreachable!()
+        for s in slots {
+            match slot_mut(&self.board.cells[c as usize], s) {
+                Some(x) if x.open && x.value != concealed => {
+                    let to = Slot {
+                        value: concealed,
+                        open: true,
                     };
-                    ms.options[usize::from(*o)].is_some()
-                }));
-                slots.extend([SlotId::Mean(m), SlotId::Sd(m), SlotId::Share(m)]);
-            }
-            for s in slots {
-                let concealed = Value::Withheld(Reason::Concealed);
-                match slot_mut(&self.board.cells[c as usize], s) {
-                    Some(x) if x.open && x.value != concealed => {
-                        self.set(
-                            c,
-                            s,
-                            Some(Slot {
-                                value: concealed,
-                                open: true,
-                            }),
-                        );
-                        changed = true;
-                    }
-                    _ => {}
+                    self.set(c, s, Some(to));
+                    changed = true;
                 }
+                _ => {}
             }
         }
         changed
