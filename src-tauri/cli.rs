@@ -188,10 +188,15 @@ fn audit_report(audits: &[export::audit::ReleaseAudit]) -> String {
                 } else {
                     format!("{} possible value(s)", f.values)
                 };
+                let span = if u64::from(f.values) >= need {
+                    format!("{} to {} or wider", f.lo, f.hi)
+                } else {
+                    format!("{} to {}", f.lo, f.hi)
+                };
                 writeln!(
                     out,
-                    "{} counts checked; the narrowest keeps {values} ({group}: {}, {} to {}). {verdict}.",
-                    a.checked, f.what, f.lo, f.hi
+                    "{} counts checked; the narrowest keeps {values} ({group}: {}, {span}). {verdict}.",
+                    a.checked, f.what
                 )
             }
         };

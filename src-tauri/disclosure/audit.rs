@@ -11,8 +11,8 @@
 //! its answer counts and no more than the responses; an average to one decimal place
 //! bounds the sum of the answers between two multiples of the number who answered; a
 //! percentage is worked out from the rounded counts, which are integer unknowns too.
-//! The solver (microlp, in pure Rust) then finds the smallest and largest value each
-//! withheld count can take.
+//! The solver (microlp, in pure Rust) then finds, for each withheld count, other values
+//! it can take: the nearest first, and the smallest and largest where those are too few.
 //!
 //! It places groups over atoms with its own code, not the exporter's, so that a mistake
 //! in one is not repeated in the other. Two simplifications keep the programmes small:
@@ -39,7 +39,8 @@ pub struct Finding {
     /// What the count is, in words: "responses", "answered power_say", "power_say = 2".
     pub what: String,
     pub truth: i64,
-    /// The smallest and largest values the count can take.
+    /// The smallest and largest values found that the count can take: its whole range
+    /// where it keeps fewer values than the rules ask, else the span of those found.
     pub lo: i64,
     pub hi: i64,
     /// How many values it can take, counted up to 3 (3 means "3 or more").
@@ -63,6 +64,12 @@ impl Program {
 
     fn row(&mut self, terms: Vec<(usize, f64)>, lo: f64, hi: f64) {
         self.rows.push((terms, lo, hi));
+    }
+
+    /// Whether `target` can equal `v`.
+    fn feasible(&self, target: &[(usize, f64)], v: i64) -> bool {
+        let fixed = [(target.to_vec(), v as f64, v as f64)];
+        self.optimum(target, 0.0, &fixed).is_some()
     }
 
     /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
@@ -360,9 +367,44 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     findings
 }
 
+/// How far from the truth the quick check looks for other values before it asks for
+/// the exact range.
+const NEAR: i64 = 8;
+
+/// How many values `target` can take, counted up to `need` (the truth is always one of
+/// them), and the smallest and largest of those it found.
+///
+/// First the values nearest the truth, each a feasibility question (no objective, so
+/// the first integer solution answers it): far cheaper for the solver than the
+/// smallest and largest values, whose optimality it must prove. Only a count with
+/// fewer than `need` values within `NEAR` of the truth gets the exact range, so a
+/// count reported below `need` is always one the exact search confirmed.
+fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i64, u32) {
+    let (lowest, highest) = target.iter().fold((0.0, 0.0), |(lo, hi), (i, c)| {
+        let (a, b) = (c * p.bounds[*i].0, c * p.bounds[*i].1);
+        (lo + a.min(b), hi + a.max(b))
+    });
+    let mut found: Vec<i64> = vec![truth];
+    for d in 1..=NEAR {
+        for v in [truth - d, truth + d] {
+            if (found.len() as i64) < need
+                && (lowest..=highest).contains(&(v as f64))
+                && p.feasible(target, v)
+            {
+                found.push(v);
+            }
+        }
+    }
+    if found.len() as i64 >= need {
+        let (lo, hi) = (found.iter().min(), found.iter().max());
+        return (*lo.unwrap(), *hi.unwrap(), need as u32);
+    }
+    exact_range(p, target, truth, need)
+}
+
 /// The smallest and largest value of `target`, and how many values it can take,
 /// counted up to `need` (the truth is always one of them).
-fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i64, u32) {
+fn exact_range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i64, u32) {
     let lo = p.optimum(target, 1.0, &[]).unwrap_or(truth).min(truth);
     let hi = p.optimum(target, -1.0, &[]).unwrap_or(truth).max(truth);
     let mut found: Vec<i64> = vec![truth];
