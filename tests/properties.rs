@@ -84,6 +84,83 @@ fn narrowed(releases: &[Release], atoms: &Atoms) -> Vec<Finding> {
         .collect()
 }
 
+/// A case the random test once found: two teams; in the second, every answer count of
+/// "together_goals" is small. Concealing that measure in the all-teams row once hid its
+/// true zero too, which the published zeros of both teams gave away.
+#[test]
+fn a_concealed_measure_keeps_its_true_zeros_shown() {
+    let tallies = [
+        Tally {
+            responses: 725,
+            counts: [
+                [725, 0, 0, 0, 0, 0],
+                [670, 0, 0, 0, 9, 46],
+                [312, 157, 97, 17, 5, 137],
+                [700, 0, 4, 14, 2, 5],
+                [562, 8, 0, 134, 17, 4],
+                [536, 17, 18, 7, 1, 146],
+                [390, 3, 10, 176, 139, 7],
+                [572, 140, 7, 6, 0, 0],
+                [549, 145, 3, 0, 28, 0],
+                [401, 7, 2, 193, 81, 41],
+                [556, 160, 5, 4, 0, 0],
+                [596, 7, 7, 91, 4, 20],
+                [546, 17, 4, 15, 143, 0],
+                [720, 0, 0, 5, 0, 0],
+                [494, 24, 7, 0, 192, 8],
+                [650, 0, 13, 62, 0, 0],
+                [0, 121, 94, 191, 150, 169],
+                [369, 134, 118, 104, 0, 0],
+            ],
+        },
+        Tally {
+            responses: 342,
+            counts: [
+                [139, 5, 24, 0, 0, 174],
+                [216, 6, 100, 5, 8, 7],
+                [83, 145, 0, 97, 17, 0],
+                [0, 10, 192, 1, 134, 5],
+                [76, 197, 62, 0, 3, 4],
+                [252, 58, 21, 11, 0, 0],
+                [240, 1, 0, 4, 97, 0],
+                [90, 0, 123, 3, 123, 3],
+                [125, 3, 24, 16, 160, 14],
+                [76, 0, 0, 3, 148, 115],
+                [40, 7, 9, 113, 166, 7],
+                [160, 0, 95, 74, 6, 7],
+                [160, 24, 149, 0, 9, 0],
+                [337, 1, 0, 1, 2, 1],
+                [285, 0, 24, 4, 2, 27],
+                [289, 0, 28, 25, 0, 0],
+                [44, 0, 133, 5, 0, 160],
+                [133, 22, 23, 164, 0, 0],
+            ],
+        },
+    ];
+    let key = |team: usize| AtomKey {
+        team: team as i64,
+        month: Month::new(2026, 3).unwrap(),
+        session_type: -1,
+        role: -1,
+        choice: -1,
+    };
+    let atoms = Atoms::from_tallies(
+        Dims::default(),
+        tallies.into_iter().enumerate().map(|(i, t)| (key(i), t)),
+    );
+    let names = names();
+    let staff = StaffCounts::new();
+    let data = Data {
+        atoms: &atoms,
+        names: &names,
+        staff: &staff,
+    };
+    let scope = scope((3, 3), Breakdown::None, Layout::Full);
+    let release = disclosure::protect(scope, &data, &Rules::default(), &[]);
+    let found = narrowed(std::slice::from_ref(&release), &atoms);
+    assert!(found.is_empty(), "narrowed: {found:?}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(16))]
 
@@ -205,7 +282,7 @@ proptest! {
     /// checked against those before it, as a clinic would make them; the solver holds
     /// them all.
     #[test]
-    #[ignore = "minutes a case in a debug build: run with --release -- --ignored"]
+    #[ignore = "fails: it finds counts the search leaves narrowed (see the README's limits)"]
     fn the_solver_narrows_no_withheld_count_across_releases(data in responses()) {
         let requests = [
             scope((1, 1), Breakdown::None, Layout::Full),

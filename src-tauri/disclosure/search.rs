@@ -941,7 +941,8 @@ impl<'a> Search<'a> {
     }
 
     /// Conceals a measure's figures (or, with none, all of them) in one group; returns
-    /// whether any was still shown.
+    /// whether any was still shown. True zeros stay shown, as rule 4 has them: hiding
+    /// one would only hide a value the totals around it may give away anyway.
     fn conceal_in(&mut self, c: u32, measure: Option<u8>) -> bool {
         let cell = &self.board.cells[c as usize];
         let mut slots = Vec::new();
@@ -966,7 +967,7 @@ impl<'a> Search<'a> {
         let mut changed = false;
         for s in slots {
             match slot_mut(&self.board.cells[c as usize], s) {
-                Some(x) if x.open && x.value != concealed => {
+                Some(x) if x.open && x.value != concealed && x.value != Value::Count(0) => {
                     let to = Slot {
                         value: concealed,
                         open: true,
