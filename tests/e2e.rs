@@ -366,6 +366,39 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
         let table = s.wait_for("//table[.//th[normalize-space()='Team']]").await;
         let table_text = table.text().await.unwrap();
         assert!(table_text.contains("Community team North"), "{table_text}");
+        // A withheld value is one word and a letter; each letter's reason is said once,
+        // in the legend under the table.
+        let marks: Vec<String> = s
+            .client
+            .execute(
+                "return [...document.querySelectorAll('table td.withheld')]
+                   .map((c) => c.textContent.trim());",
+                vec![],
+            )
+            .await
+            .map(|v| serde_json::from_value(v).unwrap())
+            .unwrap();
+        assert!(!marks.is_empty(), "the demo data has withheld values");
+        let legend = s
+            .wait_for("//h3[normalize-space()='Why a value is withheld']/following-sibling::ul")
+            .await
+            .text()
+            .await
+            .unwrap();
+        for m in &marks {
+            let letter = m
+                .strip_prefix("withheld ")
+                .unwrap_or_else(|| panic!("{m:?}"));
+            assert_eq!(letter.len(), 1, "{m:?}");
+            assert_eq!(
+                legend
+                    .lines()
+                    .filter(|l| l.starts_with(&format!("{letter}: ")))
+                    .count(),
+                1,
+                "{letter} in {legend}"
+            );
+        }
         s.screenshot(
             "staff-summary.png",
             Some("//h2[normalize-space()='Summary']"),

@@ -8,8 +8,11 @@ import { state } from '../state.js';
 import { t, tn } from '../words.js';
 import { staffSection, scrollingTable, failed } from './part.js';
 
-/** A cell: withheld values say so in words, with the reason. */
-function summaryCell(cell, index) {
+/**
+ * A cell: a withheld value says so in one word and a letter; the letter's reason is in
+ * the legend under the table, once (`marks` gives each reason its letter).
+ */
+function summaryCell(cell, index, marks) {
   const isObject = cell !== null && typeof cell === 'object';
   const text = isObject ? String(cell.text === null || cell.text === undefined ? '' : cell.text)
     : String(cell === null || cell === undefined ? '' : cell);
@@ -17,15 +20,32 @@ function summaryCell(cell, index) {
   const attrs = index === 0 ? { scope: 'row' } : {};
   if (withheld) attrs.class = 'withheld';
   const content = withheld
-    ? [el('span', { class: 'withheld__text' }, t('export.withheld')),
-      isObject && cell.reason ? el('span', { class: 'withheld__reason' }, cell.reason) : null]
+    ? [t('export.withheld'), cell.reason ? [' ', el('sup', { class: 'withheld__mark' }, marks.of(cell.reason))] : null]
     : [text];
   return el(index === 0 ? 'th' : 'td', attrs, content);
 }
 
-function summaryTable(data, period) {
+/** Letters for reasons, in the order they first appear. */
+function reasonMarks() {
+  const letters = new Map();
+  return {
+    of(reason) {
+      if (!letters.has(reason)) letters.set(reason, String.fromCharCode(97 + (letters.size % 26)));
+      return letters.get(reason);
+    },
+    legend() {
+      if (!letters.size) return null;
+      return el('div', { class: 'legend' },
+        el('h3', { class: 'small-heading' }, t('summary.legend')),
+        el('ul', { class: 'plain-list' }, [...letters].map(([reason, letter]) =>
+          el('li', null, el('span', { class: 'withheld__mark' }, letter), ': ', reason))));
+    },
+  };
+}
+
+function summaryTable(data, period, marks) {
   const caption = period === 'quarter' ? t('summary.caption.quarter') : t('summary.caption.month');
-  const rows = (data.rows || []).map((row) => el('tr', null, row.map(summaryCell)));
+  const rows = (data.rows || []).map((row) => el('tr', null, row.map((cell, i) => summaryCell(cell, i, marks))));
   const headers = (data.columns || []).map((id) => t('summary.column.' + id));
   return scrollingTable(caption, headers, rows);
 }
@@ -70,10 +90,9 @@ export function summarySection() {
     clearErrors(section, slot);
     total.textContent = tn('summary.total', Number(data.total_responses) || 0);
     teams.replaceChildren(...teamCounts(data));
-    tableBox.replaceChildren(
-      (data.rows || []).length ? summaryTable(data, period) : el('p', null, t('summary.nothing_yet')),
-      el('p', { class: 'note' }, t('summary.note')),
-    );
+    const marks = reasonMarks();
+    const table = (data.rows || []).length ? summaryTable(data, period, marks) : el('p', null, t('summary.nothing_yet'));
+    tableBox.replaceChildren(...[table, marks.legend(), el('p', { class: 'note' }, t('summary.note'))].filter(Boolean));
   }
 
   periods.addEventListener('change', () => {
