@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use psi_feedback::locale;
 use rusqlite::Connection;
+use window::traces::{assert_no_trace, talk_requests};
 use window::{configured_home, db_in, lit, runtime, Session, ONE_AT_A_TIME, PASSPHRASE};
 
 /// What staff read on the hand-over screen when the person asked to talk to someone.
@@ -591,40 +592,6 @@ fn type_into_dialog(title: &str, path: &Path) {
     xdo(&["key", "--window", &window, "Return"]);
 }
 
-/// What is left in the page of a person's answers: whether `secret` is anywhere in the
-/// DOM (markup, field values, visible text), any questionnaire control, and how long
-/// the window's history is.
-async fn traces(s: &Session, secret: &str) -> serde_json::Value {
-    s.client
-        .execute(
-            "const secret = arguments[0];
-             const values = Array.from(document.querySelectorAll('input, textarea'))
-                 .map((e) => e.value).join(' ');
-             return {
-                 found: document.documentElement.outerHTML.includes(secret)
-                     || values.includes(secret) || document.body.innerText.includes(secret),
-                 questions: document.querySelectorAll('input[name=power_say], textarea[name=comment]').length,
-                 history: window.history.length,
-             };",
-            vec![serde_json::json!(secret)],
-        )
-        .await
-        .unwrap()
-}
-
-async fn assert_no_trace(s: &Session, secret: &str, when: &str) {
-    let t = traces(s, secret).await;
-    assert_eq!(
-        t["found"], false,
-        "{when}: the answers are still in the page"
-    );
-    assert_eq!(t["questions"], 0, "{when}: questionnaire controls remain");
-    assert_eq!(
-        t["history"], 1,
-        "{when}: the window has a history to go back to"
-    );
-}
-
 fn responses(db: &Path) -> Vec<Option<String>> {
     Connection::open(db)
         .unwrap()
@@ -650,18 +617,6 @@ async fn start_questionnaire(s: &Session, comment: &str) {
         s.part(n, 6).await;
     }
     s.fill(locale::text("q.comment.prompt"), comment).await;
-}
-
-/// The requests to talk that staff have not yet seen, as the database holds them.
-fn talk_requests(db: &Path) -> i64 {
-    Connection::open(db)
-        .unwrap()
-        .query_row(
-            "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'talk_requests'), 0)",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
 }
 
 #[test]

@@ -3,6 +3,9 @@
 //! their visible labels and roles, as a person or a screen reader finds them.
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod a11y;
+pub mod traces;
+
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
