@@ -124,7 +124,10 @@ impl Session {
                 // Say what the window showed instead, and keep a picture of it.
                 let shown = self.text().await;
                 let shot = std::env::temp_dir().join("psi-feedback-e2e-failure.png");
-                if let Ok(png) = self.client.screenshot().await {
+                // Bounded: a screenshot of a page that threw can hang WebKitWebDriver,
+                // which would hang the test instead of failing it.
+                let png = tokio::time::timeout(Duration::from_secs(5), self.client.screenshot());
+                if let Ok(Ok(png)) = png.await {
                     let _ = std::fs::write(&shot, png);
                 }
                 panic!(
