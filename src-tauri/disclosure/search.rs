@@ -940,13 +940,15 @@ impl<'a> Search<'a> {
         cells.into_iter().any(|(_, c)| self.conceal_in(c, measure))
     }
 
-    /// Conceals a measure's figures (or, with none, all of them) in one group; returns
-    /// whether any was still shown. True zeros stay shown, as rule 4 has them: hiding
+    /// Conceals a measure's figures (or, with none, all of them; in a group under the
+    /// floor, its responses) in one group; returns whether any was still shown. True zeros stay shown, as rule 4 has them: hiding
     /// one would only hide a value the totals around it may give away anyway.
     fn conceal_in(&mut self, c: u32, measure: Option<u8>) -> bool {
         let cell = &self.board.cells[c as usize];
         let mut slots = Vec::new();
-        if measure.is_none() {
+        // A group under the floor shows nothing of its measures: what it says of them is
+        // that it has fewer responses than the floor, so that is what is concealed.
+        if measure.is_none() || cell.below_floor {
             slots.push(SlotId::Responses);
         }
         for (m, ms) in cell.measures.iter().enumerate() {

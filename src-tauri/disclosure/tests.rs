@@ -270,3 +270,36 @@ fn a_reason_that_bounds_the_answers_is_a_fact_the_protection_keeps() {
     let (protected, atoms) = release_all(&rows, request(), true);
     assert_eq!(narrowed(&protected, &atoms), Vec::<Finding>::new());
 }
+
+#[test]
+fn a_group_under_the_floor_that_pins_an_earlier_count_has_its_size_concealed() {
+    // January: North 10 responses, all "Partly"; East 9, all "A little". The month's
+    // full export withholds the all-teams count of "A little" (9) to protect East; the
+    // exports by session type then say East's January group has fewer than 10, which
+    // bounds that count to 8 or 9 unless it is concealed too.
+    let mut rows = Vec::new();
+    rows.extend(repeat(
+        10,
+        row(1, "2026-01", 1, 1, &[("power_say", 3), ("rupture", 1)]),
+    ));
+    rows.extend(repeat(
+        9,
+        row(3, "2026-01", 2, 1, &[("power_say", 2), ("rupture", 1)]),
+    ));
+    let requests = || {
+        let s = |from, to, by, layout| scope(PeriodKind::Month, from, to, by, layout);
+        vec![
+            s("2026-01", "2026-01", Breakdown::None, Layout::Full),
+            s("2026-02", "2026-02", Breakdown::None, Layout::Headline),
+            s(
+                "2026-01",
+                "2026-03",
+                Breakdown::SessionType,
+                Layout::Headline,
+            ),
+            s("2026-01", "2026-03", Breakdown::SessionType, Layout::Full),
+        ]
+    };
+    let (protected, atoms) = release_all(&rows, requests(), true);
+    assert_eq!(narrowed(&protected, &atoms), Vec::<Finding>::new());
+}
