@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use psi_feedback::locale;
 use rusqlite::Connection;
-use window::traces::{assert_no_trace, talk_requests};
+use window::traces::{assert_no_trace, talk_requests, wait_for_talk_requests};
 use window::{configured_home, db_in, lit, runtime, Session, ONE_AT_A_TIME, PASSPHRASE};
 
 /// What staff read on the hand-over screen when the person asked to talk to someone.
@@ -657,14 +657,7 @@ fn an_idle_questionnaire_asks_then_clears_every_trace_of_the_answers() {
         assert!(text.contains("the answers were cleared"), "{text}");
         assert!(text.contains(TALK_NOTICE), "{text}");
         assert_no_trace(&s, secret, "after the idle reset").await;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while talk_requests(&s.db()) != 1 {
-            assert!(
-                Instant::now() < deadline,
-                "the request to talk was not kept"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_talk_requests(&s.db(), 1);
 
         // Not behind Back or a reload either; the request to talk is still there.
         s.client.back().await.unwrap();

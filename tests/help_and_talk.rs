@@ -8,7 +8,6 @@
 
 mod window;
 
-use std::time::{Duration, Instant};
 
 use psi_feedback::locale::text;
 use rusqlite::Connection;
@@ -16,7 +15,7 @@ use serde_json::{json, Value};
 use window::a11y::{
     assert_none, axe, focused, js, keys, layout_problems, tab_to, DOWN, ENTER, SPACE,
 };
-use window::traces::{assert_no_trace, talk_requests};
+use window::traces::{assert_no_trace, talk_requests, wait_for_talk_requests};
 use window::{configured_home, lit, runtime, Session, ONE_AT_A_TIME};
 
 /// The questionnaire's pages: five of questions, then the comment.
@@ -339,14 +338,7 @@ fn answers_held_on_the_first_page_or_screen_go_when_the_person_walks_away() {
             s.text().await.contains(TALK_NOTICE),
             "the request to talk stays"
         );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while talk_requests(&s.db()) != 1 {
-            assert!(
-                Instant::now() < deadline,
-                "the request to talk was not kept"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_talk_requests(&s.db(), 1);
         // Not behind the window's Back either.
         s.client.back().await.unwrap();
         s.heading("Before you hand over the device").await;

@@ -76,6 +76,21 @@ fn scope(months: (u32, u32), by: Breakdown, layout: Layout) -> Scope {
     }
 }
 
+/// Each tally a team's responses in March 2026, with no breakdown.
+fn teams_in_march(groups: Vec<Tally>) -> Atoms {
+    let key = |team: usize| AtomKey {
+        team: team as i64,
+        month: Month::new(2026, 3).unwrap(),
+        session_type: -1,
+        role: -1,
+        choice: -1,
+    };
+    Atoms::from_tallies(
+        Dims::default(),
+        groups.into_iter().enumerate().map(|(i, t)| (key(i), t)),
+    )
+}
+
 /// The counts the solver narrows below 3 possible values.
 fn narrowed(releases: &[Release], atoms: &Atoms) -> Vec<Finding> {
     audit(releases, atoms, &names())
@@ -137,17 +152,7 @@ fn a_concealed_measure_keeps_its_true_zeros_shown() {
             ],
         },
     ];
-    let key = |team: usize| AtomKey {
-        team: team as i64,
-        month: Month::new(2026, 3).unwrap(),
-        session_type: -1,
-        role: -1,
-        choice: -1,
-    };
-    let atoms = Atoms::from_tallies(
-        Dims::default(),
-        tallies.into_iter().enumerate().map(|(i, t)| (key(i), t)),
-    );
+    let atoms = teams_in_march(tallies.to_vec());
     let names = names();
     let staff = StaffCounts::new();
     let data = Data {
@@ -167,17 +172,7 @@ proptest! {
     #[test]
     fn every_format_keeps_the_rules(groups in prop::collection::vec(tally(), 1..4)) {
         let truth = groups.clone();
-        let key = |team: usize| AtomKey {
-            team: team as i64,
-            month: Month::new(2026, 3).unwrap(),
-            session_type: -1,
-            role: -1,
-            choice: -1,
-        };
-        let atoms = Atoms::from_tallies(
-            Dims::default(),
-            groups.into_iter().enumerate().map(|(i, t)| (key(i), t)),
-        );
+        let atoms = teams_in_march(groups);
         let names = names();
         let data = Data { atoms: &atoms, names: &names, staff: &StaffCounts::new() };
         let rules = Rules::default();

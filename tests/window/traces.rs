@@ -52,3 +52,17 @@ pub fn talk_requests(db: &Path) -> i64 {
         )
         .unwrap()
 }
+
+/// Waits up to 10 seconds for the database to hold `want` requests to talk (the app
+/// writes them beside the page's work), and fails if it never does.
+pub fn wait_for_talk_requests(db: &Path, want: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while talk_requests(db) != want {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database holds {} requests to talk, not {want}",
+            talk_requests(db)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
