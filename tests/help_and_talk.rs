@@ -8,7 +8,6 @@
 
 mod window;
 
-
 use psi_feedback::locale::text;
 use rusqlite::Connection;
 use serde_json::{json, Value};
