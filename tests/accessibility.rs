@@ -83,15 +83,6 @@ async fn to_last_page(s: &Session, words: &Words, from: usize) {
 /// The questionnaire's pages: five of questions, then the comment.
 const PAGES: usize = 6;
 
-async fn unlock(s: &Session) {
-    s.button("Staff area").await;
-    s.heading("Staff area").await;
-    s.fill("Staff passphrase", PASSPHRASE).await;
-    s.button("Unlock").await;
-    s.wait_for("//button[normalize-space()='Lock staff area']")
-        .await;
-}
-
 #[test]
 fn setup_hand_over_questionnaire_thanks_and_staff_unlock_pass_axe() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -245,7 +236,7 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         let mut found = Vec::new();
         let s = Session::start(configured_home(600)).await;
         s.heading("Before you hand over the device").await;
-        unlock(&s).await;
+        s.unlock().await;
         // The Rust side sends the summary's columns as ids; the window names them.
         let en = words("en");
         let summary = s.wait_for("//table[.//th[normalize-space()='Team']]").await;

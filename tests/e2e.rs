@@ -174,7 +174,7 @@ fn help_lines_and_a_request_to_talk_reach_staff_at_hand_over_and_nowhere_else() 
         let s = Session::start(configured_home(600)).await;
         // Staff review the help lines in the settings: the default lines for England.
         s.heading("Before you hand over the device").await;
-        unlock(&s).await;
+        s.unlock().await;
         let english = "English: lines to show, one per line";
         let lines = s.labelled(english).await.prop("value").await.unwrap().unwrap();
         for words in ["call 999", "NHS 111 and choose option 2", "Samaritans free on 116 123"] {
@@ -274,7 +274,7 @@ fn help_lines_and_a_request_to_talk_reach_staff_at_hand_over_and_nowhere_else() 
 
         // The staff area: a count in the audit trail, and nothing in the summary, the
         // comments or an export.
-        unlock(&s).await;
+        s.unlock().await;
         s.wait_for("//table[caption[normalize-space()='Staff actions on this device, newest first']]//td[normalize-space()='Request to talk seen']")
             .await;
         s.wait_for("//section[@id='staff-summary']//table").await;
@@ -331,15 +331,6 @@ fn mentions_talking(text: &str) -> bool {
     ]
     .iter()
     .any(|words| text.contains(words))
-}
-
-async fn unlock(s: &Session) {
-    s.button("Staff area").await;
-    s.heading("Staff area").await;
-    s.fill("Staff passphrase", PASSPHRASE).await;
-    s.button("Unlock").await;
-    s.wait_for("//button[normalize-space()='Lock staff area']")
-        .await;
 }
 
 #[test]

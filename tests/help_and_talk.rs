@@ -54,15 +54,21 @@ async fn ask_to_talk_by_clicking(s: &Session) {
     s.answer(text("q.talk.question"), text("q.talk.yes")).await;
 }
 
+/// A fresh device at 1024 x 768, handed over: the questionnaire's first screen.
+async fn first_screen() -> Session {
+    let s = Session::start(configured_home(0)).await;
+    s.client.set_window_size(1024, 768).await.unwrap();
+    s.hand_over("North team", "Individual", "Psychologist")
+        .await;
+    s.heading("Your feedback about today's session").await;
+    s
+}
+
 #[test]
 fn back_the_offer_to_talk_and_i_have_seen_this_work_by_keyboard_alone() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
-        let s = Session::start(configured_home(0)).await;
-        s.client.set_window_size(1024, 768).await.unwrap();
-        s.hand_over("North team", "Individual", "Psychologist")
-            .await;
-        s.heading("Your feedback about today's session").await;
+        let s = first_screen().await;
         tab_to(&s, button("Start"), "Start").await;
         keys(&s, ENTER).await;
         s.part(1, PAGES).await;
@@ -190,11 +196,7 @@ async fn assert_fits(s: &Session, css: &str, heading: &str, when: &str) {
 fn the_help_box_and_the_notice_to_talk_keep_large_targets_and_no_sideways_scrolling() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     runtime().block_on(async {
-        let s = Session::start(configured_home(0)).await;
-        s.client.set_window_size(1024, 768).await.unwrap();
-        s.hand_over("North team", "Individual", "Psychologist")
-            .await;
-        s.heading("Your feedback about today's session").await;
+        let s = first_screen().await;
         s.answer("Text size", "Largest").await;
         s.button("Start").await;
         s.part(1, PAGES).await;

@@ -297,6 +297,16 @@ impl Session {
         }
     }
 
+    /// Opens the staff area with the test passphrase, from the hand-over screen.
+    pub async fn unlock(&self) {
+        self.button("Staff area").await;
+        self.heading("Staff area").await;
+        self.fill("Staff passphrase", PASSPHRASE).await;
+        self.button("Unlock").await;
+        self.wait_for("//button[normalize-space()='Lock staff area']")
+            .await;
+    }
+
     pub async fn text(&self) -> String {
         self.client
             .find(Locator::Css("body"))
