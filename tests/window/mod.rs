@@ -38,13 +38,17 @@ impl Driver {
             .envs(env.iter().copied())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {program} (install it with `cargo install tauri-driver --locked`): {e}"));
+        // Both tauri-driver and the WebKitWebDriver it starts must listen before a
+        // session is asked for: a request that reaches tauri-driver first is dropped.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not listen on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        for p in [port, port + 1] {
+            while TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(
+                    Instant::now() < deadline,
+                    "tauri-driver did not listen on port {p}"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
         Driver { child, port }
     }
@@ -84,22 +88,38 @@ impl Session {
 
     /// Starts the app with extra environment variables (such as shorter idle times).
     pub async fn start_with(data_home: tempfile::TempDir, env: &[(&str, &str)]) -> Session {
-        let driver = Driver::start(data_home.path(), env);
         let mut caps = serde_json::Map::new();
         caps.insert(
             "tauri:options".into(),
             serde_json::json!({ "application": BIN }),
         );
         caps.insert("browserName".into(), serde_json::json!("wry"));
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", driver.port))
-            .await
-            .expect("a WebDriver session with the app");
-        Session {
-            client,
-            _driver: driver,
-            data_home,
+        // Starting a session is retried with a new tauri-driver: on a busy machine it
+        // now and then drops the first request (hyper's IncompleteMessage) before the
+        // app has even started. Only the start is retried, never a step of a test.
+        let mut attempt = 1;
+        loop {
+            let driver = Driver::start(data_home.path(), env);
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", driver.port))
+                .await
+            {
+                Ok(client) => {
+                    return Session {
+                        client,
+                        _driver: driver,
+                        data_home,
+                    }
+                }
+                Err(e) if attempt < 3 => {
+                    eprintln!("no WebDriver session on attempt {attempt} ({e}); starting again");
+                    attempt += 1;
+                    drop(driver);
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                Err(e) => panic!("a WebDriver session with the app: {e}"),
+            }
         }
     }
 
