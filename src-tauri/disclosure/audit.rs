@@ -546,6 +546,8 @@ fn terms_of(vars: &[usize]) -> Vec<(usize, f64)> {
     m.into_iter().collect()
 }
 
+const CONCEALED: Value = Value::Withheld(Reason::Concealed);
+
 /// The counts of a group to check in one programme: withheld ones, and hidden ones
 /// from 1 to the small-count limit.
 fn targets(
@@ -589,9 +591,11 @@ fn targets(
         .iter()
         .flat_map(|o| terms_of(&counts[usize::from(o.code)]))
         .collect();
+    // A concealed true zero is no one's count: rule 4 would show it.
+    let to_check = |v: Value, truth: i64| v.is_withheld() && !(v == CONCEALED && truth == 0);
     let answered_withheld = shown
         .and_then(|s| s.answered)
-        .is_some_and(|v| v.is_withheld());
+        .is_some_and(|v| to_check(v, answered_truth));
     if answered_withheld || (hidden && (1..=small).contains(&answered_truth)) {
         out.push((format!("answered {}", m.id), answered_terms, answered_truth));
     }
@@ -599,7 +603,7 @@ fn targets(
         let c = usize::from(o.code);
         let withheld = shown
             .and_then(|s| s.options.iter().find(|x| x.option.code == o.code))
-            .is_some_and(|x| x.count.is_withheld());
+            .is_some_and(|x| to_check(x.count, truth_of(c)));
         if withheld || (hidden && (1..=small).contains(&truth_of(c))) {
             out.push((
                 format!("{} = {}", m.id, o.id),

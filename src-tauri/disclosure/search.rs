@@ -37,6 +37,8 @@ struct Target {
     hi: i64,
     /// How many times whole measures were concealed for it (see [`Search::conceal`]).
     level: u8,
+    /// Whether concealment may now hide true zeros too (see [`Search::conceal_in`]).
+    zeros: bool,
 }
 
 /// How many steps a repair may take, and how many attempts it carries at each step.
@@ -162,8 +164,9 @@ fn totals_of(id: &IdKey) -> u8 {
         | (u8::from(id.value.is_none()) << 2)
 }
 
-/// Rule 8: a group released before, in the same breakdown, shows what it showed then,
-/// value by value where both layouts have it. Returns, per group, the values reissued.
+/// Rule 8: a group released before (a breakdown value's row in the same breakdown, a
+/// row for all values in any) shows what it showed then, value by value where both
+/// layouts have it. Returns, per group, the values reissued.
 fn reuse(
     release: &mut Release,
     members: &[(IdKey, Vec<u32>, Tally)],
@@ -172,12 +175,15 @@ fn reuse(
 ) -> Vec<BTreeSet<SlotId>> {
     let mut before: HashMap<IdKey, Vec<(usize, usize)>> = HashMap::new();
     for (r, e) in earlier.iter().enumerate() {
-        if e.breakdown != release.breakdown {
-            continue;
-        }
+        // A row for every breakdown value ("All") is the same group whatever the
+        // breakdown, and shows what it showed first; a breakdown value's row only
+        // where the breakdown is the same (session type 1 is not role 1).
+        let same = e.breakdown == release.breakdown;
         for (g, group) in e.groups.iter().enumerate() {
             if let Some(id) = id_of(&group.key, e.breakdown, data.names) {
-                before.entry(id).or_default().push((r, g));
+                if same || id.value.is_none() {
+                    before.entry(id).or_default().push((r, g));
+                }
             }
         }
     }
@@ -417,10 +423,11 @@ impl<'a> Search<'a> {
                 Some(Fact::Published) => (small + 1, i64::MAX),
                 _ => (0, i64::MAX),
             };
-            if !self.seen.insert((stat, cell.members.clone())) {
+            let truth = self.board.stat_value(c, stat, &Delta::new());
+            let concealed = slot.is_some_and(|s| s.value == Value::Withheld(Reason::Concealed));
+            if (concealed && truth == 0) || !self.seen.insert((stat, cell.members.clone())) {
                 continue;
             }
-            let truth = self.board.stat_value(c, stat, &Delta::new());
             self.by_cell
                 .entry(c as u32)
                 .or_default()
@@ -432,6 +439,7 @@ impl<'a> Search<'a> {
                 lo,
                 hi,
                 level: 0,
+                zeros: false,
             });
             self.witnessed.push(BTreeMap::new());
         }
@@ -492,13 +500,22 @@ impl<'a> Search<'a> {
                 break;
             }
         }
-        // A wider concealment where the narrower one had nothing to conceal.
-        let at = (t.level..CONCEAL_LEVELS).find(|l| self.conceal(Target { level: *l, ..t }));
-        if let Some(level) = at {
+        // A wider concealment where the narrower one had nothing to conceal; true zeros
+        // only once concealing every other figure has not been enough.
+        let mut at = (t.level..CONCEAL_LEVELS)
+            .find(|l| self.conceal(Target { level: *l, ..t }))
+            .map(|l| Target { level: l, ..t });
+        if at.is_none() && !t.zeros {
+            let z = Target { zeros: true, ..t };
+            at = (0..CONCEAL_LEVELS)
+                .find(|l| self.conceal(Target { level: *l, ..z }))
+                .map(|l| Target { level: l, ..z });
+        }
+        if let Some(Target { level, zeros, .. }) = at {
             if tracing("PSI_SEARCH_TRACE") {
                 let cell = &self.board.cells[t.cell];
                 eprintln!(
-                    "concealed at level {level} for release {} group {} {:?} truth {}",
+                    "concealed at level {level} (zeros {zeros}) for release {} group {} {:?} truth {}",
                     cell.release, cell.group, t.stat, t.truth
                 );
             }
@@ -511,6 +528,7 @@ impl<'a> Search<'a> {
                 lo: 0,
                 hi: i64::MAX,
                 level: level + 1,
+                zeros,
                 ..t
             });
             self.witnessed.push(BTreeMap::new());
@@ -922,7 +940,7 @@ impl<'a> Search<'a> {
             Stat::Responses => None,
         };
         if own && t.level == 0 {
-            return self.conceal_in(t.cell as u32, measure);
+            return self.conceal_in(t.cell as u32, measure, t.zeros);
         }
         if own && measure.is_none() {
             return false;
@@ -937,13 +955,18 @@ impl<'a> Search<'a> {
             .map(|c| (cost(&self.board.cells[c], slot), c as u32))
             .collect();
         cells.sort();
-        cells.into_iter().any(|(_, c)| self.conceal_in(c, measure))
+        cells
+            .into_iter()
+            .any(|(_, c)| self.conceal_in(c, measure, t.zeros))
     }
 
     /// Conceals a measure's figures (or, with none, all of them; in a group under the
-    /// floor, its responses) in one group; returns whether any was still shown. True zeros stay shown, as rule 4 has them: hiding
-    /// one would only hide a value the totals around it may give away anyway.
-    fn conceal_in(&mut self, c: u32, measure: Option<u8>) -> bool {
+    /// floor, its responses) in one group; returns whether any was still shown. True
+    /// zeros stay shown, as rule 4 has them, unless `zeros`: the last resort where an
+    /// earlier release already pins a count together with them (an average published
+    /// before, and only two answers that are not zero). A concealed zero is no one's
+    /// count, so it is not itself a count to protect.
+    fn conceal_in(&mut self, c: u32, measure: Option<u8>, zeros: bool) -> bool {
         let cell = &self.board.cells[c as usize];
         let mut slots = Vec::new();
         // A group under the floor shows nothing of its measures: what it says of them is
@@ -969,7 +992,9 @@ impl<'a> Search<'a> {
         let mut changed = false;
         for s in slots {
             match slot_mut(&self.board.cells[c as usize], s) {
-                Some(x) if x.open && x.value != concealed && x.value != Value::Count(0) => {
+                Some(x)
+                    if x.open && x.value != concealed && (zeros || x.value != Value::Count(0)) =>
+                {
                     let to = Slot {
                         value: concealed,
                         open: true,
