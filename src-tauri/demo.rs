@@ -5,10 +5,11 @@
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
+use crate::domain::{ContextList, NewResponse, Source};
 use crate::error::AppError;
 use crate::period::Month;
 use crate::questionnaire::{self, Answers, Kind, Section, ITEMS};
-use crate::store::{ContextList, NewResponse, Source, Store};
+use crate::store::Store;
 
 const TEAM_NAMES: &[&str] = &[
     "Community team North",

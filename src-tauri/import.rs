@@ -8,10 +8,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 
+use crate::domain::{ContextList, NewResponse, Source};
 use crate::error::AppError;
 use crate::period::Month;
 use crate::questionnaire::{self, Answers, Kind, COMMENT_MAX_CHARS, ITEMS};
-use crate::store::{ContextList, NewResponse, Source, Store};
+use crate::store::Store;
 use crate::validate;
 
 /// The columns before the answers, in the documented order.

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod disclosure;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod import;

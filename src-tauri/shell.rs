@@ -11,10 +11,11 @@ use crate::app::{
     App, AppStateView, DisclosureSettings, Overview, Preview, RetentionResult, SafetySettings,
     Saved, Timeouts,
 };
+use crate::domain::{Comment, Context};
 use crate::error::AppError;
 use crate::export;
 use crate::locale;
-use crate::store::{AuditEntry, Comment, Context, ReleaseEntry};
+use crate::store::{AuditEntry, ReleaseEntry};
 
 #[tauri::command]
 fn app_state(app: State<'_, App>) -> Result<AppStateView, AppError> {

@@ -34,7 +34,7 @@ pub fn help_lines(payload: serde_json::Value) -> Result<Vec<(String, Vec<String>
             return Err(AppError::invalid(
                 None,
                 "error.help.language",
-                vec![("language", validate::quoted(&language))],
+                vec![("language", crate::domain::text::quoted(&language))],
             ));
         }
         let field = Some(language.clone());

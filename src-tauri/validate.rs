@@ -5,10 +5,11 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
+use crate::domain::text::shown;
+use crate::domain::{ContextList, NewResponse, Source};
 use crate::error::AppError;
 use crate::period::Month;
 use crate::questionnaire::{self, Answers, COMMENT_MAX_CHARS, ITEMS};
-use crate::store::{ContextList, NewResponse, Source, Store};
 
 /// A response as the UI sends it. Skipped questions are left out of `answers`;
 /// "I'd rather not say" is code 0.
@@ -98,32 +99,15 @@ where
         .collect()
 }
 
-/// A name from a payload as a message quotes it: short, on one line.
-pub fn quoted(name: &str) -> String {
-    shown(name, 60)
-}
-
-/// Text from a payload as a message may quote it: one line, at most `max` characters.
-fn shown(text: &str, max: usize) -> String {
-    let mut out: String = text
-        .chars()
-        .take(max)
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect();
-    if text.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
-}
-
-/// Checks a response against the questionnaire and the store's lists.
+/// Checks a response against the questionnaire and the lists: `is_active` says whether
+/// an id names an active entry of a list (the store knows).
 pub fn response(
     payload: ResponsePayload,
-    store: &Store,
+    is_active: impl Fn(ContextList, i64) -> Result<bool, AppError>,
     month: Month,
 ) -> Result<NewResponse, AppError> {
     let check = |list: ContextList, id: i64| -> Result<i64, AppError> {
-        if store.is_active(list, id)? {
+        if is_active(list, id)? {
             Ok(id)
         } else {
             Err(AppError::invalid(

@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::domain::{Context, NewResponse};
 use crate::error::{AppError, Message};
 use crate::export;
 use crate::period::Month;
 use crate::questionnaire::{self, Questionnaire};
-use crate::store::{Context, NewResponse, Store};
+use crate::store::Store;
 
 pub use reports::{Cell, Overview, Preview, PreviewRow, TeamCount, PREVIEW_ROWS};
 pub use responses::Saved;

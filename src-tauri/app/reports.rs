@@ -4,10 +4,11 @@ use serde::Serialize;
 
 use super::App;
 use crate::disclosure::Value;
+use crate::domain::Comment;
 use crate::error::AppError;
 use crate::export::{self, Export, Format, Prepared, Request};
 use crate::period::{Month, Period, PeriodKind};
-use crate::store::{Comment, ReleaseEntry};
+use crate::store::ReleaseEntry;
 use crate::summary::Breakdown;
 use crate::validate::{self};
 

@@ -30,7 +30,7 @@ impl App {
         if !store.is_configured()? {
             return Err(AppError::NotConfigured);
         }
-        let response = validate::response(p, &store, Month::current())?;
+        let response = validate::response(p, |l, id| store.is_active(l, id), Month::current())?;
         match store.submit(&response) {
             Ok(_) => Ok(Saved { saved: true }),
             Err(AppError::Storage(detail)) => {

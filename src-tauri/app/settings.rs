@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::App;
 use crate::auth;
 use crate::disclosure::RuleSettings;
+use crate::domain::{Context, ContextList};
 use crate::error::AppError;
-use crate::store::{Context, ContextList};
 use crate::validate::{self};
 
 #[derive(Deserialize)]

@@ -27,7 +27,7 @@ use good_lp::{
 };
 
 use super::{Layout, Reason, Release, Rules, Value};
-use crate::store::ContextList;
+use crate::domain::ContextList;
 use crate::summary::{measures, Atoms, Measure, Names, NOT_ANSWERED, OTHER_ROLES};
 
 /// What the intruder proves about one withheld count.

@@ -27,9 +27,12 @@ pub mod primary;
 mod rules;
 mod search;
 
+pub use crate::domain::rules::{
+    RuleSettings, Rules, HIGHEST_FLOOR, HIGHEST_ROUNDING_BASE, LOWEST_FLOOR,
+};
 pub use codec::{decode, encode};
 pub use primary::count;
-pub use rules::{Reason, RuleSettings, Rules, HIGHEST_FLOOR, HIGHEST_ROUNDING_BASE, LOWEST_FLOOR};
+pub use rules::Reason;
 
 use serde::{Deserialize, Serialize};
 

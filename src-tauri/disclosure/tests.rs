@@ -4,9 +4,9 @@
 
 use super::audit::{audit, Finding};
 use super::*;
+use crate::domain::{ContextList, ResponseRow};
 use crate::period::Month;
 use crate::questionnaire::{item_index, ITEMS};
-use crate::store::{ContextList, ResponseRow};
 use crate::summary::{Atoms, Dims, Names, Tallier};
 
 pub(super) fn m(s: &str) -> Month {

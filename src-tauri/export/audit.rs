@@ -2,10 +2,11 @@
 //! same months, by the intruder with a solver ([`crate::disclosure::audit`]).
 
 use crate::disclosure::{self, audit::Finding, Release};
+use crate::domain::ContextList;
 use crate::error::AppError;
 use crate::period::Month;
 use crate::questionnaire::COMPATIBLE_VERSIONS;
-use crate::store::{ContextList, Store};
+use crate::store::Store;
 use crate::summary::{Dims, Names, Tallier};
 
 /// What the audit found for one release.

@@ -12,10 +12,11 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::disclosure::{self, Data, Layout, Release, Scope, Value, HEADLINE_MEASURES};
+use crate::domain::ContextList;
 use crate::error::AppError;
 use crate::period::{self, Month, PeriodKind};
 use crate::questionnaire::COMPATIBLE_VERSIONS;
-use crate::store::{output, ContextList, NewRelease, ReleaseKey, Store};
+use crate::store::{output, NewRelease, ReleaseKey, Store};
 use crate::summary::{Breakdown, Dims, Names, Tallier};
 
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -22,11 +22,14 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use crate::disclosure::{RuleSettings, Rules};
+use crate::domain::rules::{RuleSettings, Rules};
+use crate::domain::StaffCounts;
+pub use crate::domain::{
+    Choice, Comment, Context, ContextList, Defaults, LeftOut, NewResponse, ResponseRow, Source,
+};
 use crate::error::{AppError, Message};
 use crate::period::Month;
 use crate::questionnaire::{Answers, ITEMS};
-use crate::summary::StaffCounts;
 
 /// File name of the database inside the app data directory.
 pub const DB_FILE: &str = "psi-feedback.sqlite3";
@@ -35,164 +38,6 @@ pub const DB_FILE: &str = "psi-feedback.sqlite3";
 /// directory that Tauri's `app_data_dir()` gives for our identifier.
 pub fn default_path(identifier: &str) -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join(identifier).join(DB_FILE))
-}
-
-/// The three lists staff keep in settings and choose from at hand-over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ContextList {
-    Teams,
-    SessionTypes,
-    Roles,
-}
-
-impl ContextList {
-    pub const ALL: [ContextList; 3] = [
-        ContextList::Teams,
-        ContextList::SessionTypes,
-        ContextList::Roles,
-    ];
-
-    fn table(self) -> &'static str {
-        match self {
-            ContextList::Teams => "teams",
-            ContextList::SessionTypes => "session_types",
-            ContextList::Roles => "roles",
-        }
-    }
-
-    /// The settings field and payload key naming this list.
-    pub fn field(self) -> &'static str {
-        match self {
-            ContextList::Teams => "teams",
-            ContextList::SessionTypes => "session_types",
-            ContextList::Roles => "roles",
-        }
-    }
-
-    pub fn default_field(self) -> &'static str {
-        match self {
-            ContextList::Teams => "team",
-            ContextList::SessionTypes => "session_type",
-            ContextList::Roles => "role",
-        }
-    }
-
-    /// Singular, in words.
-    pub fn noun(self) -> &'static str {
-        match self {
-            ContextList::Teams => "team",
-            ContextList::SessionTypes => "session type",
-            ContextList::Roles => "practitioner role",
-        }
-    }
-
-    /// One of three, by list: for teams, session types and roles in that order. Each
-    /// list has its own words for a message (a noun put into a sentence would not
-    /// translate).
-    pub fn pick<T>(self, [teams, session_types, roles]: [T; 3]) -> T {
-        match self {
-            ContextList::Teams => teams,
-            ContextList::SessionTypes => session_types,
-            ContextList::Roles => roles,
-        }
-    }
-
-    fn default_key(self) -> &'static str {
-        match self {
-            ContextList::Teams => "default_team",
-            ContextList::SessionTypes => "default_session_type",
-            ContextList::Roles => "default_role",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Choice {
-    pub id: i64,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Defaults {
-    pub team: Option<i64>,
-    pub session_type: Option<i64>,
-    pub role: Option<i64>,
-}
-
-/// What staff choose from at hand-over: the active names of each list, the defaults set
-/// in settings, and the choices made at the last hand-over.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Context {
-    pub teams: Vec<Choice>,
-    pub session_types: Vec<Choice>,
-    pub roles: Vec<Choice>,
-    pub defaults: Defaults,
-    pub last: Defaults,
-}
-
-/// Where a response came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Device,
-    Paper,
-    Demo,
-}
-
-impl Source {
-    fn id(self) -> &'static str {
-        match self {
-            Source::Device => "device",
-            Source::Paper => "paper",
-            Source::Demo => "demo",
-        }
-    }
-}
-
-/// A validated response, ready to store.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewResponse {
-    pub questionnaire_version: u32,
-    pub session_month: Month,
-    pub source: Source,
-    pub team: i64,
-    pub session_type: i64,
-    pub role: i64,
-    pub answers: Answers,
-    pub comment: Option<String>,
-}
-
-/// One stored response as summaries read it: context ids, month and answers only.
-#[derive(Debug, Clone)]
-pub struct ResponseRow {
-    pub team: i64,
-    pub session_type: i64,
-    pub role: i64,
-    pub month: Month,
-    pub answers: Answers,
-}
-
-/// Responses left out of a summary, per month: (answered another questionnaire version,
-/// added to the month after it was first released).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LeftOut {
-    pub by_month: std::collections::BTreeMap<Month, (u64, u64)>,
-}
-
-impl LeftOut {
-    /// The totals over `from..=to`.
-    pub fn within(&self, from: Month, to: Month) -> (u64, u64) {
-        self.by_month
-            .range(from..=to)
-            .fold((0, 0), |(a, b), (_, (x, y))| (a + x, b + y))
-    }
-}
-
-/// A comment as staff read it: no time finer than the month.
-#[derive(Debug, Clone, Serialize)]
-pub struct Comment {
-    pub team: String,
-    pub month: String,
-    pub comment: String,
 }
 
 #[cfg(test)]
@@ -341,7 +186,7 @@ impl Store {
         for (list, name) in defaults {
             match name {
                 None => {
-                    tx.execute("DELETE FROM settings WHERE key = ?1", [list.default_key()])?;
+                    tx.execute("DELETE FROM settings WHERE key = ?1", [default_key(*list)])?;
                 }
                 Some(name) => {
                     let id = find_active(&tx, *list, name)?.ok_or_else(|| {
@@ -352,10 +197,10 @@ impl Store {
                                 "error.names.default_missing.session_type",
                                 "error.names.default_missing.role",
                             ]),
-                            vec![("name", crate::validate::quoted(name))],
+                            vec![("name", crate::domain::text::quoted(name))],
                         )
                     })?;
-                    set_setting(&tx, list.default_key(), &id.to_string())?;
+                    set_setting(&tx, default_key(*list), &id.to_string())?;
                 }
             }
         }
@@ -381,7 +226,7 @@ impl Store {
     pub fn context(&self) -> Result<Context, AppError> {
         let default = |list: ContextList| -> Result<Option<i64>, AppError> {
             Ok(self
-                .setting(list.default_key())?
+                .setting(default_key(list))?
                 .and_then(|v| v.parse().ok()))
         };
         Ok(Context {
@@ -401,7 +246,7 @@ impl Store {
         // The table name comes from a fixed enum, never from input.
         let sql = format!(
             "SELECT id, name FROM {} WHERE active = 1 ORDER BY name COLLATE NOCASE",
-            list.table()
+            table(list)
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| {
@@ -415,7 +260,7 @@ impl Store {
 
     /// Every name ever in a list, hidden ones included, by id: summaries need past names.
     pub fn all_names(&self, list: ContextList) -> Result<HashMap<i64, String>, AppError> {
-        let sql = format!("SELECT id, name FROM {}", list.table());
+        let sql = format!("SELECT id, name FROM {}", table(list));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -427,10 +272,7 @@ impl Store {
     }
 
     pub fn is_active(&self, list: ContextList, id: i64) -> Result<bool, AppError> {
-        let sql = format!(
-            "SELECT 1 FROM {} WHERE id = ?1 AND active = 1",
-            list.table()
-        );
+        let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND active = 1", table(list));
         Ok(self
             .conn
             .query_row(&sql, [id], |_| Ok(()))
@@ -649,14 +491,14 @@ impl Store {
                 AppError::invalid(
                     field(),
                     "error.staff_counts.unknown_team",
-                    vec![("name", crate::validate::quoted(team))],
+                    vec![("name", crate::domain::text::quoted(team))],
                 )
             })?;
             let role_id = find_active(&tx, ContextList::Roles, role)?.ok_or_else(|| {
                 AppError::invalid(
                     field(),
                     "error.staff_counts.unknown_role",
-                    vec![("name", crate::validate::quoted(role))],
+                    vec![("name", crate::domain::text::quoted(role))],
                 )
             })?;
             tx.execute(
@@ -925,7 +767,7 @@ fn set_setting(tx: &Transaction, key: &str, value: &str) -> Result<(), AppError>
 fn find_active(conn: &Connection, list: ContextList, name: &str) -> Result<Option<i64>, AppError> {
     let sql = format!(
         "SELECT id FROM {} WHERE name = ?1 AND active = 1",
-        list.table()
+        table(list)
     );
     Ok(conn
         .query_row(&sql, [name.trim()], |r| r.get(0))
@@ -935,14 +777,14 @@ fn find_active(conn: &Connection, list: ContextList, name: &str) -> Result<Optio
 fn upsert_name(tx: &Transaction, list: ContextList, name: &str) -> Result<i64, AppError> {
     let sql = format!(
         "INSERT INTO {t} (name, active) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE SET active = 1 RETURNING id",
-        t = list.table()
+        t = table(list)
     );
     Ok(tx.query_row(&sql, [name], |r| r.get(0))?)
 }
 
 /// Makes `names` the active list: new names are added, missing ones hidden.
 fn replace_list(tx: &Transaction, list: ContextList, names: &[String]) -> Result<(), AppError> {
-    tx.execute(&format!("UPDATE {} SET active = 0", list.table()), [])?;
+    tx.execute(&format!("UPDATE {} SET active = 0", table(list)), [])?;
     for name in names {
         upsert_name(tx, list, name)?;
     }
@@ -977,6 +819,24 @@ fn insert_response(tx: &Transaction, r: &NewResponse) -> Result<i64, AppError> {
     );
     stmt.execute(rusqlite::params_from_iter(values.iter()))?;
     Ok(tx.last_insert_rowid())
+}
+
+/// The table that holds a list's names.
+fn table(list: ContextList) -> &'static str {
+    match list {
+        ContextList::Teams => "teams",
+        ContextList::SessionTypes => "session_types",
+        ContextList::Roles => "roles",
+    }
+}
+
+/// The setting that holds a list's default for the hand-over.
+fn default_key(list: ContextList) -> &'static str {
+    match list {
+        ContextList::Teams => "default_team",
+        ContextList::SessionTypes => "default_session_type",
+        ContextList::Roles => "default_role",
+    }
 }
 
 #[cfg(test)]

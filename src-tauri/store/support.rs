@@ -125,7 +125,7 @@ impl Store {
         for (list, id) in ContextList::ALL.into_iter().zip([team, session_type, role]) {
             let sql = format!(
                 "SELECT 1 FROM {} WHERE id = ?1 AND active = 1",
-                list.table()
+                super::table(list)
             );
             if tx.query_row(&sql, [id], |_| Ok(())).optional()?.is_none() {
                 return Err(AppError::invalid(

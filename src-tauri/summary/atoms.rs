@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 
 use super::{measures, Breakdown, Measure, Tally};
+use crate::domain::ResponseRow;
 use crate::period::Month;
 use crate::questionnaire::{self, DECLINED};
-use crate::store::ResponseRow;
 
 /// Which breakdowns the atoms are split by.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

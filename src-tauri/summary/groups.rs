@@ -9,9 +9,9 @@ use super::{
     AtomKey, Atoms, Breakdown, GroupKey, Names, StaffCounts, MIN_STAFF_PER_ROLE, NOT_ANSWERED,
     OTHER_ROLES,
 };
+use crate::domain::ContextList;
 use crate::period::{Month, Period, PeriodKind};
 use crate::questionnaire::{self, ITEMS};
-use crate::store::ContextList;
 
 /// Breakdown value id of "Other roles".
 const OTHER_ROLES_ID: i64 = -2;

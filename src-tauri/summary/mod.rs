@@ -12,10 +12,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ContextList;
 use crate::locale;
 use crate::period::Period;
 use crate::questionnaire::{self, AnswerOption, Answers, Item, Kind, Section, ITEMS};
-use crate::store::ContextList;
 
 /// What an export may be broken down by: one at a time, never crossed (rule 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -201,7 +201,7 @@ impl GroupKey {
 pub type Names = HashMap<ContextList, HashMap<i64, String>>;
 
 /// How many staff hold each role in each team: (team id, role id) -> staff.
-pub type StaffCounts = HashMap<(i64, i64), u32>;
+pub use crate::domain::StaffCounts;
 
 /// A role held by fewer than this many staff in a team is merged into "Other roles" (rule 7).
 pub const MIN_STAFF_PER_ROLE: u32 = 3;
