@@ -297,7 +297,7 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
             .await;
         axe(&s, "settings with errors", &mut found).await;
         // The help lines, with one too many: refused by the Rust side, named at the box.
-        let nine = vec!["Call 999."; 9].join("\n");
+        let nine = ["Call 999."; 9].join("\n");
         s.fill("English: lines to show, one per line", &nine).await;
         s.button("Save the help lines").await;
         s.wait_for("//form[.//h3[normalize-space()='Help for someone who needs it now']]//a[normalize-space()='Please give at most 8 help lines for each language.']")

@@ -341,10 +341,11 @@ fn check_refused(
         )));
     }
     let result = refused(h, case, refusal, before, expected);
-    if result.is_err() && (before.changes(h).is_some() || still_answers(h, expected).is_err()) {
-        // Shrinking would go on against a changed device: keep the case that changed it.
-        let e = result.as_ref().unwrap_err();
-        *h.damaged.borrow_mut() = Some(format!("{case:?}\n{e}"));
+    if let Err(e) = &result {
+        if before.changes(h).is_some() || still_answers(h, expected).is_err() {
+            // Shrinking would go on against a changed device: keep the case that changed it.
+            *h.damaged.borrow_mut() = Some(format!("{case:?}\n{e}"));
+        }
     }
     result
 }

@@ -270,6 +270,7 @@ fn line(rows: &[Row], measure: &str, statistic: &str, option: &str) -> Vec<Cell>
 
 /// The finest pieces: one team, one month, one breakdown value (or the team's whole
 /// month where it has no value rows), and for each cell the pieces it sums.
+#[allow(clippy::type_complexity)] // (team, period, value) per atom; the atoms of each cell
 fn atoms(cells: &[Cell]) -> (Vec<(String, String, Option<String>)>, Vec<Vec<usize>>) {
     let mut atoms: BTreeSet<(String, String, Option<String>)> = BTreeSet::new();
     for c in cells {
@@ -343,6 +344,7 @@ fn possible_values(cells: &[Cell], enough: usize) -> Vec<(String, BTreeSet<u64>)
         }
     }
     let mut x = vec![0u64; atoms.len()];
+    #[allow(clippy::too_many_arguments)] // a recursive search's state, passed down whole
     fn walk(
         a: usize,
         x: &mut Vec<u64>,

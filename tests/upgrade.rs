@@ -78,16 +78,16 @@ fn every_earlier_schema_opens_migrates_and_keeps_its_data() {
         let (_d, db) = copy_of(version);
         let tables = ["responses", "teams", "session_types", "roles", "settings"];
         let before: Vec<Vec<String>> = tables.iter().map(|t| dump(&db, t)).collect();
-        let ledger_columns: Vec<String> = (version >= 2)
-            .then(|| {
-                let c = Connection::open(&db).unwrap();
-                let mut stmt = c
-                    .prepare("SELECT name FROM pragma_table_info('releases') ORDER BY cid")
-                    .unwrap();
-                let names = stmt.query_map([], |r| r.get(0)).unwrap();
-                names.collect::<Result<_, _>>().unwrap()
-            })
-            .unwrap_or_default();
+        let ledger_columns: Vec<String> = if version >= 2 {
+            let c = Connection::open(&db).unwrap();
+            let mut stmt = c
+                .prepare("SELECT name FROM pragma_table_info('releases') ORDER BY cid")
+                .unwrap();
+            let names = stmt.query_map([], |r| r.get(0)).unwrap();
+            names.collect::<Result<_, _>>().unwrap()
+        } else {
+            Vec::new()
+        };
         let ledger_columns = ledger_columns.join(", ");
         let ledger_before = (version >= 2).then(|| dump_columns(&db, "releases", &ledger_columns));
 

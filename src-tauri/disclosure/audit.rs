@@ -47,11 +47,17 @@ pub struct Finding {
     pub values: u32,
 }
 
-/// A linear programme over integer unknowns: `lo <= sum(coef * x) <= hi`.
+/// `lo <= sum(coef * x) <= hi`, as (terms, lo, hi).
+type Row = (Vec<(usize, f64)>, f64, f64);
+
+/// A count to check: what it is in words, its terms and its true value.
+type Check = (String, Vec<(usize, f64)>, i64);
+
+/// A linear programme over integer unknowns, row by row.
 #[derive(Debug, Clone, Default)]
 struct Program {
     bounds: Vec<(f64, f64)>,
-    rows: Vec<(Vec<(usize, f64)>, f64, f64)>,
+    rows: Vec<Row>,
 }
 
 const BIG: f64 = 1e7;
@@ -74,12 +80,7 @@ impl Program {
 
     /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
     /// rows added; `None` if there is no solution.
-    fn optimum(
-        &self,
-        target: &[(usize, f64)],
-        sign: f64,
-        extra: &[(Vec<(usize, f64)>, f64, f64)],
-    ) -> Option<i64> {
+    fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[Row]) -> Option<i64> {
         let mut vars = ProblemVariables::new();
         let xs: Vec<Variable> = self
             .bounds
@@ -557,7 +558,7 @@ fn targets(
     atoms: &Atoms,
     u: &Unknowns,
     measure: Option<&Measure>,
-) -> Vec<(String, Vec<(usize, f64)>, i64)> {
+) -> Vec<Check> {
     let small = release.rules.small_count_max as i64;
     let mut out = Vec::new();
     let Some(m) = measure else {

@@ -383,6 +383,7 @@ impl<'a> Board<'a> {
             };
         }
         // Per touched cell: its change in responses and in each touched measure.
+        #[allow(clippy::type_complexity)] // (cell, responses, [(measure, counts)]), used here only
         let mut per_cell: Vec<(u32, i64, Vec<(u8, [i64; 6])>)> = Vec::new();
         for ((a, s), v) in delta {
             if *v == 0 {

@@ -373,7 +373,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = db_with(dir.path(), 5);
         let before = std::fs::read(&db).unwrap();
-        let cases: Vec<(&str, Box<dyn Fn(&Path)>)> = vec![
+        type Damage = Box<dyn Fn(&Path)>;
+        let cases: Vec<(&str, Damage)> = vec![
             (
                 "empty",
                 Box::new(|p: &Path| std::fs::write(p, b"").unwrap()),

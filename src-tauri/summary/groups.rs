@@ -150,6 +150,7 @@ pub fn group_members(
             members.entry(key).or_default().push(i as u32);
         }
     }
+    #[allow(clippy::type_complexity)] // (key, id, members, sort order), sorted then split
     let mut out: Vec<(GroupKey, IdKey, Vec<u32>, (bool, u8))> = members
         .into_iter()
         .map(|(id, m)| {

@@ -107,11 +107,12 @@ pub fn rank(mut rows: Vec<Vec<f64>>) -> usize {
             continue;
         }
         rows.swap(r, p);
-        for i in 0..rows.len() {
+        let pivot = rows[r].clone();
+        for (i, row) in rows.iter_mut().enumerate() {
             if i != r {
-                let f = rows[i][c] / rows[r][c];
-                for k in c..cols {
-                    rows[i][k] -= f * rows[r][k];
+                let f = row[c] / pivot[c];
+                for (x, p) in row[c..cols].iter_mut().zip(&pivot[c..cols]) {
+                    *x -= f * p;
                 }
             }
         }
