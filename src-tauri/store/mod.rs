@@ -4,23 +4,25 @@ pub mod audit;
 mod backup;
 pub mod check;
 mod files;
+mod ledger;
 mod leftovers;
 mod migrations;
 mod open;
 pub mod output;
+mod responses;
 pub mod support;
 mod wal;
 
 pub use audit::{Action, AuditEntry};
 pub use backup::{restore, Restored};
 pub use check::APPLICATION_ID;
+pub use ledger::{NewRelease, ReleaseEntry, ReleaseKey};
 pub use migrations::LATEST as SCHEMA_VERSION;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::Serialize;
 
 use crate::domain::rules::{RuleSettings, Rules};
 use crate::domain::StaffCounts;
@@ -28,8 +30,6 @@ pub use crate::domain::{
     Choice, Comment, Context, ContextList, Defaults, LeftOut, NewResponse, ResponseRow, Source,
 };
 use crate::error::{AppError, Message};
-use crate::period::Month;
-use crate::questionnaire::{Answers, ITEMS};
 
 /// File name of the database inside the app data directory.
 pub const DB_FILE: &str = "psi-feedback.sqlite3";
@@ -67,46 +67,6 @@ const RULES_KEY: &str = "disclosure_rules";
 /// The folder the last backup was saved in: a copy a killed backup left there is
 /// removed at the next start.
 const LAST_BACKUP_FOLDER_KEY: &str = "last_backup_folder";
-
-/// What identifies a request in the ledger: the same key, the same release.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReleaseKey {
-    pub period_kind: String,
-    pub first_month: String,
-    pub last_month: String,
-    pub breakdown: String,
-    pub layout: String,
-}
-
-/// A release to append to the ledger.
-pub struct NewRelease {
-    pub key: ReleaseKey,
-    pub rules: String,
-    pub app_version: String,
-    pub questionnaire_version: u32,
-    pub groups: usize,
-    pub withheld: usize,
-    /// The whole release, as [`crate::disclosure::encode`] writes it.
-    pub cells: String,
-}
-
-/// One row of the release history staff see.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReleaseEntry {
-    pub number: i64,
-    /// UTC; shown to staff on the device only, never exported.
-    pub released_at: String,
-    pub period_kind: String,
-    pub first_month: String,
-    pub last_month: String,
-    pub breakdown: String,
-    pub layout: String,
-    pub rules: String,
-    pub app_version: String,
-    pub questionnaire_version: u32,
-    pub groups: i64,
-    pub withheld: i64,
-}
 
 impl Store {
     /// Makes the connection behave like a full disk (`max_page_count`) or a read-only
@@ -280,189 +240,6 @@ impl Store {
             .is_some())
     }
 
-    /// Stores one response. When this returns, the response is committed and synced.
-    pub fn submit(&mut self, response: &NewResponse) -> Result<i64, AppError> {
-        let tx = self.begin()?;
-        let id = insert_response(&tx, response)?;
-        tx.commit()?;
-        Ok(id)
-    }
-
-    /// Stores many responses in one transaction: all of them or none.
-    pub fn insert_all(&mut self, responses: &[NewResponse]) -> Result<(), AppError> {
-        let tx = self.begin()?;
-        for r in responses {
-            insert_response(&tx, r)?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Stores responses produced one by one, in one transaction (the demo's millions).
-    pub fn insert_iter(
-        &mut self,
-        responses: impl Iterator<Item = NewResponse>,
-    ) -> Result<u64, AppError> {
-        let tx = self.begin()?;
-        let mut n = 0;
-        for r in responses {
-            insert_response(&tx, &r)?;
-            n += 1;
-        }
-        tx.commit()?;
-        Ok(n)
-    }
-
-    pub fn response_count(&self) -> Result<u64, AppError> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?)
-    }
-
-    /// Responses that came from a person (on the device or on paper), not the demo.
-    pub fn non_demo_response_count(&self) -> Result<u64, AppError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM responses WHERE source <> 'demo'",
-            [],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// How many responses each team has, by name.
-    pub fn response_count_by_team(&self) -> Result<Vec<(String, u64)>, AppError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT t.name, count(*) FROM responses r JOIN teams t ON t.id = r.team_id
-             GROUP BY t.id ORDER BY t.name COLLATE NOCASE",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Comments from the months before `before`, by month (newest first) and then by
-    /// text. A month in progress is left out and the order within a month is not the
-    /// order of writing: staff who hand the device over must not be able to match a
-    /// comment to the person they just saw.
-    pub fn comments(&self, before: Month) -> Result<Vec<Comment>, AppError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT t.name, r.session_month, r.comment FROM responses r JOIN teams t ON t.id = r.team_id
-             WHERE r.comment IS NOT NULL AND r.session_month < ?1
-             ORDER BY r.session_month DESC, r.comment, t.name",
-        )?;
-        let rows = stmt.query_map([before.to_string()], |r| {
-            Ok(Comment {
-                team: r.get(0)?,
-                month: r.get(1)?,
-                comment: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// The months that hold responses, oldest first.
-    pub fn months(&self) -> Result<Vec<Month>, AppError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT session_month FROM responses ORDER BY session_month")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for m in rows {
-            out.extend(Month::parse(&m?));
-        }
-        Ok(out)
-    }
-
-    /// Calls `f` for every response of a compatible questionnaire version in the months
-    /// `from..=to`, leaving out responses added to a month after it was first released
-    /// (`released`: month -> last response id then). Returns, for each month, how many
-    /// were left out: (other questionnaire versions, added after release).
-    pub fn for_each_response(
-        &self,
-        from: Month,
-        to: Month,
-        versions: &[u32],
-        released: &HashMap<Month, i64>,
-        mut f: impl FnMut(&ResponseRow),
-    ) -> Result<LeftOut, AppError> {
-        // Column list from the questionnaire's own ids, which are fixed identifiers.
-        let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
-        // Most of the months: one pass over the table reads faster than the month index
-        // and a look-up per row. A few months of many: the index.
-        let span: Option<(String, String)> = self
-            .conn
-            .query_row(
-                "SELECT (SELECT min(session_month) FROM responses), (SELECT max(session_month) FROM responses)",
-                [],
-                |r| Ok(r.get::<_, Option<String>>(0)?.zip(r.get::<_, Option<String>>(1)?)),
-            )?;
-        let months = |a: Month, b: Month| {
-            (b.year() * 12 + b.month() as i32) - (a.year() * 12 + a.month() as i32) + 1
-        };
-        let scan = span
-            .and_then(|(a, b)| Some((Month::parse(&a)?, Month::parse(&b)?)))
-            .is_some_and(|(a, b)| {
-                let covered = months(from.max(a), to.min(b)).max(0);
-                2 * covered >= months(a, b)
-            });
-        let sql = format!(
-            "SELECT questionnaire_version, team_id, session_type_id, role_id, session_month, id, {}
-             FROM responses WHERE {}session_month BETWEEN ?1 AND ?2",
-            columns.join(", "),
-            if scan { "+" } else { "" }
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
-        let mut left_out = LeftOut::default();
-        // Each month's text is read once: (text, month, last response id released).
-        let mut seen_months: Vec<([u8; 7], Month, i64)> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let version: u32 = r.get(0)?;
-            let month_text = r.get_ref(4)?.as_bytes().map_err(rusqlite::Error::from)?;
-            let (month, cutoff) = match seen_months
-                .iter()
-                .find(|(t, _, _)| t.as_slice() == month_text)
-            {
-                Some((_, m, c)) => (*m, *c),
-                None => {
-                    let text = std::str::from_utf8(month_text).unwrap_or("");
-                    let m = Month::parse(text)
-                        .filter(|_| month_text.len() == 7)
-                        .ok_or_else(|| {
-                            AppError::Storage(format!("a stored month is not valid: {text:?}"))
-                        })?;
-                    let c = released.get(&m).copied().unwrap_or(i64::MAX);
-                    let mut key = [0u8; 7];
-                    key.copy_from_slice(month_text);
-                    seen_months.push((key, m, c));
-                    (m, c)
-                }
-            };
-            if r.get::<_, i64>(5)? > cutoff {
-                left_out.by_month.entry(month).or_default().1 += 1;
-                continue;
-            }
-            if !versions.contains(&version) {
-                left_out.by_month.entry(month).or_default().0 += 1;
-                continue;
-            }
-            let mut answers: Answers = [None; ITEMS.len()];
-            for (i, a) in answers.iter_mut().enumerate() {
-                // The schema's checks keep answers to 0..=5.
-                *a = match r.get_ref(6 + i)? {
-                    rusqlite::types::ValueRef::Integer(v) => u8::try_from(v).ok(),
-                    _ => None,
-                };
-            }
-            f(&ResponseRow {
-                team: r.get(1)?,
-                session_type: r.get(2)?,
-                role: r.get(3)?,
-                month,
-                answers,
-            });
-        }
-        Ok(left_out)
-    }
-
     /// The rule settings: the defaults, made stricter by staff.
     pub fn rules(&self) -> Result<Rules, AppError> {
         stored_rules(&self.conn)
@@ -531,202 +308,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// For each month some release covered, the last response id at its first release.
-    pub fn released_months(&self) -> Result<HashMap<Month, i64>, AppError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT month, last_response_id FROM released_months")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-        let mut out = HashMap::new();
-        for row in rows {
-            let (m, id) = row?;
-            let month = Month::parse(&m).ok_or_else(|| {
-                AppError::Storage(format!("a released month is not valid: {m:?}"))
-            })?;
-            out.insert(month, id);
-        }
-        Ok(out)
-    }
-
-    /// The recorded release for exactly this request, if there is one (the first).
-    pub fn find_release(&self, key: &ReleaseKey) -> Result<Option<String>, AppError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT cells FROM releases WHERE period_kind = ?1 AND first_month = ?2
-                 AND last_month = ?3 AND breakdown = ?4 AND layout = ?5 ORDER BY id LIMIT 1",
-                params![
-                    key.period_kind,
-                    key.first_month,
-                    key.last_month,
-                    key.breakdown,
-                    key.layout
-                ],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// Every recorded release that shares months with `from..=to`, directly or through
-    /// other releases (a quarter that overlaps a month that overlaps ...), with the
-    /// months they cover together, oldest release first.
-    pub fn overlapping_releases(
-        &self,
-        from: Month,
-        to: Month,
-    ) -> Result<(Vec<String>, Month, Month), AppError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, first_month, last_month FROM releases ORDER BY id")?;
-        let all: Vec<(i64, String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
-        let parse = |m: &str| {
-            Month::parse(m)
-                .ok_or_else(|| AppError::Storage(format!("a release's month is not valid: {m:?}")))
-        };
-        let spans: Vec<(i64, Month, Month)> = all
-            .iter()
-            .map(|(id, a, b)| Ok((*id, parse(a)?, parse(b)?)))
-            .collect::<Result<_, AppError>>()?;
-        let (mut lo, mut hi) = (from, to);
-        let mut taken = vec![false; spans.len()];
-        loop {
-            let mut grew = false;
-            for (i, (_, a, b)) in spans.iter().enumerate() {
-                if !taken[i] && *a <= hi && *b >= lo {
-                    taken[i] = true;
-                    lo = lo.min(*a);
-                    hi = hi.max(*b);
-                    grew = true;
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        let mut cells = Vec::new();
-        let mut one = self
-            .conn
-            .prepare("SELECT cells FROM releases WHERE id = ?1")?;
-        for (i, (id, _, _)) in spans.iter().enumerate() {
-            if taken[i] {
-                cells.push(one.query_row([id], |r| r.get(0))?);
-            }
-        }
-        Ok((cells, lo, hi))
-    }
-
-    /// Appends a release to the ledger and marks its months released, in one
-    /// transaction. Returns the release's number in the ledger.
-    pub fn record_release(&mut self, r: &NewRelease) -> Result<i64, AppError> {
-        let tx = self.begin()?;
-        let last_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) FROM responses", [], |r| {
-            r.get(0)
-        })?;
-        let released_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        tx.execute(
-            "INSERT INTO releases (released_at, period_kind, first_month, last_month, breakdown,
-                 rules, app_version, questionnaire_version, groups, withheld, cells, layout)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                released_at,
-                r.key.period_kind,
-                r.key.first_month,
-                r.key.last_month,
-                r.key.breakdown,
-                r.rules,
-                r.app_version,
-                r.questionnaire_version,
-                r.groups as i64,
-                r.withheld as i64,
-                r.cells,
-                r.key.layout
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit::append(
-            &tx,
-            chrono::Utc::now(),
-            Action::Export,
-            &format!(
-                "Exported release {id}: {} {} to {}, {}, {} layout",
-                r.key.period_kind,
-                r.key.first_month,
-                r.key.last_month,
-                r.key.breakdown,
-                r.key.layout
-            ),
-        )?;
-        let mut month = Month::parse(&r.key.first_month)
-            .ok_or_else(|| AppError::Storage("a release's first month is not valid".into()))?;
-        let last = Month::parse(&r.key.last_month)
-            .ok_or_else(|| AppError::Storage("a release's last month is not valid".into()))?;
-        while month <= last {
-            tx.execute(
-                "INSERT INTO released_months (month, last_response_id) VALUES (?1, ?2)
-                 ON CONFLICT (month) DO NOTHING",
-                params![month.to_string(), last_id],
-            )?;
-            month = month.next();
-        }
-        tx.commit()?;
-        Ok(id)
-    }
-
-    /// Every release in the ledger, oldest first: (number, first month, last month,
-    /// the record).
-    pub fn ledger(&self) -> Result<Vec<(i64, Month, Month, String)>, AppError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, first_month, last_month, cells FROM releases ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, a, b, cells) = row?;
-            let parse = |m: &str| {
-                Month::parse(m).ok_or_else(|| {
-                    AppError::Storage(format!("a release's month is not valid: {m:?}"))
-                })
-            };
-            out.push((id, parse(&a)?, parse(&b)?, cells));
-        }
-        Ok(out)
-    }
-
-    /// The ledger for staff, newest first.
-    pub fn release_history(&self) -> Result<Vec<ReleaseEntry>, AppError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, released_at, period_kind, first_month, last_month, breakdown, rules,
-                    app_version, questionnaire_version, groups, withheld, layout
-             FROM releases ORDER BY id DESC",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ReleaseEntry {
-                number: r.get(0)?,
-                released_at: r.get(1)?,
-                period_kind: r.get(2)?,
-                first_month: r.get(3)?,
-                last_month: r.get(4)?,
-                breakdown: r.get(5)?,
-                rules: r.get(6)?,
-                app_version: r.get(7)?,
-                questionnaire_version: r.get(8)?,
-                groups: r.get(9)?,
-                withheld: r.get(10)?,
-                layout: r.get(11)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     fn setting(&self, key: &str) -> Result<Option<String>, AppError> {
         get_setting(&self.conn, key)
     }
@@ -789,36 +370,6 @@ fn replace_list(tx: &Transaction, list: ContextList, names: &[String]) -> Result
         upsert_name(tx, list, name)?;
     }
     Ok(())
-}
-
-fn insert_response(tx: &Transaction, r: &NewResponse) -> Result<i64, AppError> {
-    let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
-    let placeholders: Vec<String> = (9..9 + columns.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO responses (questionnaire_version, submitted_at, session_month, source, team_id,
-             session_type_id, role_id, comment, {}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {})",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
-    let mut stmt = tx.prepare_cached(&sql)?;
-    let submitted_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![
-        Box::new(r.questionnaire_version),
-        Box::new(submitted_at),
-        Box::new(r.session_month.to_string()),
-        Box::new(r.source.id()),
-        Box::new(r.team),
-        Box::new(r.session_type),
-        Box::new(r.role),
-        Box::new(r.comment.clone()),
-    ];
-    values.extend(
-        r.answers
-            .iter()
-            .map(|a| Box::new(*a) as Box<dyn rusqlite::ToSql>),
-    );
-    stmt.execute(rusqlite::params_from_iter(values.iter()))?;
-    Ok(tx.last_insert_rowid())
 }
 
 /// The table that holds a list's names.

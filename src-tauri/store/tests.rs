@@ -1,7 +1,9 @@
 //! The store on a temporary database: lists, responses, settings and the ledger.
 
 use super::*;
+use crate::period::Month;
 use crate::questionnaire::{self, item_index};
+use crate::questionnaire::{Answers, ITEMS};
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
