@@ -377,7 +377,9 @@ mod tests {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && path.file_name().is_some_and(|n| n != "tests.rs")
+                {
                     let text = std::fs::read_to_string(&path).unwrap();
                     let code = match text.find("\n#[cfg(test)]\nmod tests") {
                         Some(end) => text[..end].to_string(),

@@ -8,12 +8,15 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 
-use crate::domain::{ContextList, NewResponse, Source};
+use crate::domain::{ContextList, NewResponse};
 use crate::error::AppError;
 use crate::period::Month;
-use crate::questionnaire::{self, Answers, Kind, COMMENT_MAX_CHARS, ITEMS};
+use crate::questionnaire::{self, Kind, COMMENT_MAX_CHARS, ITEMS};
 use crate::store::Store;
-use crate::validate;
+
+mod row;
+
+use row::{row, Names};
 
 /// The columns before the answers, in the documented order.
 pub const CONTEXT_COLUMNS: [&str; 4] = ["month", "team", "session_type", "role"];
@@ -127,7 +130,7 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
     let file = &data[bom..file_len];
     let mut lines = Lines::new(file);
 
-    let mut names: HashMap<ContextList, HashMap<String, i64>> = HashMap::new();
+    let mut names: Names = HashMap::new();
     for list in ContextList::ALL {
         let by_name = store
             .all_names(list)?
@@ -143,7 +146,6 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         .from_reader(&data[bom..]);
     let mut records = reader.byte_records().peekable();
     let is_end = |r: &csv::ByteRecord| r.len() == 1 && &r[0] == END_MARK;
-    let expected = columns();
 
     let header = match records.next() {
         Some(Ok(h)) if is_end(&h) => return Err(rejected(1, None, "the file is empty".into())),
@@ -159,50 +161,8 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         Some(Err(e)) => return Err(rejected(1, None, e.to_string())),
         None => return Err(rejected(1, None, "the file is empty".into())),
     };
+    let (header, index) = read_header(&header)?;
     let mut problems = Problems::default();
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
-        .collect();
-    if header.len() == 1 && header[0].contains([';', '\t']) {
-        return Err(rejected(
-            1,
-            None,
-            "the columns are separated by semicolons or tabs, not commas: ".to_string() + SAVE_AS,
-        ));
-    }
-    if !header.iter().any(|h| expected.contains(&h.as_str())) {
-        return Err(rejected(
-            1,
-            None,
-            format!(
-                "the first line should be the column names ({}, …), but it has none of them",
-                CONTEXT_COLUMNS.join(", ")
-            ),
-        ));
-    }
-    let mut index = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        if h.is_empty() {
-            problems.push(
-                1,
-                Some((i + 1).to_string()),
-                "this column has no name".into(),
-            );
-        } else if !expected.contains(&h.as_str()) {
-            problems.push(1, Some(name_shown(h)), "unknown column".into());
-        } else if index.insert(h.clone(), i).is_some() {
-            problems.push(1, Some(h.clone()), "this column appears twice".into());
-        }
-    }
-    for c in &expected {
-        if !index.contains_key(*c) {
-            problems.push(1, Some(c.to_string()), "missing column".into());
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems.rejected());
-    }
 
     let mut out = Vec::new();
     while let Some(record) = records.next() {
@@ -260,100 +220,14 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
             );
             continue;
         }
-        // This row's problems by column, listed in the file's column order.
-        let mut wrong: Vec<(&str, String)> = Vec::new();
-        let mut field = |name: &'static str| -> Option<String> {
-            let bytes = &record[index[name]];
-            if bytes.len() > MAX_CELL_BYTES {
-                let reason = format!("this cell is too long (more than {MAX_CELL_BYTES} bytes)");
-                wrong.push((name, reason));
-                return None;
-            }
-            match std::str::from_utf8(bytes) {
-                Ok(s) => Some(s.trim().to_string()),
-                Err(_) => {
-                    wrong.push((name, format!("not valid UTF-8 text: {SAVE_AS}")));
-                    None
+        match row(&record, &index, &names, kept_from, now) {
+            Ok(response) => out.push(response),
+            Err(wrong) => {
+                for (column, reason) in wrong {
+                    problems.push(line, Some(column.into()), reason);
                 }
             }
-        };
-        let month_text = field("month");
-        let context: Vec<(ContextList, Option<String>)> = vec![
-            (ContextList::Teams, field("team")),
-            (ContextList::SessionTypes, field("session_type")),
-            (ContextList::Roles, field("role")),
-        ];
-        let answer_texts: Vec<Option<String>> = ITEMS.iter().map(|i| field(i.id)).collect();
-        let comment_text = field(COMMENT_COLUMN);
-        let mut problem = |column: &'static str, reason: String| wrong.push((column, reason));
-
-        let month = month_text.and_then(|t| match parse_month(&t) {
-            Ok(m) if m > now => {
-                problem("month", format!("{m} is in the future"));
-                None
-            }
-            Ok(m) if kept_from.is_some_and(|k| m < k) => {
-                problem(
-                    "month",
-                    format!(
-                        "{m} is before {}: responses from then have been deleted, as the retention setting says",
-                        kept_from.expect("checked")
-                    ),
-                );
-                None
-            }
-            Ok(m) => Some(m),
-            Err(reason) => {
-                problem("month", reason);
-                None
-            }
-        });
-        let mut ids = [0i64; 3];
-        for (slot, (list, text)) in ids.iter_mut().zip(&context) {
-            let Some(text) = text else { continue };
-            match names[list].get(&text.to_lowercase()) {
-                Some(id) => *slot = *id,
-                None if text.is_empty() => {
-                    problem(list.default_field(), format!("a {} is needed", list.noun()))
-                }
-                None => problem(
-                    list.default_field(),
-                    format!("{} is not a {} in the settings", shown(text), list.noun()),
-                ),
-            }
         }
-        let mut answers: Answers = [None; ITEMS.len()];
-        for ((item, text), slot) in ITEMS.iter().zip(&answer_texts).zip(answers.iter_mut()) {
-            let Some(text) = text else { continue };
-            match parse_answer(item, text) {
-                Ok(a) => *slot = a,
-                Err(reason) => problem(item.id, reason),
-            }
-        }
-        let comment = comment_text.and_then(|t| match validate::comment(Some(t)) {
-            Ok(c) => c,
-            Err(e) => {
-                problem(COMMENT_COLUMN, e.to_string());
-                None
-            }
-        });
-        if !wrong.is_empty() {
-            wrong.sort_by_key(|(column, _)| index[*column]);
-            for (column, reason) in wrong {
-                problems.push(line, Some(column.into()), reason);
-            }
-            continue;
-        }
-        out.push(NewResponse {
-            questionnaire_version: questionnaire::VERSION,
-            session_month: month.expect("checked above"),
-            source: Source::Paper,
-            team: ids[0],
-            session_type: ids[1],
-            role: ids[2],
-            answers,
-            comment,
-        });
     }
     if !problems.is_empty() {
         return Err(problems.rejected());
@@ -366,6 +240,59 @@ pub fn check(store: &Store, input: impl Read, now: Month) -> Result<Vec<NewRespo
         ));
     }
     Ok(out)
+}
+
+/// The column names of the first line, and where each expected column is; refused
+/// where a column is unknown, missing, unnamed or twice, or the separator is wrong.
+fn read_header(
+    record: &csv::ByteRecord,
+) -> Result<(Vec<String>, HashMap<String, usize>), ImportError> {
+    let mut problems = Problems::default();
+    let expected = columns();
+    let header: Vec<String> = record
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+        .collect();
+    if header.len() == 1 && header[0].contains([';', '\t']) {
+        return Err(rejected(
+            1,
+            None,
+            "the columns are separated by semicolons or tabs, not commas: ".to_string() + SAVE_AS,
+        ));
+    }
+    if !header.iter().any(|h| expected.contains(&h.as_str())) {
+        return Err(rejected(
+            1,
+            None,
+            format!(
+                "the first line should be the column names ({}, …), but it has none of them",
+                CONTEXT_COLUMNS.join(", ")
+            ),
+        ));
+    }
+    let mut index = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        if h.is_empty() {
+            problems.push(
+                1,
+                Some((i + 1).to_string()),
+                "this column has no name".into(),
+            );
+        } else if !expected.contains(&h.as_str()) {
+            problems.push(1, Some(name_shown(h)), "unknown column".into());
+        } else if index.insert(h.clone(), i).is_some() {
+            problems.push(1, Some(h.clone()), "this column appears twice".into());
+        }
+    }
+    for c in &expected {
+        if !index.contains_key(*c) {
+            problems.push(1, Some(c.to_string()), "missing column".into());
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.rejected());
+    }
+    Ok((header, index))
 }
 
 fn rejected(line: u64, column: Option<String>, reason: String) -> ImportError {
@@ -580,84 +507,4 @@ fn parse_answer(item: &questionnaire::Item, text: &str) -> Result<Option<u8>, St
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn answers_parse_codes_ids_and_blanks() {
-        let scale = questionnaire::item("power_say").unwrap();
-        let rupture = questionnaire::item("rupture").unwrap();
-        assert_eq!(parse_answer(scale, ""), Ok(None));
-        assert_eq!(parse_answer(scale, " 4 "), Ok(Some(4)));
-        assert_eq!(parse_answer(scale, "0"), Ok(Some(0)));
-        assert!(parse_answer(scale, "6").is_err());
-        assert!(parse_answer(scale, "4.5").is_err());
-        assert_eq!(parse_answer(rupture, "Not sure"), Ok(Some(2)));
-        assert_eq!(parse_answer(rupture, "yes"), Ok(Some(3)));
-        assert!(parse_answer(rupture, "maybe")
-            .unwrap_err()
-            .contains("not_sure"));
-    }
-
-    #[test]
-    fn line_numbers_are_right_for_crlf_cr_blank_lines_and_quoted_newlines() {
-        let lines = |text: &str| -> Vec<u64> {
-            let mut r = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes());
-            let mut lines = Lines::new(text.as_bytes());
-            r.byte_records()
-                .map(|rec| lines.at(rec.unwrap().position().unwrap().byte()))
-                .collect()
-        };
-        assert_eq!(lines("h\na\nb\n"), [1, 2, 3]);
-        assert_eq!(lines("h\r\na\r\nb\r\n"), [1, 2, 3]);
-        assert_eq!(lines("h\ra\rb\r"), [1, 2, 3]);
-        assert_eq!(lines("h\n\n\na\nb"), [1, 4, 5]);
-        assert_eq!(lines("h\r\n\r\na\r\nb"), [1, 3, 4]);
-        assert_eq!(lines("h\r\n\"two\r\nlines\"\r\nb\r\n"), [1, 2, 4]);
-    }
-
-    #[test]
-    fn months_parse_as_month_or_real_date() {
-        assert_eq!(parse_month("2026-03").ok(), Month::parse("2026-03"));
-        assert_eq!(parse_month("2026-03-31").ok(), Month::parse("2026-03"));
-        assert_eq!(
-            parse_month("2026-02-30").unwrap_err(),
-            "\"2026-02-30\" is not a real date"
-        );
-        assert_eq!(
-            parse_month("2026-13").unwrap_err(),
-            "\"2026-13\" is not a real month"
-        );
-        assert_eq!(
-            parse_month("1850-01-01").unwrap_err(),
-            "\"1850-01-01\" is before 1900"
-        );
-        assert!(parse_month("03/2026").unwrap_err().contains("YYYY-MM"));
-        assert!(parse_month("2026-3").is_err());
-        assert!(
-            parse_month("２０２６-03").is_err(),
-            "digits are ASCII digits"
-        );
-    }
-
-    #[test]
-    fn long_cells_are_cut_when_shown() {
-        let long = "é".repeat(1000);
-        assert_eq!(shown(&long), format!("\"{}…\"", "é".repeat(30)));
-        assert_eq!(shown("a\nb"), "\"a\\nb\"");
-        assert_eq!(name_shown("colour"), "colour");
-    }
-
-    #[test]
-    fn a_cell_holds_rows_when_a_line_has_a_row_s_commas() {
-        assert!(!holds_rows(b"two\r\nlines, quoted", 20));
-        assert!(holds_rows(b"hi\n2026-01,a,b,c", 4));
-        assert!(
-            !holds_rows(b"2026-01,a,b,c", 4),
-            "the first line is the cell's own"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,113 @@
+//! One row of a paper-form file, checked against the questionnaire and the lists.
+
+use std::collections::HashMap;
+
+use super::{parse_answer, parse_month, shown, COMMENT_COLUMN, MAX_CELL_BYTES, SAVE_AS};
+use crate::domain::{ContextList, NewResponse, Source};
+use crate::period::Month;
+use crate::questionnaire::{self, Answers, ITEMS};
+use crate::validate;
+
+/// The names of each list, lower case, to their ids.
+pub(super) type Names = HashMap<ContextList, HashMap<String, i64>>;
+
+/// The response a row holds, or its problems by column in the file's column order.
+pub(super) fn row(
+    record: &csv::ByteRecord,
+    index: &HashMap<String, usize>,
+    names: &Names,
+    kept_from: Option<Month>,
+    now: Month,
+) -> Result<NewResponse, Vec<(&'static str, String)>> {
+    // This row's problems by column, listed in the file's column order.
+    let mut wrong: Vec<(&str, String)> = Vec::new();
+    let mut field = |name: &'static str| -> Option<String> {
+        let bytes = &record[index[name]];
+        if bytes.len() > MAX_CELL_BYTES {
+            let reason = format!("this cell is too long (more than {MAX_CELL_BYTES} bytes)");
+            wrong.push((name, reason));
+            return None;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Some(s.trim().to_string()),
+            Err(_) => {
+                wrong.push((name, format!("not valid UTF-8 text: {SAVE_AS}")));
+                None
+            }
+        }
+    };
+    let month_text = field("month");
+    let context: Vec<(ContextList, Option<String>)> = vec![
+        (ContextList::Teams, field("team")),
+        (ContextList::SessionTypes, field("session_type")),
+        (ContextList::Roles, field("role")),
+    ];
+    let answer_texts: Vec<Option<String>> = ITEMS.iter().map(|i| field(i.id)).collect();
+    let comment_text = field(COMMENT_COLUMN);
+    let mut problem = |column: &'static str, reason: String| wrong.push((column, reason));
+
+    let month = month_text.and_then(|t| match parse_month(&t) {
+        Ok(m) if m > now => {
+            problem("month", format!("{m} is in the future"));
+            None
+        }
+        Ok(m) if kept_from.is_some_and(|k| m < k) => {
+            problem(
+                "month",
+                format!(
+                    "{m} is before {}: responses from then have been deleted, as the retention setting says",
+                    kept_from.expect("checked")
+                ),
+            );
+            None
+        }
+        Ok(m) => Some(m),
+        Err(reason) => {
+            problem("month", reason);
+            None
+        }
+    });
+    let mut ids = [0i64; 3];
+    for (slot, (list, text)) in ids.iter_mut().zip(&context) {
+        let Some(text) = text else { continue };
+        match names[list].get(&text.to_lowercase()) {
+            Some(id) => *slot = *id,
+            None if text.is_empty() => {
+                problem(list.default_field(), format!("a {} is needed", list.noun()))
+            }
+            None => problem(
+                list.default_field(),
+                format!("{} is not a {} in the settings", shown(text), list.noun()),
+            ),
+        }
+    }
+    let mut answers: Answers = [None; ITEMS.len()];
+    for ((item, text), slot) in ITEMS.iter().zip(&answer_texts).zip(answers.iter_mut()) {
+        let Some(text) = text else { continue };
+        match parse_answer(item, text) {
+            Ok(a) => *slot = a,
+            Err(reason) => problem(item.id, reason),
+        }
+    }
+    let comment = comment_text.and_then(|t| match validate::comment(Some(t)) {
+        Ok(c) => c,
+        Err(e) => {
+            problem(COMMENT_COLUMN, e.to_string());
+            None
+        }
+    });
+    if !wrong.is_empty() {
+        wrong.sort_by_key(|(column, _)| index[*column]);
+        return Err(wrong);
+    }
+    Ok(NewResponse {
+        questionnaire_version: questionnaire::VERSION,
+        session_month: month.expect("checked above"),
+        source: Source::Paper,
+        team: ids[0],
+        session_type: ids[1],
+        role: ids[2],
+        answers,
+        comment,
+    })
+}
