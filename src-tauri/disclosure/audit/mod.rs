@@ -20,11 +20,11 @@
 //! tie in only through "no more answers than responses"), and the SDs that releases
 //! made before the layouts published are left out (they are not linear).
 
+mod program;
+
 use std::collections::{BTreeMap, HashSet};
 
-use good_lp::{
-    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
-};
+use program::{range, Program, BIG};
 
 use super::{Layout, Reason, Release, Rules, Value};
 use crate::domain::ContextList;
@@ -47,67 +47,8 @@ pub struct Finding {
     pub values: u32,
 }
 
-/// `lo <= sum(coef * x) <= hi`, as (terms, lo, hi).
-type Row = (Vec<(usize, f64)>, f64, f64);
-
 /// A count to check: what it is in words, its terms and its true value.
 type Check = (String, Vec<(usize, f64)>, i64);
-
-/// A linear programme over integer unknowns, row by row.
-#[derive(Debug, Clone, Default)]
-struct Program {
-    bounds: Vec<(f64, f64)>,
-    rows: Vec<Row>,
-}
-
-const BIG: f64 = 1e7;
-
-impl Program {
-    fn var(&mut self, lo: f64, hi: f64) -> usize {
-        self.bounds.push((lo, hi));
-        self.bounds.len() - 1
-    }
-
-    fn row(&mut self, terms: Vec<(usize, f64)>, lo: f64, hi: f64) {
-        self.rows.push((terms, lo, hi));
-    }
-
-    /// Whether `target` can equal `v`.
-    fn feasible(&self, target: &[(usize, f64)], v: i64) -> bool {
-        let fixed = [(target.to_vec(), v as f64, v as f64)];
-        self.optimum(target, 0.0, &fixed).is_some()
-    }
-
-    /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
-    /// rows added; `None` if there is no solution.
-    fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[Row]) -> Option<i64> {
-        let mut vars = ProblemVariables::new();
-        let xs: Vec<Variable> = self
-            .bounds
-            .iter()
-            .map(|(lo, hi)| vars.add(variable().integer().min(*lo).max(*hi)))
-            .collect();
-        let expr =
-            |terms: &[(usize, f64)]| -> Expression { terms.iter().map(|(i, c)| *c * xs[*i]).sum() };
-        let objective = expr(target);
-        let mut problem = vars.minimise(sign * objective.clone()).using(microlp);
-        for (terms, lo, hi) in self.rows.iter().chain(extra) {
-            let e = expr(terms);
-            if lo == hi {
-                problem = problem.with(constraint!(e == *lo));
-                continue;
-            }
-            if *lo > -BIG {
-                problem = problem.with(constraint!(e.clone() >= *lo));
-            }
-            if *hi < BIG {
-                problem = problem.with(constraint!(e <= *hi));
-            }
-        }
-        let solution = problem.solve().ok()?;
-        Some(solution.eval(&objective).round() as i64)
-    }
-}
 
 /// Which atoms each group of each release is made of, by names: written apart from the
 /// exporter's placing so that the two check each other.
@@ -366,65 +307,6 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
         }
     }
     findings
-}
-
-/// How far from the truth the quick check looks for other values before it asks for
-/// the exact range.
-const NEAR: i64 = 8;
-
-/// How many values `target` can take, counted up to `need` (the truth is always one of
-/// them), and the smallest and largest of those it found.
-///
-/// First the values nearest the truth, each a feasibility question (no objective, so
-/// the first integer solution answers it): far cheaper for the solver than the
-/// smallest and largest values, whose optimality it must prove. Only a count with
-/// fewer than `need` values within `NEAR` of the truth gets the exact range, so a
-/// count reported below `need` is always one the exact search confirmed.
-fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i64, u32) {
-    let (lowest, highest) = target.iter().fold((0.0, 0.0), |(lo, hi), (i, c)| {
-        let (a, b) = (c * p.bounds[*i].0, c * p.bounds[*i].1);
-        (lo + a.min(b), hi + a.max(b))
-    });
-    let mut found: Vec<i64> = vec![truth];
-    for d in 1..=NEAR {
-        for v in [truth - d, truth + d] {
-            if (found.len() as i64) < need
-                && (lowest..=highest).contains(&(v as f64))
-                && p.feasible(target, v)
-            {
-                found.push(v);
-            }
-        }
-    }
-    if found.len() as i64 >= need {
-        let (lo, hi) = (found.iter().min(), found.iter().max());
-        return (*lo.unwrap(), *hi.unwrap(), need as u32);
-    }
-    exact_range(p, target, truth, need)
-}
-
-/// The smallest and largest value of `target`, and how many values it can take,
-/// counted up to `need` (the truth is always one of them).
-fn exact_range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64) -> (i64, i64, u32) {
-    let lo = p.optimum(target, 1.0, &[]).unwrap_or(truth).min(truth);
-    let hi = p.optimum(target, -1.0, &[]).unwrap_or(truth).max(truth);
-    let mut found: Vec<i64> = vec![truth];
-    for v in [lo, hi] {
-        if !found.contains(&v) {
-            found.push(v);
-        }
-    }
-    let mut v = lo + 1;
-    while (found.len() as i64) < need && v < hi {
-        if !found.contains(&v) {
-            let fixed = vec![(target.to_vec(), v as f64, v as f64)];
-            if p.optimum(target, 1.0, &fixed).is_some() {
-                found.push(v);
-            }
-        }
-        v += 1;
-    }
-    (lo, hi, found.len().min(need.max(1) as usize) as u32)
 }
 
 /// The programme for one measure (or, with `None`, the responses alone).
