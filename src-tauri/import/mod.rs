@@ -11,7 +11,7 @@ use std::io::Read;
 use crate::domain::{ContextList, NewResponse};
 use crate::error::AppError;
 use crate::period::Month;
-use crate::questionnaire::{self, Kind, COMMENT_MAX_CHARS, ITEMS};
+use crate::questionnaire::{COMMENT_MAX_CHARS, ITEMS};
 use crate::store::Store;
 
 mod row;
@@ -443,67 +443,6 @@ fn cut(text: &str) -> String {
         s.push('…');
     }
     s
-}
-
-/// A session month: `YYYY-MM`, or a real date `YYYY-MM-DD` of which the month is kept.
-fn parse_month(t: &str) -> Result<Month, String> {
-    let shaped = |pattern: &str| {
-        t.len() == pattern.len()
-            && t.bytes().zip(pattern.bytes()).all(|(c, p)| match p {
-                b'-' => c == b'-',
-                _ => c.is_ascii_digit(),
-            })
-    };
-    if t.is_empty() {
-        return Err("a month is needed".into());
-    }
-    let (month, what) = if shaped("0000-00") {
-        (Month::parse(t), "month")
-    } else if shaped("0000-00-00") {
-        let real = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
-        (Month::parse(&t[..7]).filter(|_| real), "date")
-    } else {
-        return Err(format!(
-            "{} is not a month: write YYYY-MM or YYYY-MM-DD",
-            shown(t)
-        ));
-    };
-    match month {
-        Some(m) => Ok(m),
-        None if &t[..4] < "1900" => Err(format!("{} is before 1900", shown(t))),
-        None => Err(format!("{} is not a real {what}", shown(t))),
-    }
-}
-
-/// An answer cell: blank is skipped, 0 or "rather not say" is declined, otherwise an
-/// option's code or (for choices) its id such as "not_sure".
-fn parse_answer(item: &questionnaire::Item, text: &str) -> Result<Option<u8>, String> {
-    let t = text.trim().to_lowercase();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t == "0" || t == "rather not say" || t == "rather_not_say" {
-        return Ok(Some(questionnaire::DECLINED));
-    }
-    if let Ok(code) = t.parse::<u8>() {
-        if item.option(code).is_some() {
-            return Ok(Some(code));
-        }
-    }
-    if item.kind == Kind::Choice {
-        if let Some(o) = item.options.iter().find(|o| o.id == t.replace(' ', "_")) {
-            return Ok(Some(o.code));
-        }
-    }
-    let allowed: Vec<String> = match item.kind {
-        Kind::Scale => vec![format!("1 to {}", item.options.len())],
-        Kind::Choice => item.options.iter().map(|o| o.id.to_string()).collect(),
-    };
-    Err(format!(
-        "{} is not an answer: use {}, 0 for \"rather not say\", or leave it empty",
-        shown(text),
-        allowed.join(", ")
-    ))
 }
 
 #[cfg(test)]

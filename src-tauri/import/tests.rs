@@ -1,6 +1,8 @@
 //! Reading paper-form files: answers, months, line numbers and what a message quotes.
 
+use super::row::{parse_answer, parse_month};
 use super::*;
+use crate::questionnaire;
 
 #[test]
 fn answers_parse_codes_ids_and_blanks() {
