@@ -20,10 +20,12 @@
 //! tie in only through "no more answers than responses"), and the SDs that releases
 //! made before the layouts published are left out (they are not linear).
 
+mod place;
 mod program;
 
 use std::collections::{BTreeMap, HashSet};
 
+use place::members;
 use program::{range, Program, BIG};
 
 use super::{Layout, Reason, Release, Rules, Value};
@@ -49,77 +51,6 @@ pub struct Finding {
 
 /// A count to check: what it is in words, its terms and its true value.
 type Check = (String, Vec<(usize, f64)>, i64);
-
-/// Which atoms each group of each release is made of, by names: written apart from the
-/// exporter's placing so that the two check each other.
-fn members(release: &Release, atoms: &Atoms, names: &Names) -> Vec<Vec<usize>> {
-    let name = |list: ContextList, id: i64| -> Option<&str> {
-        names.get(&list)?.get(&id).map(String::as_str)
-    };
-    let choice = crate::questionnaire::item("attending_choice").expect("the choice item");
-    // Per team, the roles it has rows of its own for, and whether it has "Other roles".
-    let mut own: HashSet<(&str, &str)> = HashSet::new();
-    let mut other: HashSet<&str> = HashSet::new();
-    for g in &release.groups {
-        if let (Some(t), Some(v)) = (&g.key.team, &g.key.breakdown_value) {
-            if v == OTHER_ROLES {
-                other.insert(t);
-            } else {
-                own.insert((t, v));
-            }
-        }
-    }
-    release
-        .groups
-        .iter()
-        .map(|g| {
-            let (first, last) = (g.key.period.first_month(), g.key.period.last_month());
-            atoms
-                .keys
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| {
-                    let team = name(ContextList::Teams, a.team).unwrap_or("");
-                    if g.key.team.as_deref().is_some_and(|t| t != team) {
-                        return false;
-                    }
-                    if a.month < first || a.month > last {
-                        return false;
-                    }
-                    let role = name(ContextList::Roles, a.role).unwrap_or("");
-                    let value = match release.breakdown {
-                        crate::summary::Breakdown::None => return true,
-                        crate::summary::Breakdown::SessionType => {
-                            name(ContextList::SessionTypes, a.session_type).map(str::to_string)
-                        }
-                        crate::summary::Breakdown::Choice => Some(
-                            choice
-                                .option(a.choice as u8)
-                                .filter(|_| a.choice > 0)
-                                .map(|o| o.id.to_string())
-                                .unwrap_or_else(|| NOT_ANSWERED.to_string()),
-                        ),
-                        crate::summary::Breakdown::Role => {
-                            if own.contains(&(team, role)) {
-                                Some(role.to_string())
-                            } else if other.contains(team) {
-                                Some(OTHER_ROLES.to_string())
-                            } else {
-                                // All the team's roles merged: only in its totals.
-                                None
-                            }
-                        }
-                    };
-                    match &g.key.breakdown_value {
-                        None => true,
-                        Some(v) => value.as_deref() == Some(v.as_str()),
-                    }
-                })
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect()
-}
 
 /// Where a measure's unknowns are: per atom, its responses and (for a measure) each
 /// answer's count.
@@ -269,6 +200,15 @@ fn derived_rows(
             zero_or_large(p, &num);
         }
         _ => {}
+    }
+}
+
+/// What a count is in words: "responses", "answered power_say", "power_say = a_lot".
+fn what(m: Option<&Measure>, option: Option<&str>) -> String {
+    match (m, option) {
+        (None, _) => "responses".to_string(),
+        (Some(m), None) => format!("answered {}", m.id),
+        (Some(m), Some(o)) => format!("{} = {}", m.id, o),
     }
 }
 
@@ -450,7 +390,7 @@ fn targets(
                 .iter()
                 .map(|a| atoms.tallies[*a].responses as i64)
                 .sum();
-            out.push(("responses".to_string(), terms, truth));
+            out.push((what(None, None), terms, truth));
         }
         return out;
     };
@@ -480,7 +420,7 @@ fn targets(
         .and_then(|s| s.answered)
         .is_some_and(|v| to_check(v, answered_truth));
     if answered_withheld || (hidden && (1..=small).contains(&answered_truth)) {
-        out.push((format!("answered {}", m.id), answered_terms, answered_truth));
+        out.push((what(Some(m), None), answered_terms, answered_truth));
     }
     for o in m.options {
         let c = usize::from(o.code);
@@ -488,11 +428,7 @@ fn targets(
             .and_then(|s| s.options.iter().find(|x| x.option.code == o.code))
             .is_some_and(|x| to_check(x.count, truth_of(c)));
         if withheld || (hidden && (1..=small).contains(&truth_of(c))) {
-            out.push((
-                format!("{} = {}", m.id, o.id),
-                terms_of(&counts[c]),
-                truth_of(c),
-            ));
+            out.push((what(Some(m), Some(o.id)), terms_of(&counts[c]), truth_of(c)));
         }
     }
     out
