@@ -99,6 +99,32 @@ where
         .collect()
 }
 
+/// The most staff a role in a team may have in the disclosure settings.
+pub const MAX_STAFF: u32 = 10_000;
+
+/// Staff per (team name, role name) from the disclosure settings: at most one entry
+/// for every team and role there can be, each at most [`MAX_STAFF`]. The store checks
+/// the names against its lists.
+pub fn staff_counts(
+    counts: Vec<(String, String, u32)>,
+) -> Result<Vec<(String, String, u32)>, AppError> {
+    if counts.len() > LIST_MAX * LIST_MAX {
+        return Err(AppError::invalid(
+            Some("staff_counts".to_string()),
+            "error.staff_counts.too_many",
+            Vec::new(),
+        ));
+    }
+    if let Some(i) = counts.iter().position(|c| c.2 > MAX_STAFF) {
+        return Err(AppError::invalid(
+            Some(format!("staff_counts[{i}]")),
+            "error.staff_counts.range",
+            vec![("max", MAX_STAFF.to_string())],
+        ));
+    }
+    Ok(counts)
+}
+
 /// Checks a response against the questionnaire and the lists: `is_active` says whether
 /// an id names an active entry of a list (the store knows).
 pub fn response(

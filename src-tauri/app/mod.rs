@@ -31,7 +31,7 @@ pub struct App {
     /// Where the database file is: no file the app saves may be written over it.
     db: PathBuf,
     /// The store, or why the database could not be opened.
-    store: Result<Mutex<Store>, Problem>,
+    store: Result<Mutex<Store>, DatabaseProblem>,
     /// When staff last did something in the unlocked staff area; `None`: locked.
     staff: Mutex<Option<Instant>>,
     /// Responses that could not be stored (full disk, read-only or locked file), kept in
@@ -45,7 +45,7 @@ pub struct App {
 
 /// Why the app cannot use its database, for staff.
 #[derive(Serialize, Debug, Clone)]
-pub struct Problem {
+pub struct DatabaseProblem {
     /// In English; `key` and `args` say it in the person's language.
     pub message: String,
     pub key: &'static str,
@@ -118,7 +118,7 @@ pub struct AppStateView {
     pub unsaved: usize,
     pub timeouts: Timeouts,
     /// Set when the database cannot be used: everything else is then empty.
-    pub problem: Option<Problem>,
+    pub problem: Option<DatabaseProblem>,
     /// The clinic's own help lines by language (the others use their default lines).
     pub help: BTreeMap<String, Vec<String>>,
     /// How many people asked to talk to someone and staff have not yet seen it.
@@ -156,7 +156,7 @@ impl App {
         let store = Store::open(path).map_err(|e| {
             eprintln!("psi-feedback: the database cannot be used: {}", e.for_log());
             let said = e.message();
-            Problem {
+            DatabaseProblem {
                 message: said.text(),
                 key: said.key,
                 args: said.args,
@@ -167,7 +167,7 @@ impl App {
         App::with(path.to_path_buf(), store, timeouts)
     }
 
-    fn with(db: PathBuf, store: Result<Store, Problem>, timeouts: Timeouts) -> App {
+    fn with(db: PathBuf, store: Result<Store, DatabaseProblem>, timeouts: Timeouts) -> App {
         let store = store.map(|mut s| {
             for notice in s.notices() {
                 eprintln!("psi-feedback: {}", notice.text());

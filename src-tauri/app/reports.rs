@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::App;
-use crate::disclosure::Value;
+use crate::disclosure::{Value, SCORES};
 use crate::domain::Comment;
 use crate::error::AppError;
 use crate::export::{self, Export, Format, Prepared, Request};
@@ -120,18 +120,8 @@ impl App {
                     },
                     cell(g.responses),
                 ];
-                for id in ["power", "safety", "identity", "overall", "rupture"] {
-                    let v = g
-                        .measure(id)
-                        .map(|m| {
-                            if id == "rupture" {
-                                m.share
-                            } else {
-                                m.mean.unwrap_or(m.share)
-                            }
-                        })
-                        .unwrap_or(g.responses);
-                    row.push(cell(v));
+                for id in SCORES.iter().chain(&["rupture"]) {
+                    row.push(cell(g.headline(id)));
                 }
                 rows.push(row);
             }

@@ -37,8 +37,7 @@ struct DefaultsPayload {
     role: Option<String>,
 }
 
-/// The most staff a role in a team may have in the disclosure settings.
-pub const MAX_STAFF: u32 = 10_000;
+pub use crate::validate::MAX_STAFF;
 
 #[derive(Serialize, Deserialize, Debug)]
 #[serde(deny_unknown_fields)]
@@ -110,28 +109,11 @@ impl App {
     ) -> Result<DisclosureSettings, AppError> {
         self.require_staff()?;
         let p: DisclosureSettings = validate::parse(payload, "disclosure settings")?;
-        if p.staff_counts.len() > 50 * 50 {
-            return Err(AppError::invalid(
-                Some("staff_counts".to_string()),
-                "error.staff_counts.too_many",
-                Vec::new(),
-            ));
-        }
-        let counts: Vec<(String, String, u32)> = p
+        let counts = p
             .staff_counts
             .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if c.staff > MAX_STAFF {
-                    return Err(AppError::invalid(
-                        Some(format!("staff_counts[{i}]")),
-                        "error.staff_counts.range",
-                        vec![("max", MAX_STAFF.to_string())],
-                    ));
-                }
-                Ok((c.team, c.role, c.staff))
-            })
-            .collect::<Result<_, _>>()?;
+            .map(|c| (c.team, c.role, c.staff));
+        let counts = validate::staff_counts(counts.collect())?;
         self.store()?.save_disclosure_settings(p.rules, &counts)?;
         self.disclosure_settings()
     }

@@ -208,11 +208,14 @@ impl App {
         self.require_staff()?;
         let p: RetentionPayload = validate::parse(payload, "retention")?;
         if let Some(m) = p.months {
-            if !(1..=crate::store::audit::MAX_RETENTION_MONTHS).contains(&m) {
+            if !(1..=crate::store::device::MAX_RETENTION_MONTHS).contains(&m) {
                 return Err(AppError::invalid(
                     Some("months".to_string()),
                     "error.retention.months",
-                    vec![("max", crate::store::audit::MAX_RETENTION_MONTHS.to_string())],
+                    vec![(
+                        "max",
+                        crate::store::device::MAX_RETENTION_MONTHS.to_string(),
+                    )],
                 ));
             }
         }

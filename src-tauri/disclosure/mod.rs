@@ -82,6 +82,9 @@ pub const HEADLINE_MEASURES: [&str; 6] = [
     "attending_choice",
 ];
 
+/// The three PSI dimensions and the overall rating: the scores a summary leads with.
+pub const SCORES: [&str; 4] = ["power", "safety", "identity", "overall"];
+
 /// One published cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Value {
@@ -170,6 +173,16 @@ pub struct GroupRelease {
 impl GroupRelease {
     pub fn measure(&self, id: &str) -> Option<&MeasureValues> {
         self.measures.iter().find(|m| m.measure.id == id)
+    }
+
+    /// What a summary shows for measure `id`: for a score, its average (its percentage
+    /// where it has none); otherwise its percentage. A group under the floor shows its
+    /// "fewer than N" instead.
+    pub fn headline(&self, id: &str) -> Value {
+        self.measure(id).map_or(self.responses, |m| match m.mean {
+            Some(mean) if SCORES.contains(&id) => mean,
+            _ => m.share,
+        })
     }
 }
 

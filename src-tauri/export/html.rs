@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::disclosure::{GroupRelease, MeasureValues, Reason, Release, Value};
+use crate::disclosure::{GroupRelease, MeasureValues, Reason, Release, Value, SCORES};
 use crate::questionnaire::{self, Kind};
 use crate::summary::Breakdown;
 
@@ -172,7 +172,7 @@ pub fn write(release: &Release) -> Vec<u8> {
             "<section class=\"team\"><h2>{}</h2>\n<div class=\"charts\">",
             esc(team)
         );
-        for id in ["power", "safety", "identity", "overall"] {
+        for id in SCORES {
             let title = match id {
                 "power" => "Power",
                 "safety" => "Safety",
@@ -208,7 +208,7 @@ pub fn write(release: &Release) -> Vec<u8> {
                 esc(&group_label(release.breakdown, g)),
                 cell(g.responses)
             );
-            for id in ["power", "safety", "identity", "overall"] {
+            for id in SCORES {
                 match measure(g, id) {
                     Some(m) => {
                         h.push_str(&cell(m.mean.unwrap_or(m.share)));

@@ -3,6 +3,7 @@
 pub mod audit;
 mod backup;
 pub mod check;
+pub mod device;
 mod files;
 mod ledger;
 mod leftovers;

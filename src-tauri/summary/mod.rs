@@ -58,21 +58,22 @@ pub struct Measure {
     pub options: &'static [AnswerOption],
     pub share_codes: &'static [u8],
     pub share_label: &'static str,
-    source: Source,
+    reads: Reads,
 }
 
+/// What a measure reads from a response: a PSI dimension's score, or one item.
 #[derive(Debug, Clone, Copy)]
-enum Source {
+enum Reads {
     Dimension(Section),
     Item(usize),
 }
 
 impl Measure {
     fn value(&self, answers: &Answers) -> Option<u8> {
-        match self.source {
-            Source::Dimension(s) => questionnaire::dimension_score(s, answers),
+        match self.reads {
+            Reads::Dimension(s) => questionnaire::dimension_score(s, answers),
             // "I'd rather not say" (0) is not an answer for a summary.
-            Source::Item(i) => answers[i].filter(|c| *c != questionnaire::DECLINED),
+            Reads::Item(i) => answers[i].filter(|c| *c != questionnaire::DECLINED),
         }
     }
 
@@ -94,7 +95,7 @@ fn dimension_measure(index: usize, section: Section, from: &Item) -> Measure {
         options: from.options,
         share_codes: from.share_codes,
         share_label: locale::text("q.share.dimension"),
-        source: Source::Dimension(section),
+        reads: Reads::Dimension(section),
     }
 }
 
@@ -115,7 +116,7 @@ pub fn measures() -> Vec<Measure> {
         options: item.options,
         share_codes: item.share_codes,
         share_label: item.share_label(),
-        source: Source::Item(i),
+        reads: Reads::Item(i),
     }));
     out
 }
