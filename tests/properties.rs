@@ -164,6 +164,25 @@ fn a_concealed_measure_keeps_its_true_zeros_shown() {
     let release = disclosure::protect(scope, &data, &Rules::default(), &[]);
     let found = narrowed(std::slice::from_ref(&release), &atoms);
     assert!(found.is_empty(), "narrowed: {found:?}");
+    // Concealment hides true zeros only as its last step, which this case never needs.
+    for g in &release.groups {
+        let teams: Vec<usize> = match g.key.team.as_deref() {
+            Some(t) => vec![TEAMS.iter().position(|x| *x == t).unwrap()],
+            None => (0..tallies.len()).collect(),
+        };
+        for m in &g.measures {
+            for o in &m.options {
+                let code = usize::from(o.option.code);
+                let truth: u64 = teams
+                    .iter()
+                    .map(|i| tallies[*i].counts[m.measure.index][code])
+                    .sum();
+                if truth == 0 {
+                    assert_eq!(o.count, Value::Count(0), "{:?} {}", g.key, m.measure.id);
+                }
+            }
+        }
+    }
 }
 
 proptest! {
@@ -306,6 +325,19 @@ fn a_count_withheld_to_protect_another_keeps_three_values_across_releases() {
     let (releases, atoms) = months_then_quarter(&data);
     let found = narrowed(&releases, &atoms);
     assert!(found.is_empty(), "narrowed: {found:?}");
+    // All teams in January shows the same figures with and without the breakdown.
+    let january = |r: &Release| {
+        r.groups
+            .iter()
+            .find(|g| {
+                g.key.team.is_none()
+                    && g.key.breakdown_value.is_none()
+                    && g.key.period == Period::Month(Month::new(2026, 1).unwrap())
+            })
+            .map(|g| format!("{:?} {:?}", g.responses, g.measure("power_say")))
+            .unwrap()
+    };
+    assert_eq!(january(&releases[3]), january(&releases[0]));
 }
 
 proptest! {
