@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::primary::{count_gap, mean_gap, sd_gap, share_gap, Fact};
 use super::{Layout, Release, Rules, Value, HEADLINE_MEASURES};
-use crate::summary::{measures, Atoms, Measure, Tally, N_MEASURES};
+use crate::summary::{all_measures, measures, Atoms, Measure, Tally, N_MEASURES};
 
 /// A statistic of a group that is a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,7 +130,7 @@ pub fn slots_of(
 
 /// The measures whose counts a group does not show.
 pub fn hidden_measures(layout: Layout, below_floor: bool) -> Vec<u8> {
-    measures()
+    all_measures()
         .iter()
         .filter(|m| {
             below_floor || (layout == Layout::Headline && HEADLINE_MEASURES.contains(&m.id))
@@ -301,35 +301,34 @@ impl<'a> Board<'a> {
     /// (atoms are never emptied or made), and the choice answers matching an atom's
     /// choice where atoms are split by it.
     fn valid(&self, delta: &Delta) -> bool {
-        let mut i = 0;
-        let entries: Vec<(&(u32, AtomStat), &i64)> = delta.iter().collect();
-        while i < entries.len() {
-            let a = entries[i].0 .0;
-            let mut j = i;
-            while j < entries.len() && entries[j].0 .0 == a {
-                j += 1;
-            }
-            if !self.atom_valid(a, &entries[i..j]) {
+        let mut rest = delta.iter().peekable();
+        while let Some(((a, _), _)) = rest.peek() {
+            let a = *a;
+            let changes = std::iter::from_fn(|| rest.next_if(|((b, _), _)| *b == a));
+            if !self.atom_valid(a, changes.map(|((_, s), v)| (s, v))) {
                 return false;
             }
-            i = j;
         }
         true
     }
 
     /// One atom's part of [`Board::valid`]: `changes` are its entries of the change.
-    fn atom_valid(&self, a: u32, changes: &[(&(u32, AtomStat), &i64)]) -> bool {
+    fn atom_valid<'d>(
+        &self,
+        a: u32,
+        changes: impl Iterator<Item = (&'d AtomStat, &'d i64)>,
+    ) -> bool {
         let before = &self.atoms.tallies[a as usize];
         let mut responses = before.responses as i64;
         let mut touched: [Option<[i64; 6]>; N_MEASURES] = [None; N_MEASURES];
-        for ((_, s), v) in changes {
+        for (s, v) in changes {
             match s {
-                AtomStat::Responses => responses += **v,
+                AtomStat::Responses => responses += *v,
                 AtomStat::Count(m, o) => {
                     let m = usize::from(*m);
                     let counts =
                         touched[m].get_or_insert_with(|| before.counts[m].map(|x| x as i64));
-                    counts[usize::from(*o)] += **v;
+                    counts[usize::from(*o)] += *v;
                 }
             }
         }
@@ -382,59 +381,65 @@ impl<'a> Board<'a> {
                 ..Gaps::default()
             };
         }
-        // Per touched cell: its change in responses and in each touched measure.
-        #[allow(clippy::type_complexity)] // (cell, responses, [(measure, counts)]), used here only
-        let mut per_cell: Vec<(u32, i64, Vec<(u8, [i64; 6])>)> = Vec::new();
+        // Per touched cell and measure (`RESPONSES` for the responses), the changes to
+        // each answer: one flat list of (cell and measure, answer, amount), sorted by
+        // cell, then measure, and added up below.
+        const RESPONSES: u32 = 31;
+        let mut changes: Vec<(u32, u8, i64)> = Vec::with_capacity(8 * delta.len());
         for ((a, s), v) in delta {
             if *v == 0 {
                 continue;
             }
+            let (m, o) = match s {
+                AtomStat::Responses => (RESPONSES, 0),
+                AtomStat::Count(m, o) => (u32::from(*m), *o),
+            };
             for c in &self.cells_of_atom[*a as usize] {
-                let i = match per_cell.iter().position(|x| x.0 == *c) {
-                    Some(i) => i,
-                    None => {
-                        per_cell.push((*c, 0, Vec::new()));
-                        per_cell.len() - 1
-                    }
-                };
-                let e = &mut per_cell[i];
-                match s {
-                    AtomStat::Responses => e.1 += v,
-                    AtomStat::Count(m, o) => {
-                        let k = match e.2.iter().position(|x| x.0 == *m) {
-                            Some(k) => k,
-                            None => {
-                                e.2.push((*m, [0; 6]));
-                                e.2.len() - 1
-                            }
-                        };
-                        e.2[k].1[usize::from(*o)] += v;
-                    }
-                }
+                changes.push((c * 32 + m, o, *v));
             }
         }
-        per_cell.sort_unstable_by_key(|x| x.0);
+        changes.sort_unstable_by_key(|x| x.0);
         let mut out = Gaps::default();
         let mut now: Vec<(u8, [u64; 6])> = Vec::new();
-        for (c, dr, ms) in per_cell {
+        let mut i = 0;
+        while i < changes.len() {
+            let c = changes[i].0 / 32;
             let cell = &self.cells[c as usize];
-            if cell.unreliable {
-                continue;
-            }
-            let responses = (dr != 0).then(|| (cell.truth.responses as i64 + dr) as u64);
+            let mut j = i;
+            let mut responses = None;
             now.clear();
-            for (m, d) in &ms {
-                if self.unseen(cell, *m, d) {
+            while j < changes.len() && changes[j].0 / 32 == c {
+                // One measure's changes, added up.
+                let key = changes[j].0;
+                let mut d = [0i64; 6];
+                while j < changes.len() && changes[j].0 == key {
+                    d[usize::from(changes[j].1)] += changes[j].2;
+                    j += 1;
+                }
+                if cell.unreliable {
                     continue;
                 }
-                let mut counts = cell.truth.counts[usize::from(*m)];
-                for (x, dx) in counts.iter_mut().zip(d) {
+                let m = key % 32;
+                if m == RESPONSES {
+                    if d[0] != 0 {
+                        responses = Some((cell.truth.responses as i64 + d[0]) as u64);
+                    }
+                    continue;
+                }
+                let m = m as u8;
+                if self.unseen(cell, m, &d) {
+                    continue;
+                }
+                let mut counts = cell.truth.counts[usize::from(m)];
+                for (x, dx) in counts.iter_mut().zip(&d) {
                     *x = (*x as i64 + dx) as u64;
                 }
-                now.push((*m, counts));
+                now.push((m, counts));
             }
-            now.sort_unstable_by_key(|x| x.0);
-            out.total += self.cell_gaps(c as usize, responses, &now, &mut out.at);
+            i = j;
+            if !cell.unreliable {
+                out.total += self.cell_gaps(c as usize, responses, &now, &mut out.at);
+            }
         }
         out
     }

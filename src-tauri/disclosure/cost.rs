@@ -11,11 +11,11 @@
 
 use super::board::{Cell, SlotId};
 use super::HEADLINE_MEASURES;
-use crate::summary::measures;
+use crate::summary::all_measures;
 
 /// Weight of each kind of value.
 fn weight(slot: SlotId) -> u64 {
-    let headline = |m: u8| HEADLINE_MEASURES.contains(&measures()[usize::from(m)].id);
+    let headline = |m: u8| HEADLINE_MEASURES.contains(&all_measures()[usize::from(m)].id);
     match slot {
         // The group's size is every reader's first figure.
         SlotId::Responses => 1000,

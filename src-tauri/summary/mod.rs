@@ -101,6 +101,16 @@ fn dimension_measure(index: usize, section: Section, from: &Item) -> Measure {
 
 /// Every measure of a summary: the three dimension scores, then each item in order.
 pub fn measures() -> Vec<Measure> {
+    all_measures().to_vec()
+}
+
+/// The measures, built once: the disclosure search asks for them in its inner loops.
+pub fn all_measures() -> &'static [Measure] {
+    static MEASURES: std::sync::OnceLock<Vec<Measure>> = std::sync::OnceLock::new();
+    MEASURES.get_or_init(build_measures)
+}
+
+fn build_measures() -> Vec<Measure> {
     let first = &ITEMS[0];
     let mut out: Vec<Measure> = Section::DIMENSIONS
         .iter()

@@ -402,7 +402,8 @@ impl<'a> Search<'a> {
     fn withhold_cheapest(&mut self, t: Target, open: Vec<(i64, Delta, i64)>) -> bool {
         let mut best: Option<(u64, Vec<(u32, SlotId)>)> = None;
         for (dir, base, value) in open {
-            let Ok(delta) = self.search(t, dir, &base, value, true) else {
+            let Ok(delta) = self.search(t, dir, &base, value, true, witness::Effort::Repairs)
+            else {
                 continue;
             };
             let gaps = self.board.gaps(&delta);

@@ -22,6 +22,17 @@ pub(super) fn fingerprint(d: &Delta) -> u64 {
     h
 }
 
+/// How far one search for a witness goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Effort {
+    /// The likeliest moves in each atom (those that keep its averages and shares).
+    FirstMoves,
+    /// Every move, balanced by neighbours too, without repairs.
+    Moves,
+    /// Every move, then a beam search of repairs.
+    Repairs,
+}
+
 /// The score of one unit of gap in a value that cannot be withheld.
 pub(super) const HARD: u64 = 1 << 40;
 
@@ -44,7 +55,32 @@ impl Search<'_> {
         if enough(&have) {
             return (found, open);
         }
-        // One step each way first, then further in a way that worked.
+        // The likeliest moves alone first, then every move, without repairs, each way
+        // as far as they go: most counts need no more, and a search that fails one way
+        // costs hundreds of changed data sets where a step the other way needs none.
+        for effort in [Effort::FirstMoves, Effort::Moves] {
+            for dir in [1i64, -1] {
+                let mut value = t.truth;
+                let mut base = Delta::new();
+                while !enough(&have) {
+                    value += dir;
+                    if value < t.lo || value > t.hi {
+                        break;
+                    }
+                    if let Some(d) = have.get(&value) {
+                        base = d.clone();
+                        continue;
+                    }
+                    let Ok(d) = self.search(t, dir, &base, value, false, effort) else {
+                        break;
+                    };
+                    have.insert(value, d.clone());
+                    found.push(d.clone());
+                    base = d;
+                }
+            }
+        }
+        // Then with repairs: one step each way first, then further in a way that worked.
         let mut blocked = [false, false];
         for pass in 0..2 {
             for (k, dir) in [1i64, -1].into_iter().enumerate() {
@@ -63,7 +99,7 @@ impl Search<'_> {
                         base = d.clone();
                         continue;
                     }
-                    match self.search(t, dir, &base, value, false) {
+                    match self.search(t, dir, &base, value, false, Effort::Repairs) {
                         Ok(d) => {
                             have.insert(value, d.clone());
                             found.push(d);
@@ -115,6 +151,7 @@ impl Search<'_> {
     /// `relaxed`: a data set that disagrees only with values this release may still
     /// withhold, as cheaply as can be found (their cost, see [`cost`]), for
     /// [`Search::withhold_cheapest`]; it is not returned at the first found.
+    /// `effort`: how far the search goes (see [`Effort`]).
     pub(super) fn search(
         &self,
         t: Target,
@@ -122,6 +159,7 @@ impl Search<'_> {
         base: &Delta,
         value: i64,
         relaxed: bool,
+        effort: Effort,
     ) -> Result<Delta, Vec<Attempt>> {
         let mover = self.mover();
         let cell = &self.board.cells[t.cell];
@@ -172,6 +210,9 @@ impl Search<'_> {
                 }
             }
         }
+        if effort == Effort::FirstMoves {
+            return Err(Vec::new());
+        }
         for a in atoms.iter().take(BALANCED_ATOMS) {
             for mv in mover.balanced(*a, t.stat, dir, base) {
                 if let Some(d) = consider(&mv, &mut attempts) {
@@ -185,6 +226,9 @@ impl Search<'_> {
                     return Ok(d);
                 }
             }
+        }
+        if effort == Effort::Moves {
+            return Err(Vec::new());
         }
         attempts.sort_by_key(|a| a.score);
         attempts.truncate(BEAM);
