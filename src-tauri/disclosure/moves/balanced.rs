@@ -13,6 +13,11 @@ impl Mover<'_> {
         // corner can take them.
         let simple: Vec<&Move> = singles.iter().filter(|m| m.len() <= 2).take(3).collect();
         let mut out = Vec::new();
+        // Whether the statistic moves with whole responses: the responses, or, where
+        // atoms are split by the choice answer, that answer's counts.
+        let whole = stat == Stat::Responses
+            || matches!(stat, Stat::Option(m, _) | Stat::Answered(m)
+                if m == self.board.choice_m() && self.board.atom_choice(a).is_some());
         // Rectangles first: they leave every total of two corners as it was.
         for d1 in 0..5 {
             for d2 in d1 + 1..5 {
@@ -24,9 +29,11 @@ impl Mover<'_> {
                         let Some(d) = self.near.by_key.get(&key).copied() else {
                             continue;
                         };
-                        if stat == Stat::Responses {
+                        if whole {
                             // a takes a response from b and d one from c, the same
-                            // answers both: every total of two corners stays.
+                            // answers both: every total of two corners stays (for a
+                            // choice answer: a response's answer changed in one line
+                            // of atoms, and changed back in the next).
                             let m = if dir > 0 {
                                 self.swap_responses([b, a, c, d], base)
                             } else {

@@ -366,7 +366,9 @@ impl<'a> Mover<'a> {
     }
 
     /// Moves a response from `from1` to `to1` and one with the same answers from `from2`
-    /// to `to2`, where both can give such a response.
+    /// to `to2`. Where the two have no answer to a question in common, each moves one of
+    /// its own (or a skip, where some response skipped it): the averages over the
+    /// corners then move a little, which their rounding often keeps unseen.
     fn swap_responses(&self, [from1, to1, from2, to2]: [u32; 4], base: &Delta) -> Option<Move> {
         let (a, b) = (self.now(from1, base), self.now(from2, base));
         let choice = self.board.choice_m();
@@ -385,11 +387,22 @@ impl<'a> Mover<'a> {
             if a.responses > a.answered(m) && b.responses > b.answered(m) {
                 continue;
             }
-            let code = (1..6)
+            let common = (1..6)
                 .filter(|c| a.counts[m][*c] > 0 && b.counts[m][*c] > 0)
-                .max_by_key(|c| (a.counts[m][*c].min(b.counts[m][*c]), *c))?;
-            for (atom, sign) in [(from1, -1), (to1, 1), (from2, -1), (to2, 1)] {
-                mv.push((atom, AtomStat::Count(m as u8, code as u8), sign));
+                .max_by_key(|c| (a.counts[m][*c].min(b.counts[m][*c]), *c));
+            if let Some(code) = common {
+                for (atom, sign) in [(from1, -1), (to1, 1), (from2, -1), (to2, 1)] {
+                    mv.push((atom, AtomStat::Count(m as u8, code as u8), sign));
+                }
+                continue;
+            }
+            for (now, from, to) in [(&a, from1, to1), (&b, from2, to2)] {
+                if now.responses > now.answered(m) {
+                    continue;
+                }
+                let code = (1..6).max_by_key(|c| (now.counts[m][*c], *c))?;
+                mv.push((from, AtomStat::Count(m as u8, code as u8), -1));
+                mv.push((to, AtomStat::Count(m as u8, code as u8), 1));
             }
         }
         Some(mv)
