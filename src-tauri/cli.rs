@@ -312,12 +312,19 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                 seed,
                 last_month,
             };
-            let n = crate::demo::generate(&mut store, &opts)
+            let added = crate::demo::generate(&mut store, &opts)
                 .map_err(|e| describe(&e, "demo data failed"))?;
             println!(
-                "Added {n} synthetic responses in {:.1} s.",
+                "Added {} synthetic responses in {:.1} s.",
+                added.responses,
                 started.elapsed().as_secs_f64()
             );
+            if added.set_up {
+                println!(
+                    "The device is set up with the demo's teams, session types, roles and staff counts. \
+                     Set a staff passphrase before opening the staff area: psi-feedback reset-passphrase"
+                );
+            }
             Ok(())
         }
         Command::Import { file } => {

@@ -1,7 +1,15 @@
-//! Synthetic responses for trying the app and for the benchmark: several teams of
-//! different sizes, whole months, answers skewed towards the positive end, some skips,
-//! some "rather not say", a few ruptures. Deterministic for a given seed.
+//! Synthetic responses for trying the app and for the benchmark, shaped like a clinic's:
+//! teams of different sizes that differ in how their sessions feel, the power, safety
+//! and identity of a team not all alike, a trend over the months in each team, one team
+//! with a dip of two months in one dimension, and ruptures likelier in some teams than
+//! others. Some skips, some "rather not say". Deterministic for a given seed.
+//!
+//! On a database that is not set up yet, `generate` also sets the device up with the
+//! demo's teams, session types and roles and how many staff hold each role in each team,
+//! so that every screen shows the same teams. The staff passphrase is then a random one
+//! nobody knows: it is set with `reset-passphrase` before the staff area is opened.
 
+use rand::distributions::Alphanumeric;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
@@ -60,25 +68,87 @@ fn team_names(n: usize) -> Vec<String> {
         .collect()
 }
 
-pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
+/// What `generate` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    pub responses: u64,
+    /// Whether it set the device up (the database was not set up before).
+    pub set_up: bool,
+}
+
+/// How a team's sessions differ from the clinic's, drawn once per team.
+struct TeamShape {
+    /// Per PSI dimension and working together (in [`Section`] order), added to how a
+    /// session feels for that section's questions.
+    offset: [f64; 4],
+    /// The change from the first month to the last.
+    trend: f64,
+    /// Added to the chance that something did not feel right.
+    rupture: f64,
+}
+
+/// The dip: one team's dimension, two months running, lower by this much.
+const DIP: f64 = 0.9;
+
+pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
     if store.non_demo_response_count()? > 0 {
         return Err(AppError::invalid(None, "error.demo.real_data", Vec::new()));
     }
     if opts.teams == 0 || opts.months == 0 {
         return Err(AppError::invalid(None, "error.demo.nothing", Vec::new()));
     }
-    let teams = store.ensure_names(ContextList::Teams, &team_names(opts.teams))?;
-    let types = store.ensure_names(
-        ContextList::SessionTypes,
-        &SESSION_TYPES
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>(),
-    )?;
-    let roles = store.ensure_names(
-        ContextList::Roles,
-        &ROLES.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-    )?;
+    let team_list = team_names(opts.teams);
+    let type_list: Vec<String> = SESSION_TYPES.iter().map(|s| s.to_string()).collect();
+    let role_list: Vec<String> = ROLES.iter().map(|s| s.to_string()).collect();
+    // The shape of the clinic comes from its own generator, so the responses' teams,
+    // months, session types and roles are drawn as they always were for a seed.
+    let mut shape_rng = SmallRng::seed_from_u64(opts.seed ^ 0x5eed_c11c);
+    let set_up = !store.is_configured()?;
+    if set_up {
+        // A passphrase nobody knows: the staff area stays locked until staff set their
+        // own with `reset-passphrase`.
+        let secret: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(40)
+            .map(char::from)
+            .collect();
+        store.configure(
+            &crate::auth::hash(&secret)?,
+            &[
+                (ContextList::Teams, team_list.clone()),
+                (ContextList::SessionTypes, type_list.clone()),
+                (ContextList::Roles, role_list.clone()),
+            ],
+        )?;
+        // Most roles held by 3 to 6 staff in a team, some by 1 or 2 (merged, rule 7).
+        let mut counts = Vec::new();
+        for team in &team_list {
+            for role in &role_list {
+                let staff = match shape_rng.gen_range(0..10) {
+                    0 => 1,
+                    1 => 2,
+                    _ => shape_rng.gen_range(3..=6),
+                };
+                counts.push((team.clone(), role.clone(), staff));
+            }
+        }
+        let rules = store.rules()?.settings();
+        store.save_disclosure_settings(rules, &counts)?;
+    }
+    let teams = store.ensure_names(ContextList::Teams, &team_list)?;
+    let types = store.ensure_names(ContextList::SessionTypes, &type_list)?;
+    let roles = store.ensure_names(ContextList::Roles, &role_list)?;
+    let shapes: Vec<TeamShape> = teams
+        .iter()
+        .map(|_| TeamShape {
+            offset: [(); 4].map(|_| shape_rng.gen_range(-0.6..0.6)),
+            trend: shape_rng.gen_range(-0.5..0.7),
+            rupture: shape_rng.gen_range(-0.04..0.08),
+        })
+        .collect();
+    let dip_team = shape_rng.gen_range(0..teams.len());
+    let dip_section = shape_rng.gen_range(0..3usize);
+    let dip_start = shape_rng.gen_range(0..opts.months.saturating_sub(1).max(1)) as usize;
     let mut rng = SmallRng::seed_from_u64(opts.seed);
 
     // Teams differ in size (weights 1..=4) and in how their sessions feel.
@@ -98,7 +168,15 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
             pick -= sizes[t];
             t += 1;
         }
-        let month = months[rng.gen_range(0..months.len())];
+        let month_index = rng.gen_range(0..months.len());
+        let month = months[month_index];
+        // Where the month lies in the period, from -0.5 (the first) to 0.5 (the last).
+        let along = if months.len() > 1 {
+            month_index as f64 / (months.len() - 1) as f64 - 0.5
+        } else {
+            0.0
+        };
+        let shape = &shapes[t];
         let choice = match rng.gen_range(0..100) {
             0..=69 => Some(1),
             70..=84 => Some(2),
@@ -124,7 +202,7 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
                     (Kind::Choice, Section::Choice) => choice.unwrap_or(1),
                     (Kind::Choice, _) => {
                         // Rupture: yes, not sure or no, likelier when the session felt bad.
-                        let p_yes = (0.35 - 0.08 * feeling).clamp(0.01, 0.6);
+                        let p_yes = (0.35 - 0.08 * feeling + shape.rupture).clamp(0.01, 0.6);
                         let x: f64 = rng.gen();
                         if x < p_yes {
                             3
@@ -134,7 +212,21 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
                             1
                         }
                     }
-                    _ => (feeling + rng.gen_range(-0.8..0.8)).round().clamp(1.0, 5.0) as u8,
+                    (_, section) => {
+                        let lean = section_lean(shape, section)
+                            + shape.trend * along
+                            + if t == dip_team
+                                && section as usize == dip_section
+                                && (dip_start..dip_start + 2).contains(&month_index)
+                            {
+                                -DIP
+                            } else {
+                                0.0
+                            };
+                        (feeling + lean + rng.gen_range(-0.8..0.8))
+                            .round()
+                            .clamp(1.0, 5.0) as u8
+                    }
                 })
             };
         }
@@ -152,7 +244,20 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<u64, AppError> {
             comment,
         }
     });
-    store.insert_iter(rows)
+    let responses = store.insert_iter(rows)?;
+    Ok(Added { responses, set_up })
+}
+
+/// How a team leans in a section's questions: its own offset for the PSI dimensions and
+/// working together, their mean for the overall rating.
+fn section_lean(shape: &TeamShape, section: Section) -> f64 {
+    match section {
+        Section::Power => shape.offset[0],
+        Section::Safety => shape.offset[1],
+        Section::Identity => shape.offset[2],
+        Section::WorkingTogether => shape.offset[3],
+        _ => shape.offset.iter().sum::<f64>() / 4.0,
+    }
 }
 
 #[cfg(test)]

@@ -555,7 +555,10 @@ fn export_refuses_arbitrary_ranges_with_a_clear_error() {
 #[test]
 fn demo_data_exports_with_no_small_counts_and_no_free_text() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.sqlite3");
+    // A device set up with its own lists and no staff counts, so every role is merged:
+    // the demo on a fresh database sets staff counts, and its export by choice after
+    // the one by role takes minutes in a debug build (see the README's limits).
+    let db = configured_db(dir.path());
     let o = run(
         &db,
         &[
@@ -815,4 +818,204 @@ fn export_and_backup_never_write_over_the_database_its_own_files_or_a_device() {
     assert_eq!(releases(), 1);
     let o = backup_to(&other.path().join("backup.sqlite3"));
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn demo_on_a_fresh_database_sets_the_device_up_with_its_own_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    let o = run(
+        &db,
+        &[
+            "demo",
+            "--responses",
+            "300",
+            "--teams",
+            "4",
+            "--months",
+            "3",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("reset-passphrase"), "{}", stdout(&o));
+    let c = Connection::open(&db).unwrap();
+    let names = |sql: &str| -> Vec<String> {
+        c.prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    // The lists the window offers (active names) are the teams that have responses.
+    let active = names("SELECT name FROM teams WHERE active ORDER BY name");
+    let answered = names(
+        "SELECT DISTINCT t.name FROM responses r JOIN teams t ON t.id = r.team_id ORDER BY t.name",
+    );
+    assert_eq!(active.len(), 4);
+    assert_eq!(active, answered);
+    let roles: i64 = c
+        .query_row("SELECT count(*) FROM roles WHERE active", [], |r| r.get(0))
+        .unwrap();
+    let counts: i64 = c
+        .query_row("SELECT count(*) FROM staff_counts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        counts,
+        4 * roles,
+        "a staff count for every role in every team"
+    );
+    let hash: String = c
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'staff_passphrase_hash'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    drop(c);
+
+    // Set up, so the passphrase can be set from the command line, and a second run
+    // adds responses without setting anything up again.
+    let mut child = Command::new(BIN)
+        .args(["--db", db.to_str().unwrap(), "reset-passphrase"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"the demo clinic's passphrase\n")
+        .unwrap();
+    let reset = child.wait_with_output().unwrap();
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let o = run(
+        &db,
+        &["demo", "--responses", "50", "--teams", "4", "--months", "3"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("reset-passphrase"), "{}", stdout(&o));
+    let app = psi_feedback::app::App::open(&db, psi_feedback::app::Timeouts::default());
+    assert!(app.unlock("the demo clinic's passphrase").is_ok());
+    drop(app);
+    let after: String = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'staff_passphrase_hash'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(
+        after, hash,
+        "the reset passphrase, not the demo's unknown one"
+    );
+    assert_eq!(count(&db), 350);
+}
+
+#[test]
+fn demo_teams_differ_by_dimension_change_over_the_year_and_one_dips() {
+    use psi_feedback::questionnaire::{Kind, Section, ITEMS};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite3");
+    let o = run(
+        &db,
+        &[
+            "demo",
+            "--responses",
+            "3000",
+            "--seed",
+            "1",
+            "--last-month",
+            "2026-06",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let c = Connection::open(&db).unwrap();
+    // Per team, section and month: the mean of the section's answers (1 to 5).
+    let mut means: std::collections::BTreeMap<(i64, usize, String), (f64, f64)> =
+        Default::default();
+    for (i, s) in Section::DIMENSIONS.iter().enumerate() {
+        let cols: Vec<&str> = ITEMS
+            .iter()
+            .filter(|it| it.section == *s && it.kind == Kind::Scale)
+            .map(|it| it.id)
+            .collect();
+        for col in cols {
+            let sql = format!(
+                "SELECT team_id, session_month, sum({col}), count({col}) FROM responses
+                 WHERE {col} BETWEEN 1 AND 5 GROUP BY team_id, session_month"
+            );
+            let mut stmt = c.prepare(&sql).unwrap();
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, f64>(2)?,
+                        r.get::<_, f64>(3)?,
+                    ))
+                })
+                .unwrap();
+            for row in rows {
+                let (team, month, sum, n) = row.unwrap();
+                let e = means.entry((team, i, month)).or_default();
+                e.0 += sum;
+                e.1 += n;
+            }
+        }
+    }
+    let mean = |team: i64, dim: usize, months: &[String]| -> f64 {
+        let (s, n) = months
+            .iter()
+            .filter_map(|m| means.get(&(team, dim, m.clone())))
+            .fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        s / n
+    };
+    let mut months: Vec<String> = means.keys().map(|k| k.2.clone()).collect();
+    months.sort();
+    months.dedup();
+    assert_eq!(months.len(), 12);
+    let mut teams: Vec<i64> = means.keys().map(|k| k.0).collect();
+    teams.dedup();
+    // Within a team, the dimensions are not alike: in most teams, the highest is at
+    // least 0.3 above the lowest over the year.
+    let apart = teams
+        .iter()
+        .filter(|t| {
+            let d: Vec<f64> = (0..3).map(|i| mean(**t, i, &months)).collect();
+            d.iter().cloned().fold(f64::MIN, f64::max) - d.iter().cloned().fold(f64::MAX, f64::min)
+                >= 0.3
+        })
+        .count();
+    assert!(apart * 2 > teams.len(), "{apart} of {} teams", teams.len());
+    // Some team changes over the year by at least 0.3 (its last quarter against its first).
+    let changed = teams.iter().any(|t| {
+        (0..3).all(|i| (mean(*t, i, &months[9..]) - mean(*t, i, &months[..3])).abs() >= 0.3)
+    });
+    assert!(changed, "no team's scores change over the year");
+    // One team's dimension dips for two months running: both at least 0.5 below the
+    // mean of its other months.
+    let dips = teams
+        .iter()
+        .flat_map(|t| (0..3).map(move |i| (*t, i)))
+        .filter(|(t, i)| {
+            (0..11).any(|k| {
+                let rest: Vec<String> = months
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k && *j != k + 1)
+                    .map(|(_, m)| m.clone())
+                    .collect();
+                let base = mean(*t, *i, &rest);
+                [k, k + 1]
+                    .iter()
+                    .all(|j| mean(*t, *i, &months[*j..=*j]) <= base - 0.5)
+            })
+        })
+        .count();
+    assert!(dips >= 1, "no dip of two months");
 }
