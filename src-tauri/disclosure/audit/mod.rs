@@ -258,7 +258,10 @@ fn build(
 ) -> (Program, Unknowns) {
     let mut p = Program::default();
     let choice_index = crate::summary::measure_index("attending_choice").expect("choice");
-    let responses: Vec<usize> = atoms.keys.iter().map(|_| p.var(1.0, BIG)).collect();
+    // An atom (a team, month, session type, role and choice answer together) may hold
+    // no response: no release shows one alone, only the groups it adds up to. The
+    // intruder is still granted which atoms the data has none in (they are no unknown).
+    let responses: Vec<usize> = atoms.keys.iter().map(|_| p.var(0.0, BIG)).collect();
     let counts: Vec<[Term; 6]> = atoms
         .keys
         .iter()
