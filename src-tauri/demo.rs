@@ -103,6 +103,9 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
     // The shape of the clinic comes from its own generator, so the responses' teams,
     // months, session types and roles are drawn as they always were for a seed.
     let mut shape_rng = SmallRng::seed_from_u64(opts.seed ^ 0x5eed_c11c);
+    // The staff counts from one of their own, so the data is the same for a seed
+    // whether or not this run sets the device up.
+    let mut staff_rng = SmallRng::seed_from_u64(opts.seed ^ 0x57af_f000);
     let set_up = !store.is_configured()?;
     if set_up {
         // A passphrase nobody knows: the staff area stays locked until staff set their
@@ -124,10 +127,10 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
         let mut counts = Vec::new();
         for team in &team_list {
             for role in &role_list {
-                let staff = match shape_rng.gen_range(0..10) {
+                let staff = match staff_rng.gen_range(0..10) {
                     0 => 1,
                     1 => 2,
-                    _ => shape_rng.gen_range(3..=6),
+                    _ => staff_rng.gen_range(3..=6),
                 };
                 counts.push((team.clone(), role.clone(), staff));
             }
@@ -216,7 +219,7 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
                         let lean = section_lean(shape, section)
                             + shape.trend * along
                             + if t == dip_team
-                                && section as usize == dip_section
+                                && section == Section::DIMENSIONS[dip_section]
                                 && (dip_start..dip_start + 2).contains(&month_index)
                             {
                                 -DIP

@@ -192,10 +192,16 @@ impl<'a> Board<'a> {
                 at.push((c as u32, slot, gap));
             }
         };
-        if let (Some(n), Some(s)) = (responses, &cell.responses) {
-            let mut gap = count_gap(self.fact(cell, s), n, rules);
-            if !cell.below_floor && n < rules.group_floor {
-                gap += rules.group_floor - n;
+        if let Some(n) = responses {
+            // A group a release shows a row for holds at least one response, whatever
+            // its size says (concealed, or reissued from an earlier release): atoms may
+            // be emptied, groups may not.
+            let mut gap = u64::from(n == 0);
+            if let Some(s) = &cell.responses {
+                gap += count_gap(self.fact(cell, s), n, rules);
+                if !cell.below_floor && n < rules.group_floor {
+                    gap += rules.group_floor - n;
+                }
             }
             note(SlotId::Responses, gap, &mut total);
         }
@@ -386,6 +392,7 @@ impl<'a> Board<'a> {
         // each answer: one flat list of (cell and measure, answer, amount), sorted by
         // cell, then measure, and added up below.
         const RESPONSES: u32 = 31;
+        const _: () = assert!(N_MEASURES < RESPONSES as usize);
         let mut changes: Vec<(u32, u8, i64)> = Vec::with_capacity(8 * delta.len());
         for ((a, s), v) in delta {
             if *v == 0 {

@@ -303,3 +303,62 @@ fn a_group_under_the_floor_that_pins_an_earlier_count_has_its_size_concealed() {
     let (protected, atoms) = release_all(&rows, requests(), true);
     assert_eq!(narrowed(&protected, &atoms), Vec::<Finding>::new());
 }
+
+#[test]
+fn a_witness_may_empty_an_atom_but_never_a_group_a_release_shows() {
+    use super::board::{AtomStat, Board, Cell, Delta, Slot};
+    use crate::summary::Tally;
+    // East, January: one response of session type 2, and ten of session type 1.
+    let mut rows = vec![row(3, "2026-01", 2, 1, &[("power_say", 3)])];
+    rows.extend(repeat(10, row(3, "2026-01", 1, 1, &[("power_say", 3)])));
+    let atoms = atoms(&rows, Dims::of([Breakdown::SessionType]));
+    let one = (0..atoms.len() as u32)
+        .find(|a| atoms.tallies[*a as usize].responses == 1)
+        .unwrap();
+    let ten = (0..atoms.len() as u32)
+        .find(|a| atoms.tallies[*a as usize].responses == 10)
+        .unwrap();
+    let mut board = Board::new(&atoms);
+    board.rules.push(Rules::default());
+    board.strict.push(true);
+    let cell = |members: Vec<u32>, size: Value| Cell {
+        release: 0,
+        group: 0,
+        members,
+        truth: Tally::default(),
+        below_floor: size != Value::Count(10),
+        responses: Some(Slot {
+            value: size,
+            open: false,
+        }),
+        measures: vec![None; crate::summary::N_MEASURES],
+        hidden: Vec::new(),
+        unreliable: false,
+        totals: 0,
+    };
+    // The session type 2 group, its size concealed (it says nothing of the size), and
+    // the month's group of all session types, 11 shown as 10.
+    board.add_cell(cell(vec![one], Value::Withheld(Reason::Concealed)));
+    board.add_cell(cell(vec![one, ten], Value::Count(10)));
+    // The one response moved to the other session type: the atom is emptied, and with
+    // it the group shown as concealed, which a release could not show.
+    // (Measure 0 is the power score, measure 3 its one question, both answered 3.)
+    let move_one = |from: u32, to: u32| {
+        let mut d = Delta::new();
+        for (atom, sign) in [(from, -1), (to, 1)] {
+            d.insert((atom, AtomStat::Responses), sign);
+            d.insert((atom, AtomStat::Count(0, 3)), sign);
+            d.insert((atom, AtomStat::Count(3, 3)), sign);
+        }
+        d
+    };
+    let emptied = board.gaps(&move_one(one, ten));
+    assert!(!emptied.invalid, "an atom may be emptied");
+    assert!(
+        emptied.total > 0,
+        "a group shown holds at least one response: {emptied:?}"
+    );
+    // The other way, every group keeps its size and a response: nothing to tell.
+    let kept = board.gaps(&move_one(ten, one));
+    assert!(kept.ok(), "{kept:?}");
+}

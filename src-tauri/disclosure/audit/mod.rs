@@ -7,7 +7,8 @@
 //! constraints: a rounded count is its value +/- half the rounding base; a count
 //! withheld as small is 1 to the small-count limit; a count withheld to protect another
 //! is above that limit; a group withheld for its size has 1 to floor - 1 responses; a
-//! group or month a release shows no row for holds nothing; "answered" is the sum of
+//! group or month a release shows no row for holds nothing, and one it shows a row for
+//! at least one response (an atom may hold none); "answered" is the sum of
 //! its answer counts and no more than the responses; an average to one decimal place
 //! bounds the sum of the answers between two multiples of the number who answered; a
 //! percentage is worked out from the rounded counts, which are integer unknowns too.
@@ -307,6 +308,10 @@ fn build(
             let resp: Vec<(usize, f64)> =
                 cell.iter().map(|a| (unknowns.responses[*a], 1.0)).collect();
             count_rows(&mut p, resp.clone(), group.responses, rules, strict);
+            // A row shown holds at least one response, whatever its size says.
+            if !cell.is_empty() && group.responses != Value::Count(0) {
+                p.row(resp.clone(), 1.0, BIG);
+            }
             if !group.measures.is_empty() {
                 p.row(resp, rules.group_floor as f64, BIG);
             }

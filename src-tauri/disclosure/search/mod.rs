@@ -255,6 +255,12 @@ impl<'a> Search<'a> {
                 Some(Fact::Published) => (small + 1, i64::MAX),
                 _ => (0, i64::MAX),
             };
+            // A group shown holds at least one response, whatever its size says.
+            let lo = if stat == Stat::Responses {
+                lo.max(1)
+            } else {
+                lo
+            };
             let truth = self.board.stat_value(c, stat, &Delta::new());
             let concealed = slot.is_some_and(|s| s.value == Value::Withheld(Reason::Concealed));
             if (concealed && truth == 0) || !self.seen.insert((stat, cell.members.clone())) {
