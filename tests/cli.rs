@@ -19,6 +19,25 @@ fn run(db: &Path, args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `reset-passphrase` with `input` on its standard input.
+fn reset_passphrase(db: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["--db", db.to_str().unwrap(), "reset-passphrase"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -620,7 +639,6 @@ fn demo_data_exports_with_no_small_counts_and_no_free_text() {
 /// changed, the old one no longer works, and the reset is in the audit trail.
 #[test]
 fn reset_passphrase_backup_and_restore_from_the_command_line() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let db = common::configured_db(
         dir.path(),
@@ -639,22 +657,7 @@ fn reset_passphrase_backup_and_restore_from_the_command_line() {
     assert!(demo.status.success(), "{}", stderr(&demo));
     let before = count(&db);
 
-    let reset = |input: &str| {
-        let mut child = Command::new(BIN)
-            .args(["--db", db.to_str().unwrap(), "reset-passphrase"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let reset = |input: &str| reset_passphrase(&db, input);
     let short = reset("short\n");
     assert!(!short.status.success(), "a short passphrase is refused");
     let o = reset("a brand new passphrase\n");
@@ -876,21 +879,7 @@ fn demo_on_a_fresh_database_sets_the_device_up_with_its_own_teams() {
 
     // Set up, so the passphrase can be set from the command line, and a second run
     // adds responses without setting anything up again.
-    let mut child = Command::new(BIN)
-        .args(["--db", db.to_str().unwrap(), "reset-passphrase"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"the demo clinic's passphrase\n")
-        .unwrap();
-    let reset = child.wait_with_output().unwrap();
+    let reset = reset_passphrase(&db, "the demo clinic's passphrase\n");
     assert!(reset.status.success(), "{}", stderr(&reset));
     let o = run(
         &db,
