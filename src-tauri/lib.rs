@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod locale;
+pub mod overview;
 pub mod period;
 pub mod questionnaire;
 pub mod shell;

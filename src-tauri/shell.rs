@@ -164,8 +164,12 @@ fn remember_choices(app: State<'_, App>, choices: serde_json::Value) -> Result<(
 }
 
 #[tauri::command]
-fn staff_overview(app: State<'_, App>, period: String) -> Result<Overview, AppError> {
-    app.overview(&period)
+fn staff_overview(
+    app: State<'_, App>,
+    period: String,
+    span: Option<String>,
+) -> Result<Overview, AppError> {
+    app.overview(&period, span.as_deref())
 }
 
 #[tauri::command]

@@ -239,18 +239,38 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         s.unlock().await;
         // The Rust side sends the summary's columns as ids; the window names them.
         let en = words("en");
-        let summary = s.wait_for("//table[.//th[normalize-space()='Team']]").await;
+        let every = s.wait_for("//summary[normalize-space()='Every figure, team by team and period by period']").await;
+        s.click(every).await;
+        let summary = s.shown("//table[.//th[normalize-space()='Team']]").await;
         let summary = summary.text().await.unwrap();
         for column in ["summary.column.power", "summary.column.rupture"] {
             assert!(summary.contains(en.get(column)), "{column} in {summary}");
         }
         assert!(s.text().await.contains(en.get("summary.note")));
-        axe(
-            &s,
-            "staff area (summary, comments, export, history, settings, device safety, audit)",
-            &mut found,
-        )
-        .await;
+        axe(&s, "staff area: overview, every figure open", &mut found).await;
+        // Each section on its own; the navigation by keyboard alone: Tab reaches each
+        // link, Enter shows its section and takes focus to its heading.
+        for section in ["Comments", "Release history", "Device safety", "Audit trail", "Settings", "Export"] {
+            js(&s, "document.querySelector(\"nav[aria-label='Staff area sections'] a\").focus(); return null;").await;
+            for _ in 0..8 {
+                if focused(&s).await["text"] == json!(section) {
+                    break;
+                }
+                keys(&s, "\u{E004}").await; // Tab
+            }
+            let f = focused(&s).await;
+            assert_eq!((&f["tag"], &f["text"]), (&json!("a"), &json!(section)), "Tab reaches {section}");
+            assert_eq!(f["outline"], json!(true), "the link shows its focus: {f}");
+            keys(&s, "\u{E007}").await; // Enter
+            s.wait_for(&format!("//section[not(@hidden)]/h2[normalize-space()='{section}']")).await;
+            let f = focused(&s).await;
+            assert_eq!(f["text"], json!(section), "focus moves to the {section} heading: {f}");
+            let shown = js(&s, "return [...document.querySelectorAll('.staff-section')].filter((x) => !x.hidden).length;").await;
+            assert_eq!(shown, json!(1), "one section at a time");
+            let current = js(&s, "return document.querySelector('nav a[aria-current=page]').textContent;").await;
+            assert_eq!(current, json!(section));
+            axe(&s, &format!("staff area: {section}"), &mut found).await;
+        }
 
         let now = psi_feedback::period::Month::current();
         s.fill("From (YYYY-MM)", &now.prev().prev().prev().to_string())

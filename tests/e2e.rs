@@ -175,6 +175,7 @@ fn help_lines_and_a_request_to_talk_reach_staff_at_hand_over_and_nowhere_else() 
         // Staff review the help lines in the settings: the default lines for England.
         s.heading("Before you hand over the device").await;
         s.unlock().await;
+        s.staff_section("Settings").await;
         let english = "English: lines to show, one per line";
         let lines = s.labelled(english).await.prop("value").await.unwrap().unwrap();
         for words in ["call 999", "NHS 111 and choose option 2", "Samaritans free on 116 123"] {
@@ -275,19 +276,15 @@ fn help_lines_and_a_request_to_talk_reach_staff_at_hand_over_and_nowhere_else() 
         // The staff area: a count in the audit trail, and nothing in the summary, the
         // comments or an export.
         s.unlock().await;
+        s.staff_section("Audit trail").await;
         s.wait_for("//table[caption[normalize-space()='Staff actions on this device, newest first']]//td[normalize-space()='Request to talk seen']")
             .await;
-        s.wait_for("//section[@id='staff-summary']//table").await;
-        for section in ["summary", "comments", "history"] {
-            let text = s
-                .wait_for(&format!("//section[@id='staff-{section}']"))
-                .await
-                .text()
-                .await
-                .unwrap()
-                .to_lowercase();
+        for section in ["Overview", "Comments", "Release history"] {
+            let text = s.staff_section(section).await.text().await.unwrap().to_lowercase();
+            assert!(text.len() > 100, "{section} is on screen: {text}");
             assert!(!mentions_talking(&text), "{section}: {text}");
         }
+        s.staff_section("Export").await;
         let now = psi_feedback::period::Month::current();
         let (from, to) = (now.prev().prev().prev().to_string(), now.prev().to_string());
         s.fill("From (YYYY-MM)", &from).await;
@@ -355,7 +352,14 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
 
         s.wait_for("//*[contains(normalize-space(), '3000 responses stored on this device')]")
             .await;
-        let table = s.wait_for("//table[.//th[normalize-space()='Team']]").await;
+        // The summary table is behind its own disclosure under the Overview's charts.
+        let every = s
+            .wait_for(
+                "//summary[normalize-space()='Every figure, team by team and period by period']",
+            )
+            .await;
+        s.click(every).await;
+        let table = s.shown("//table[.//th[normalize-space()='Team']]").await;
         let table_text = table.text().await.unwrap();
         assert!(table_text.contains("Community team North"), "{table_text}");
         // A withheld value is one word and a letter; each letter's reason is said once,
@@ -391,12 +395,8 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
                 "{letter} in {legend}"
             );
         }
-        s.screenshot(
-            "staff-summary.png",
-            Some("//h2[normalize-space()='Summary']"),
-        )
-        .await;
-        // Comments are readable here (and never exported).
+        // Comments are readable in their own section (and never exported).
+        s.staff_section("Comments").await;
         let demo_comments = [
             "I felt listened to today.",
             "I wish we had more time.",
@@ -409,6 +409,7 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
         );
 
         // Export the last three months as JSON through the native save dialog.
+        s.staff_section("Export").await;
         let now = psi_feedback::period::Month::current();
         let (from, to) = (now.prev().prev().prev(), now.prev());
         s.fill("From (YYYY-MM)", &from.to_string()).await;
@@ -471,6 +472,7 @@ fn staff_preview_of_an_export_release_history_and_anonymity_settings() {
         .await;
 
         // Preview the last three months by session type: small groups have withheld values.
+        s.staff_section("Export").await;
         let now = psi_feedback::period::Month::current();
         let (from, to) = (now.prev().prev().prev(), now.prev());
         s.fill("From (YYYY-MM)", &from.to_string()).await;
@@ -506,10 +508,7 @@ fn staff_preview_of_an_export_release_history_and_anonymity_settings() {
         assert_eq!(releases, 0, "a preview records nothing");
 
         // Settings: the anonymity rules, and a staff count saved.
-        let link = s
-            .wait_for("//nav//a[normalize-space()='Settings']")
-            .await;
-        s.click(link).await;
+        s.staff_section("Settings").await;
         let floor = s.labelled("Smallest group shown (responses)").await;
         assert_eq!(floor.prop("value").await.unwrap().as_deref(), Some("10"));
         assert_eq!(floor.attr("min").await.unwrap().as_deref(), Some("10"));
@@ -794,6 +793,7 @@ fn kiosk_mode_needs_the_passphrase_to_close_and_staff_actions_are_audited() {
         s.button("Unlock").await;
         s.heading("Staff area").await;
 
+        s.staff_section("Device safety").await;
         s.button("Turn kiosk mode on").await;
         s.wait_for("//p[normalize-space()='Kiosk mode is on.']")
             .await;
@@ -820,6 +820,7 @@ fn kiosk_mode_needs_the_passphrase_to_close_and_staff_actions_are_audited() {
         assert_eq!(check, "ok");
 
         // The audit trail shows it all, newest first.
+        s.staff_section("Audit trail").await;
         let audit =
             "//table[caption[normalize-space()='Staff actions on this device, newest first']]";
         s.wait_for(&format!("{audit}//td[normalize-space()='Backup']"))

@@ -13,6 +13,7 @@ export const state = {
   // session, so every way out of the questionnaire drops it.
   session: null,
   overviewPeriod: 'month',
+  overviewSpan: 'year',
   kiosk: false,
   // Responses the Rust side holds because they could not be saved.
   unsaved: 0,

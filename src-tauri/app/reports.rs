@@ -33,6 +33,27 @@ pub struct Overview {
     /// The columns, by id: the window names them in its own words (`summary.column.<id>`).
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
+    /// The team's view of the periods chosen: trends, the teams compared, flags.
+    pub picture: Option<crate::overview::Picture>,
+}
+
+/// How far back the Overview's charts go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// The last 12 months (4 quarters) that have ended: the default.
+    Year,
+    /// Every period the summary shows.
+    All,
+}
+
+impl Span {
+    pub fn parse(s: Option<&str>) -> Option<Span> {
+        match s {
+            None | Some("year") => Some(Span::Year),
+            Some("all") => Some(Span::All),
+            Some(_) => None,
+        }
+    }
 }
 
 /// At most this many rows are previewed; the file holds them all.
@@ -70,7 +91,10 @@ impl App {
 
     /// The staff summary: the same protected figures an export would hold, one row per
     /// team and period, for every period that has responses.
-    pub fn overview(&self, period: &str) -> Result<Overview, AppError> {
+    ///
+    /// The figures come from one release of every period shown, whatever `span` is, so
+    /// choosing a shorter span shows fewer periods of the same figures, never new ones.
+    pub fn overview(&self, period: &str, span: Option<&str>) -> Result<Overview, AppError> {
         self.require_staff()?;
         let kind = PeriodKind::parse(period).ok_or_else(|| {
             AppError::invalid(
@@ -79,10 +103,14 @@ impl App {
                 Vec::new(),
             )
         })?;
+        let span = Span::parse(span).ok_or_else(|| {
+            AppError::invalid(Some("span".to_string()), "error.overview.span", Vec::new())
+        })?;
         let store = self.store()?;
         let now = Month::current();
         let total_responses = store.response_count()?;
         let mut rows = Vec::new();
+        let mut picture = None;
         // How many each team holds, the month in progress included: on the device only.
         let per_team: Vec<TeamCount> = store
             .response_count_by_team()?
@@ -125,6 +153,20 @@ impl App {
                 }
                 rows.push(row);
             }
+            let shown: Vec<Period> = match span {
+                Span::All => release.periods.clone(),
+                Span::Year => {
+                    let from = (0..11).fold(last, |m, _| m.prev());
+                    let from = Period::of(kind, from).first_month();
+                    release
+                        .periods
+                        .iter()
+                        .copied()
+                        .filter(|p| p.first_month() >= from)
+                        .collect()
+                }
+            };
+            picture = Some(crate::overview::picture(&release, &shown));
         }
         Ok(Overview {
             total_responses,
@@ -140,6 +182,7 @@ impl App {
                 "rupture",
             ],
             rows,
+            picture,
         })
     }
 

@@ -1,9 +1,15 @@
-//! A printable HTML report for team meetings: one page per team, a chart per PSI
-//! dimension, and the summary tables. Self-contained (no scripts, no remote content).
+//! A printable HTML report for team meetings, as a manager hands it out: first the
+//! headline picture (all teams over time, the teams compared, flags), then a page per
+//! team, then each question, with the rules and withheld reasons last. The charts and
+//! sentences are the Overview's own (`overview`), so the window and the report agree.
+//! Self-contained (no scripts, no remote content), printed on A4.
 
 use std::fmt::Write;
 
-use crate::disclosure::{GroupRelease, MeasureValues, Reason, Release, Value, SCORES};
+use crate::disclosure::{GroupRelease, Layout, MeasureValues, Reason, Release, Value, SCORES};
+use crate::locale;
+use crate::overview::chart::{self, Scale};
+use crate::overview::{self, Change, Comparison, Flag, Picture, TeamView, GAP_MARK};
 use crate::questionnaire::{self, Kind};
 use crate::summary::Breakdown;
 
@@ -58,77 +64,322 @@ fn measure<'a>(g: &'a GroupRelease, id: &str) -> Option<&'a MeasureValues> {
 
 const STYLE: &str = "
 body { font-family: system-ui, sans-serif; color: #1a1a1a; margin: 2rem; line-height: 1.4; }
-h1 { color: #2b5f75; } h2 { border-bottom: 2px solid #2b5f75; padding-bottom: .2rem; margin-top: 2.5rem; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; }
-th, td { border: 1px solid #888; padding: .3rem .5rem; text-align: right; }
+h1 { color: #2b5f75; margin-bottom: .2rem; } h2 { border-bottom: 2px solid #2b5f75; padding-bottom: .2rem; margin-top: 2rem; }
+h3 { margin: 1.2rem 0 .4rem; }
+table { border-collapse: collapse; margin: .8rem 0; font-size: .85rem; }
+caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
+th, td { border: 1px solid #888; padding: .25rem .4rem; text-align: right; }
 th[scope=row], thead th { text-align: left; background: #eef3f5; }
 td.withheld { font-style: italic; background: repeating-linear-gradient(45deg, #fff, #fff 4px, #eee 4px, #eee 8px); }
-.charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
-figure { margin: 0; } figcaption { font-weight: bold; }
-.note { font-size: .9rem; } .team { page-break-before: always; }
-@media print { body { margin: 1cm; } .team { break-before: page; } }
+.charts { display: flex; flex-wrap: wrap; gap: .8rem 1.2rem; }
+figure { margin: 0; max-width: 320px; } figcaption { font-weight: bold; }
+figure p { margin: .2rem 0 0; font-size: .85rem; }
+figure svg { max-width: 100%; height: auto; }
+.meta, .note { font-size: .9rem; } .legend { font-size: .85rem; }
+@page { size: A4; margin: 12mm; }
+@page wide { size: A4 landscape; margin: 10mm; }
+@media print {
+  body { margin: 0; font-size: 10pt; }
+  .page { break-before: page; }
+  .charts.trends figure { flex: 0 0 23%; } .charts.bars figure { flex: 0 0 48%; }
+  .headline h3 { margin-top: .6rem; }
+  .questions { page: wide; }
+  table { font-size: 8pt; }
+  thead { display: table-header-group; }
+  tr, figure, li, .questions table { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+}
 ";
 
-/// A horizontal bar chart of one score's mean per group (0 to 5).
-fn chart(title: &str, bars: &[(String, Value)]) -> String {
-    let row_h = 26;
-    let (label_w, bar_w) = (150, 220);
-    let h = row_h * bars.len() + 30;
-    let mut svg = String::new();
-    let desc: Vec<String> = bars
+fn measure_name(id: &str) -> &'static str {
+    locale::text(&format!("overview.measure.{id}"))
+}
+
+/// The window's sentence for a change over the periods shown (`changeText`).
+fn change_text(change: Option<&Change>, measure: &str) -> String {
+    let Some(c) = change else {
+        return locale::text("overview.change.none").to_string();
+    };
+    let by = if SCORES.contains(&measure) {
+        c.by.clone()
+    } else {
+        locale::plural("overview.points", c.by.parse().unwrap_or(0), &[])
+    };
+    locale::format(
+        &format!("overview.change.{}", c.direction),
+        &[
+            ("from", c.from.text.clone()),
+            ("from_period", c.from.period.clone()),
+            ("to", c.to.text.clone()),
+            ("to_period", c.to.period.clone()),
+            ("by", by),
+        ],
+    )
+}
+
+/// The window's words for a flag (`flagText`).
+fn flag_text(flag: &Flag, team: &str) -> String {
+    let measure = measure_name(flag.measure).to_string();
+    let team = team.to_string();
+    let p = &flag.points;
+    match flag.kind {
+        "lowest" => {
+            let figures: Vec<String> = p
+                .iter()
+                .map(|x| {
+                    locale::format(
+                        "overview.flag.point",
+                        &[("value", x.text.clone()), ("period", x.period.clone())],
+                    )
+                })
+                .collect();
+            locale::format(
+                "overview.flag.lowest",
+                &[
+                    ("team", team),
+                    ("measure", measure),
+                    ("n", p.len().to_string()),
+                    ("figures", figures.join(", ")),
+                ],
+            )
+        }
+        "fall" => locale::format(
+            "overview.flag.fall",
+            &[
+                ("team", team),
+                ("measure", measure),
+                ("from", p[0].text.clone()),
+                ("from_period", p[0].period.clone()),
+                ("to", p[1].text.clone()),
+                ("to_period", p[1].period.clone()),
+            ],
+        ),
+        _ => locale::format(
+            "overview.flag.rupture",
+            &[
+                ("team", team),
+                ("value", p[0].text.clone()),
+                ("period", p[0].period.clone()),
+                ("median", flag.median.clone().unwrap_or_default()),
+            ],
+        ),
+    }
+}
+
+fn lowest_text(c: &Comparison) -> String {
+    let measure = measure_name(c.measure).to_string();
+    let Some(first) = c.lowest.first() else {
+        return locale::format("overview.lowest.none", &[("measure", measure)]);
+    };
+    let value = c
+        .teams
         .iter()
-        .map(|(l, v)| format!("{l}: {}", v.text()))
-        .collect();
-    let _ = write!(
-        svg,
-        "<figure><figcaption>{}</figcaption><svg role=\"img\" aria-label=\"{}\" width=\"{}\" height=\"{h}\" viewBox=\"0 0 {} {h}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        esc(title),
-        esc(&format!("{title}, average out of 5. {}", desc.join("; "))),
-        label_w + bar_w + 90,
-        label_w + bar_w + 90
-    );
-    for (i, (label, v)) in bars.iter().enumerate() {
-        let y = i * row_h + 4;
+        .find(|(t, _)| t == first)
+        .map(|(_, p)| p.text.clone())
+        .unwrap_or_default();
+    let key = if c.lowest.len() > 1 { "tied" } else { "single" };
+    locale::format(
+        &format!("overview.lowest.{key}"),
+        &[
+            ("measure", measure),
+            ("teams", c.lowest.join(", ")),
+            ("value", value),
+        ],
+    )
+}
+
+/// A team's trends: a small chart each, its change in words under it.
+fn trends(h: &mut String, team: &TeamView, measures: &[&str]) {
+    h.push_str("<div class=\"charts trends\">");
+    for t in team.trends.iter().filter(|t| measures.contains(&t.measure)) {
         let _ = write!(
-            svg,
-            "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text>",
-            y + 15,
-            esc(label)
+            h,
+            "<figure><figcaption>{}</figcaption>{}<p>{}</p></figure>",
+            esc(measure_name(t.measure)),
+            t.svg,
+            esc(&change_text(t.change.as_ref(), t.measure))
         );
-        let _ = write!(svg, "<rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"20\" fill=\"#f1f1f1\" stroke=\"#999\"/>");
-        match v {
-            Value::Tenths(t) => {
-                let w = bar_w as u64 * t / 50;
-                let _ = write!(svg, "<rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"20\" fill=\"#2b5f75\"/>");
-                let _ = write!(
-                    svg,
-                    "<text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
-                    label_w + bar_w + 6,
-                    y + 15,
-                    v.text()
-                );
-            }
-            _ => {
-                let _ = write!(
-                    svg,
-                    "<text x=\"{}\" y=\"{}\" font-size=\"12\" font-style=\"italic\">withheld ({})</text>",
-                    label_w + bar_w + 6,
-                    y + 15,
-                    v.reason().map(mark).unwrap_or('?')
-                );
+    }
+    h.push_str("</div>\n");
+}
+
+fn gap_legend(h: &mut String) {
+    let _ = write!(
+        h,
+        "<p class=\"legend\">{GAP_MARK} {}</p>",
+        esc(locale::text("overview.gap_legend"))
+    );
+}
+
+/// The first page: all teams over time, the teams compared, and the flags.
+fn headline_page(h: &mut String, picture: &Picture) {
+    let Some(all) = picture.teams.iter().find(|t| t.all_teams) else {
+        return;
+    };
+    let _ = write!(
+        h,
+        "<section class=\"headline\"><h2>{}</h2>",
+        esc(&locale::format(
+            "overview.trends",
+            &[
+                ("from", picture.periods.first().cloned().unwrap_or_default()),
+                ("to", picture.periods.last().cloned().unwrap_or_default()),
+            ]
+        ))
+    );
+    let _ = write!(h, "<h3>{}</h3>", esc(&all.team));
+    trends(h, all, &SCORES);
+    gap_legend(h);
+    if let Some(latest) = &picture.latest {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><ul>",
+            esc(&locale::format(
+                "overview.compared",
+                &[("period", latest.clone())]
+            ))
+        );
+        for c in &picture.comparison {
+            let _ = write!(h, "<li>{}</li>", esc(&lowest_text(c)));
+        }
+        h.push_str("</ul><div class=\"charts bars\">");
+        for c in &picture.comparison {
+            let _ = write!(
+                h,
+                "<figure><figcaption>{}</figcaption>{}</figure>",
+                esc(measure_name(c.measure)),
+                c.svg
+            );
+        }
+        h.push_str("</div>\n");
+    }
+    let _ = write!(
+        h,
+        "<h3>{}</h3><p class=\"note\">{}</p>",
+        esc(locale::text("overview.flags")),
+        esc(locale::text("overview.flags_note"))
+    );
+    let flags: Vec<String> = picture
+        .teams
+        .iter()
+        .flat_map(|t| t.flags.iter().map(|f| flag_text(f, &t.team)))
+        .collect();
+    if flags.is_empty() {
+        let _ = write!(h, "<p>{}</p>", esc(locale::text("overview.no_flags")));
+    } else {
+        h.push_str("<ul>");
+        for f in flags {
+            let _ = write!(h, "<li>{}</li>", esc(&f));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</section>\n");
+}
+
+/// A release's groups in the order of its teams (all teams first), team by team.
+fn teams_of(release: &Release) -> Vec<Vec<&GroupRelease>> {
+    let mut teams: Vec<&Option<String>> = release.groups.iter().map(|g| &g.key.team).collect();
+    teams.dedup();
+    teams.sort_by_key(|t| t.is_some());
+    teams
+        .into_iter()
+        .map(|team| {
+            release
+                .groups
+                .iter()
+                .filter(|g| &g.key.team == team)
+                .collect()
+        })
+        .collect()
+}
+
+fn headline_table(h: &mut String, release: &Release, groups: &[&GroupRelease]) {
+    h.push_str("<table><caption>Summary</caption><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Responses</th>");
+    for t in ["Power", "Safety", "Identity", "Overall"] {
+        let _ = write!(
+            h,
+            "<th scope=\"col\">{t} average</th><th scope=\"col\">{t}: % positive</th>"
+        );
+    }
+    h.push_str("<th scope=\"col\">% said something did not feel right</th><th scope=\"col\">% attending by choice</th></tr></thead><tbody>");
+    for g in groups {
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{}</th>{}",
+            esc(&group_label(release.breakdown, g)),
+            cell(g.responses)
+        );
+        for id in SCORES {
+            match measure(g, id) {
+                Some(m) => {
+                    h.push_str(&cell(m.mean.unwrap_or(m.share)));
+                    h.push_str(&cell(m.share));
+                }
+                None => h.push_str(&(cell(g.responses).repeat(2))),
             }
         }
+        for id in ["rupture", "attending_choice"] {
+            h.push_str(
+                &measure(g, id)
+                    .map(|m| cell(m.share))
+                    .unwrap_or_else(|| cell(g.responses)),
+            );
+        }
+        h.push_str("</tr>");
     }
-    let axis_y = bars.len() * row_h + 20;
-    for s in 0..=5 {
-        let x = label_w + bar_w * s / 5;
+    h.push_str("</tbody></table>\n");
+}
+
+/// Every question, average (scales) and headline percentage, a column per group.
+fn question_table(h: &mut String, release: &Release, team: &str, groups: &[&GroupRelease]) {
+    let published: Vec<&&GroupRelease> = groups.iter().filter(|g| !g.measures.is_empty()).collect();
+    if published.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<table><caption>{}: each question, average out of 5 &middot; percentage in its headline answers</caption><thead><tr><th scope=\"col\">Question</th>",
+        esc(team)
+    );
+    for g in &published {
         let _ = write!(
-            svg,
-            "<text x=\"{x}\" y=\"{axis_y}\" font-size=\"10\" text-anchor=\"middle\">{s}</text>"
+            h,
+            "<th scope=\"col\">{}</th>",
+            esc(&group_label(release.breakdown, g))
         );
     }
-    svg.push_str("</svg></figure>");
-    svg
+    h.push_str("</tr></thead><tbody>");
+    for item in questionnaire::ITEMS {
+        let _ = write!(
+            h,
+            "<tr><th scope=\"row\">{} <small>({})</small></th>",
+            esc(item.text()),
+            esc(item.share_label())
+        );
+        for g in &published {
+            if let Some(m) = measure(g, item.id) {
+                if item.kind == Kind::Scale {
+                    let mean = m.mean.unwrap_or(m.share);
+                    let class = if m.mean.is_some_and(|v| v.is_withheld()) || m.share.is_withheld()
+                    {
+                        " class=\"withheld\""
+                    } else {
+                        ""
+                    };
+                    let _ = write!(
+                        h,
+                        "<td{class}>{} &middot; {}</td>",
+                        text(mean),
+                        text(m.share)
+                    );
+                } else {
+                    h.push_str(&cell(m.share));
+                }
+            }
+        }
+        h.push_str("</tr>");
+    }
+    h.push_str("</tbody></table>\n");
 }
 
 pub fn write(release: &Release) -> Vec<u8> {
@@ -137,7 +388,7 @@ pub fn write(release: &Release) -> Vec<u8> {
     let periods: Vec<String> = release.periods.iter().map(|p| p.to_string()).collect();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>PSI Feedback summary</title><style>{STYLE}</style></head><body>\n<h1>PSI Feedback summary</h1>\n<p>Periods: {} to {} ({}). Breakdown: {}. Questionnaire version {}. PSI Feedback {}.</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>PSI Feedback summary</title><style>{STYLE}</style></head><body>\n<h1>PSI Feedback summary</h1>\n<p class=\"meta\">Periods: {} to {} ({}). Breakdown: {}. Questionnaire version {}. PSI Feedback {}. Every figure is protected: the rules, and why a value is withheld, are on the last page.</p>\n",
         esc(periods.first().map(String::as_str).unwrap_or("")),
         esc(periods.last().map(String::as_str).unwrap_or("")),
         release.period_kind.id(),
@@ -145,137 +396,72 @@ pub fn write(release: &Release) -> Vec<u8> {
         questionnaire::VERSION,
         super::APP_VERSION
     );
-    h.push_str("<section class=\"note\"><h2>How this report keeps people anonymous</h2><ul>");
-    for n in super::notes(release) {
-        let _ = write!(h, "<li>{}</li>", esc(&n));
-    }
-    h.push_str("</ul><p>Why a value is withheld:</p><ul>");
-    for r in Reason::of_generation(release.generation).iter().copied() {
-        let _ = write!(h, "<li>({}) {}</li>", mark(r), esc(&r.explain(rules)));
-    }
-    h.push_str("</ul></section>\n");
     if release.groups.is_empty() {
         h.push_str("<p>There are no responses in these periods.</p>");
     }
+    let picture = overview::picture(release, &release.periods);
+    headline_page(&mut h, &picture);
 
-    let mut teams: Vec<&Option<String>> = release.groups.iter().map(|g| &g.key.team).collect();
-    teams.dedup();
-    for team in teams {
-        let groups: Vec<&GroupRelease> = release
-            .groups
-            .iter()
-            .filter(|g| &g.key.team == team)
-            .collect();
-        let team = groups[0].key.team_name();
-        let _ = write!(
-            h,
-            "<section class=\"team\"><h2>{}</h2>\n<div class=\"charts\">",
-            esc(team)
-        );
-        for id in SCORES {
-            let title = match id {
-                "power" => "Power",
-                "safety" => "Safety",
-                "identity" => "Identity",
-                _ => "Overall rating",
-            };
-            let bars: Vec<(String, Value)> = groups
-                .iter()
-                .map(|g| {
-                    (
-                        group_label(release.breakdown, g),
-                        measure(g, id).and_then(|m| m.mean).unwrap_or(g.responses),
-                    )
-                })
-                .collect();
-            h.push_str(&chart(title, &bars));
+    let teams = teams_of(release);
+    for groups in &teams {
+        let name = groups[0].key.team_name();
+        let _ = write!(h, "<section class=\"page team\"><h2>{}</h2>", esc(name));
+        if let Some(view) = picture.teams.iter().find(|t| t.team == name) {
+            trends(&mut h, view, &overview::TRENDS);
+            for f in &view.flags {
+                let _ = write!(h, "<p>{}</p>", esc(&flag_text(f, name)));
+            }
         }
-        h.push_str("</div>\n");
-
-        // The headline table.
-        h.push_str("<table><caption>Summary</caption><thead><tr><th scope=\"col\">Group</th><th scope=\"col\">Responses</th>");
-        for t in ["Power", "Safety", "Identity", "Overall"] {
-            let _ = write!(
-                h,
-                "<th scope=\"col\">{t} average</th><th scope=\"col\">{t}: % positive</th>"
-            );
-        }
-        h.push_str("<th scope=\"col\">% said something did not feel right</th><th scope=\"col\">% attending by choice</th></tr></thead><tbody>");
-        for g in &groups {
-            let _ = write!(
-                h,
-                "<tr><th scope=\"row\">{}</th>{}",
-                esc(&group_label(release.breakdown, g)),
-                cell(g.responses)
-            );
+        if release.breakdown != Breakdown::None {
+            // Each group's scores side by side, breakdown values included.
+            h.push_str("<div class=\"charts\">");
             for id in SCORES {
-                match measure(g, id) {
-                    Some(m) => {
-                        h.push_str(&cell(m.mean.unwrap_or(m.share)));
-                        h.push_str(&cell(m.share));
-                    }
-                    None => h.push_str(&(cell(g.responses).repeat(2))),
-                }
-            }
-            for id in ["rupture", "attending_choice"] {
-                h.push_str(
-                    &measure(g, id)
-                        .map(|m| cell(m.share))
-                        .unwrap_or_else(|| cell(g.responses)),
+                let bars: Vec<(String, Option<f64>)> = groups
+                    .iter()
+                    .map(|g| {
+                        let v = measure(g, id).and_then(|m| m.mean).unwrap_or(g.responses);
+                        let n = match v {
+                            Value::Tenths(t) => Some(t as f64 / 10.0),
+                            _ => None,
+                        };
+                        (group_label(release.breakdown, g), n)
+                    })
+                    .collect();
+                let _ = write!(
+                    h,
+                    "<figure><figcaption>{}</figcaption>{}</figure>",
+                    esc(measure_name(id)),
+                    chart::bars(&bars, Scale::Score, GAP_MARK)
                 );
             }
-            h.push_str("</tr>");
+            h.push_str("</div>\n");
         }
-        h.push_str("</tbody></table>\n");
+        headline_table(&mut h, release, groups);
+        h.push_str("</section>\n");
+    }
 
-        // Every question, average (scales) and headline percentage.
-        let published: Vec<&&GroupRelease> =
-            groups.iter().filter(|g| !g.measures.is_empty()).collect();
-        if !published.is_empty() {
-            h.push_str("<table><caption>Each question: average out of 5, and the percentage in its headline answers</caption><thead><tr><th scope=\"col\">Question</th>");
-            for g in &published {
-                let _ = write!(
-                    h,
-                    "<th scope=\"col\">{}</th>",
-                    esc(&group_label(release.breakdown, g))
-                );
-            }
-            h.push_str("</tr></thead><tbody>");
-            for item in questionnaire::ITEMS {
-                let _ = write!(
-                    h,
-                    "<tr><th scope=\"row\">{} <small>({})</small></th>",
-                    esc(item.text()),
-                    esc(item.share_label())
-                );
-                for g in &published {
-                    if let Some(m) = measure(g, item.id) {
-                        if item.kind == Kind::Scale {
-                            let mean = m.mean.unwrap_or(m.share);
-                            let class = if m.mean.is_some_and(|v| v.is_withheld())
-                                || m.share.is_withheld()
-                            {
-                                " class=\"withheld\""
-                            } else {
-                                ""
-                            };
-                            let _ = write!(
-                                h,
-                                "<td{class}>{} &middot; {}</td>",
-                                text(mean),
-                                text(m.share)
-                            );
-                        } else {
-                            h.push_str(&cell(m.share));
-                        }
-                    }
-                }
-                h.push_str("</tr>");
-            }
-            h.push_str("</tbody></table>\n");
+    // The questions' own figures are in the full layout only.
+    if release.layout == Layout::Full && teams.iter().flatten().any(|g| !g.measures.is_empty()) {
+        h.push_str("<section class=\"page questions\"><h2>Each question</h2>\n");
+        for groups in &teams {
+            question_table(&mut h, release, groups[0].key.team_name(), groups);
         }
         h.push_str("</section>\n");
     }
+
+    h.push_str("<section class=\"page note\"><h2>How this report keeps people anonymous</h2><ul>");
+    for n in super::notes(release) {
+        let _ = write!(h, "<li>{}</li>", esc(&n));
+    }
+    h.push_str("</ul><h3>Why a value is withheld</h3><ul>");
+    for r in Reason::of_generation(release.generation).iter().copied() {
+        let _ = write!(h, "<li>({}) {}</li>", mark(r), esc(&r.explain(rules)));
+    }
+    let _ = write!(
+        h,
+        "<li>{GAP_MARK} {}</li></ul></section>",
+        esc(locale::text("overview.gap_legend"))
+    );
     h.push_str("</body></html>\n");
     h.into_bytes()
 }

@@ -327,6 +327,29 @@ impl Session {
             .await;
     }
 
+    /// Shows one section of the staff area through its navigation, by the link's
+    /// visible name ("Overview", "Settings", ...), and waits until it is on screen.
+    pub async fn staff_section(&self, name: &str) -> Element {
+        let link = self
+            .wait_for(&format!(
+                "//nav[@aria-label='Staff area sections']//a[normalize-space()={}]",
+                lit(name)
+            ))
+            .await;
+        self.click(link).await;
+        let section = self
+            .wait_for(&format!(
+                "//section[not(@hidden)][h2[normalize-space()={}]]",
+                lit(name)
+            ))
+            .await;
+        assert!(
+            section.is_displayed().await.unwrap(),
+            "the {name} section is on screen"
+        );
+        section
+    }
+
     pub async fn text(&self) -> String {
         self.client
             .find(Locator::Css("body"))
@@ -350,6 +373,12 @@ pub fn lit(s: &str) -> String {
 
 /// A data directory whose database is already set up, optionally with demo data.
 pub fn configured_home(demo_responses: u64) -> tempfile::TempDir {
+    demo_home(demo_responses, 3, 6)
+}
+
+/// A set-up data directory with `responses` demo responses from `teams` teams over the
+/// `months` months before this one.
+pub fn demo_home(demo_responses: u64, teams: usize, months: u32) -> tempfile::TempDir {
     let home = tempfile::tempdir().unwrap();
     let mut store = Store::open(&db_in(home.path())).unwrap();
     store
@@ -374,8 +403,8 @@ pub fn configured_home(demo_responses: u64) -> tempfile::TempDir {
     if demo_responses > 0 {
         let opts = psi_feedback::demo::Options {
             responses: demo_responses,
-            teams: 3,
-            months: 6,
+            teams,
+            months,
             seed: 7,
             last_month: psi_feedback::period::Month::current().prev(),
         };

@@ -1,5 +1,5 @@
-// The staff area: one long screen of sections (staff/*.js), with links to each at the
-// top. It locks when staff press Lock or leave it alone.
+// The staff area: its sections (staff/*.js), one at a time, chosen in its own
+// navigation. It locks when staff press Lock or leave it alone.
 import { resetDisplay } from '../display.js';
 import { el, button, oneAtATime } from '../dom.js';
 import { watchIdle } from '../idle.js';
@@ -13,23 +13,37 @@ import { exportSection } from '../staff/export.js';
 import { historySection } from '../staff/history.js';
 import { safetySection } from '../staff/safety.js';
 import { settingsSection } from '../staff/settings.js';
-import { summarySection } from '../staff/summary.js';
+import { overviewSection } from '../staff/overview.js';
 
-/** Links to each section of the staff area, so nobody has to scroll past every comment. */
+/**
+ * The staff area's own navigation: one link per section, one section shown at a time
+ * (the side-navigation pattern: a labelled nav, the section shown marked
+ * aria-current="page"). Following a link shows its section and moves focus to its
+ * heading. Unlocking opens the first, the Overview.
+ */
 function staffNav(sections) {
-  const items = sections.map((section) => {
+  const links = sections.map((section) => {
     const heading = section.querySelector('h2');
-    const link = el('a', { href: '#' + heading.id }, heading.textContent);
+    const link = el('a', { href: '#' + section.id, class: 'staff-nav__link' }, heading.textContent);
     link.addEventListener('click', (event) => {
       event.preventDefault();
-      heading.scrollIntoView({ block: 'start' });
-      heading.focus({ preventScroll: true });
+      choose(section.id, { focus: true });
     });
-    return el('li', null, link);
+    return link;
   });
-  return el('nav', { class: 'staff-nav', 'aria-labelledby': 'staff-nav-heading' },
-    el('h2', { id: 'staff-nav-heading', class: 'staff-nav__title' }, t('staff.on_this_page')),
-    el('ul', { class: 'staff-nav__list' }, items));
+  function choose(id, { focus = false } = {}) {
+    const chosen = sections.find((s) => s.id === id) || sections[0];
+    sections.forEach((section, i) => {
+      section.hidden = section !== chosen;
+      if (section === chosen) links[i].setAttribute('aria-current', 'page');
+      else links[i].removeAttribute('aria-current');
+    });
+    if (focus) chosen.querySelector('h2').focus();
+  }
+  const nav = el('nav', { class: 'staff-nav', 'aria-label': t('staff.sections') },
+    el('ul', { class: 'staff-nav__list' }, links.map((link) => el('li', null, link))));
+  choose(sections[0].id);
+  return nav;
 }
 
 function lockButton() {
@@ -50,7 +64,7 @@ function lockButton() {
 /** `message`, if any, is said above the screen ("Staff area unlocked."). */
 function showStaffArea(message) {
   resetDisplay();
-  const summary = summarySection();
+  const summary = overviewSection();
   const comments = commentsSection();
   const history = historySection();
   const audit = auditSection();

@@ -1,12 +1,7 @@
-// Staff area: the summary, by month or quarter, with the responses per team.
+// Staff area: the summary table of the Overview, one row per team and period.
 import { el } from '../dom.js';
-import { errorSlot, clearErrors } from '../errors.js';
-import { radioGroup, checkedValue } from '../forms.js';
-import { call } from '../ipc.js';
-import { latestReply } from '../navigation.js';
-import { state } from '../state.js';
-import { t, tn } from '../words.js';
-import { staffSection, scrollingTable, failed } from './part.js';
+import { t } from '../words.js';
+import { scrollingTable } from './part.js';
 
 /**
  * A cell: a withheld value says so in one word and a letter; the letter's reason is in
@@ -43,61 +38,11 @@ function reasonMarks() {
   };
 }
 
-function summaryTable(data, period, marks) {
+/** The summary table, one row per team and period, with its legend of reasons. */
+export function summaryTable(data, period) {
+  const marks = reasonMarks();
   const caption = period === 'quarter' ? t('summary.caption.quarter') : t('summary.caption.month');
   const rows = (data.rows || []).map((row) => el('tr', null, row.map((cell, i) => summaryCell(cell, i, marks))));
   const headers = (data.columns || []).map((id) => t('summary.column.' + id));
-  return scrollingTable(caption, headers, rows);
-}
-
-function teamCounts(data) {
-  const teamList = data.teams || [];
-  return teamList.length ? [
-    el('h3', { class: 'small-heading' }, t('summary.by_team')),
-    el('ul', { class: 'plain-list' }, teamList.map((count) => el('li', null,
-      tn('summary.team_responses', Number(count.responses) || 0, { team: count.team })))),
-  ] : [];
-}
-
-export function summarySection() {
-  const slot = errorSlot();
-  const total = el('p', { class: 'total' }, t('summary.loading'));
-  const teams = el('div', { class: 'team-counts' });
-  const periods = radioGroup({
-    legend: t('summary.periods'), name: 'overview-period', idPrefix: 'overview-period', inline: true,
-    options: [{ value: 'month', label: t('summary.by_month') }, { value: 'quarter', label: t('summary.by_quarter') }],
-    checked: state.overviewPeriod,
-  });
-  const tableBox = el('div', { class: 'table-box' });
-  const section = staffSection('summary', t('summary.title'), slot, total, teams, periods, tableBox);
-  const replies = latestReply();
-
-  async function load() {
-    const current = replies.next();
-    const period = state.overviewPeriod;
-    tableBox.setAttribute('aria-busy', 'true');
-    let data;
-    try {
-      data = await call('staff_overview', { period });
-    } catch (error) {
-      if (!current()) return;
-      tableBox.removeAttribute('aria-busy');
-      failed(error, section, slot, { focus: false });
-      return;
-    }
-    if (!current()) return;
-    tableBox.removeAttribute('aria-busy');
-    clearErrors(section, slot);
-    total.textContent = tn('summary.total', Number(data.total_responses) || 0);
-    teams.replaceChildren(...teamCounts(data));
-    const marks = reasonMarks();
-    const table = (data.rows || []).length ? summaryTable(data, period, marks) : el('p', null, t('summary.nothing_yet'));
-    tableBox.replaceChildren(...[table, marks.legend(), el('p', { class: 'note' }, t('summary.note'))].filter(Boolean));
-  }
-
-  periods.addEventListener('change', () => {
-    state.overviewPeriod = checkedValue(periods, 'overview-period') || 'month';
-    load();
-  });
-  return { section, load };
+  return [scrollingTable(caption, headers, rows), marks.legend()].filter(Boolean);
 }

@@ -1,0 +1,402 @@
+//! The team's view: what a manager takes to a team meeting, read from a headline
+//! release alone. For each team and all teams together, each score and percentage over
+//! the periods, the latest period's teams side by side, and plain flags, all computed
+//! from published figures only: a withheld value is a gap, never a guess.
+//!
+//! Plain Rust: the window shows a [`Picture`] as it is, and the printable report draws
+//! the same charts from it (`chart`), so the two always agree.
+
+pub mod chart;
+
+use serde::Serialize;
+
+use crate::disclosure::{Release, Value, SCORES};
+use crate::period::Period;
+use chart::Scale;
+
+/// The three PSI dimensions: the flags compare them with each other.
+pub const DIMENSIONS: [&str; 3] = ["power", "safety", "identity"];
+
+/// What each team's trends show, in order: the scores, then the two percentages.
+pub const TRENDS: [&str; 6] = [
+    "power",
+    "safety",
+    "identity",
+    "overall",
+    "rupture",
+    "attending_choice",
+];
+
+/// The mark a chart puts where a value is withheld; the legend says what it means.
+pub const GAP_MARK: &str = "–";
+
+/// A fall of at least this many tenths of a point over two periods is flagged.
+pub const FALL_TENTHS: i64 = 3;
+
+/// A fall is flagged when it ends in one of this many latest periods.
+pub const FALL_RECENT: usize = 2;
+
+/// For how many periods running a dimension must be the team's lowest to be flagged.
+pub const LOWEST_RUN: usize = 3;
+
+fn scale(measure: &str) -> Scale {
+    if SCORES.contains(&measure) {
+        Scale::Score
+    } else {
+        Scale::Percent
+    }
+}
+
+/// One published value, as a number to compare and as the text every format shows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Point {
+    pub period: String,
+    /// The published text ("3.8", "12%", "95% or more"); empty when withheld.
+    pub text: String,
+    pub withheld: bool,
+    /// Scores in tenths (38 for 3.8), percentages in points; `None` when withheld.
+    #[serde(skip)]
+    pub units: Option<i64>,
+    /// For "N% or less": the value is at most this, so it is never "above" anything.
+    #[serde(skip)]
+    pub at_most: bool,
+}
+
+impl Point {
+    fn of(period: Period, v: Value) -> Point {
+        let units = match v {
+            Value::Tenths(t) => Some(t as i64),
+            Value::Percent(p) | Value::PercentAtLeast(p) | Value::PercentAtMost(p) => {
+                Some(i64::from(p))
+            }
+            Value::Count(_) | Value::Withheld(_) => None,
+        };
+        Point {
+            period: period.to_string(),
+            text: if units.is_some() {
+                v.display()
+            } else {
+                String::new()
+            },
+            withheld: units.is_none(),
+            units,
+            at_most: matches!(v, Value::PercentAtMost(_)),
+        }
+    }
+
+    fn number(&self, scale: Scale) -> Option<f64> {
+        self.units.map(|u| match scale {
+            Scale::Score => u as f64 / 10.0,
+            Scale::Percent => u as f64,
+        })
+    }
+}
+
+/// The change from the first published value shown to the last.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    pub from: Point,
+    pub to: Point,
+    /// How much, without its sign: "0.4" (a score), "5" (percentage points).
+    pub by: String,
+    /// "up", "down" or "same".
+    pub direction: &'static str,
+}
+
+fn change(points: &[Point], scale: Scale) -> Option<Change> {
+    let published: Vec<&Point> = points.iter().filter(|p| p.units.is_some()).collect();
+    let (first, last) = (*published.first()?, *published.last()?);
+    if published.len() < 2 {
+        return None;
+    }
+    let d = last.units? - first.units?;
+    let by = match scale {
+        Scale::Score => format!("{}.{}", d.abs() / 10, d.abs() % 10),
+        Scale::Percent => d.abs().to_string(),
+    };
+    Some(Change {
+        from: first.clone(),
+        to: last.clone(),
+        by,
+        direction: match d.signum() {
+            1 => "up",
+            -1 => "down",
+            _ => "same",
+        },
+    })
+}
+
+/// One measure of one team over the periods shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trend {
+    pub measure: &'static str,
+    pub points: Vec<Point>,
+    pub change: Option<Change>,
+    /// The chart of `points` (SVG, a picture only: `points` are its text).
+    pub svg: String,
+}
+
+/// A plain-words flag and the published figures it rests on.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Flag {
+    /// "lowest": a dimension was the team's lowest for [`LOWEST_RUN`] periods running;
+    /// "fall": a score fell by at least 0.3 over two periods;
+    /// "rupture": the team's latest rupture percentage is above the clinic's median.
+    pub kind: &'static str,
+    pub measure: &'static str,
+    /// The figures the flag rests on, oldest first.
+    pub points: Vec<Point>,
+    /// For "rupture": the median of every team's published rupture percentages shown.
+    pub median: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub team: String,
+    /// The row of all teams together.
+    pub all_teams: bool,
+    pub trends: Vec<Trend>,
+    pub flags: Vec<Flag>,
+}
+
+/// One score in the latest period, team by team.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub measure: &'static str,
+    pub teams: Vec<(String, Point)>,
+    /// The team (or teams, when tied) with the lowest published value.
+    pub lowest: Vec<String>,
+    pub svg: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Picture {
+    /// "month" or "quarter".
+    pub period_kind: &'static str,
+    pub periods: Vec<String>,
+    /// The latest period shown, which the comparison is of.
+    pub latest: Option<String>,
+    /// All teams first, then each team.
+    pub teams: Vec<TeamView>,
+    pub comparison: Vec<Comparison>,
+}
+
+/// The picture of `release` (a headline release without breakdown) over `shown`, the
+/// periods to show, oldest first; periods not in the release are skipped.
+pub fn picture(release: &Release, shown: &[Period]) -> Picture {
+    let periods: Vec<Period> = shown
+        .iter()
+        .copied()
+        .filter(|p| release.periods.contains(p))
+        .collect();
+    let mut names: Vec<Option<String>> = Vec::new();
+    for g in &release.groups {
+        if g.key.breakdown_value.is_none() && !names.contains(&g.key.team) {
+            names.push(g.key.team.clone());
+        }
+    }
+    // All teams first.
+    names.sort_by_key(|t| t.is_some());
+    let value = |team: &Option<String>, period: Period, measure: &str| -> Value {
+        release
+            .groups
+            .iter()
+            .find(|g| {
+                &g.key.team == team && g.key.period == period && g.key.breakdown_value.is_none()
+            })
+            // A period with no responses has no group: a gap like a withheld value.
+            .map_or(Value::Count(0), |g| g.headline(measure))
+    };
+    build(release.period_kind.id(), &periods, &names, &value)
+}
+
+/// The picture of the published `value(team, period, measure)` of `teams` (`None` for
+/// all teams) over `periods`.
+fn build(
+    period_kind: &'static str,
+    periods: &[Period],
+    names: &[Option<String>],
+    value: &dyn Fn(&Option<String>, Period, &str) -> Value,
+) -> Picture {
+    let series = |team: &Option<String>, measure: &str| -> Vec<Point> {
+        periods
+            .iter()
+            .map(|&p| Point::of(p, value(team, p, measure)))
+            .collect()
+    };
+    let labels: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
+    let median = rupture_median(
+        names
+            .iter()
+            .filter(|t| t.is_some())
+            .flat_map(|t| series(t, "rupture")),
+    );
+    let teams = names
+        .iter()
+        .map(|team| {
+            let trends: Vec<Trend> = TRENDS
+                .iter()
+                .map(|&measure| {
+                    let points = series(team, measure);
+                    let s = scale(measure);
+                    let values: Vec<Option<f64>> = points.iter().map(|p| p.number(s)).collect();
+                    Trend {
+                        measure,
+                        change: change(&points, s),
+                        svg: chart::line(&labels, &values, s, GAP_MARK),
+                        points,
+                    }
+                })
+                .collect();
+            let mut flags = lowest_run(&trends).into_iter().collect::<Vec<_>>();
+            flags.extend(falls(&trends));
+            if team.is_some() {
+                flags.extend(rupture_flag(&trends, median));
+            }
+            TeamView {
+                team: team
+                    .as_deref()
+                    .unwrap_or(crate::summary::ALL_TEAMS)
+                    .to_string(),
+                all_teams: team.is_none(),
+                trends,
+                flags,
+            }
+        })
+        .collect::<Vec<_>>();
+    let latest = periods.last().copied();
+    let comparison = latest
+        .map(|p| {
+            SCORES
+                .iter()
+                .map(|&measure| {
+                    let rows: Vec<(String, Point)> = names
+                        .iter()
+                        .filter(|t| t.is_some())
+                        .map(|t| {
+                            (
+                                t.clone().unwrap_or_default(),
+                                Point::of(p, value(t, p, measure)),
+                            )
+                        })
+                        .collect();
+                    let min = rows.iter().filter_map(|(_, pt)| pt.units).min();
+                    let lowest = rows
+                        .iter()
+                        .filter(|(_, pt)| min.is_some() && pt.units == min)
+                        .map(|(t, _)| t.clone())
+                        .collect();
+                    let bars: Vec<(String, Option<f64>)> = rows
+                        .iter()
+                        .map(|(t, pt)| (t.clone(), pt.number(Scale::Score)))
+                        .collect();
+                    Comparison {
+                        measure,
+                        svg: chart::bars(&bars, Scale::Score, GAP_MARK),
+                        teams: rows,
+                        lowest,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Picture {
+        period_kind,
+        periods: labels,
+        latest: latest.map(|p| p.to_string()),
+        teams,
+        comparison,
+    }
+}
+
+fn trend<'a>(trends: &'a [Trend], measure: &str) -> &'a Trend {
+    trends
+        .iter()
+        .find(|t| t.measure == measure)
+        .expect("every trend is built")
+}
+
+/// A dimension that was strictly the lowest of the three in each of the last
+/// [`LOWEST_RUN`] periods, all of whose values are published.
+fn lowest_run(trends: &[Trend]) -> Option<Flag> {
+    let n = trend(trends, DIMENSIONS[0]).points.len();
+    if n < LOWEST_RUN {
+        return None;
+    }
+    DIMENSIONS.iter().find_map(|&d| {
+        let run = (n - LOWEST_RUN..n).all(|i| {
+            let mine = trend(trends, d).points[i].units;
+            mine.is_some()
+                && DIMENSIONS.iter().filter(|&&o| o != d).all(|&o| {
+                    let theirs = trend(trends, o).points[i].units;
+                    theirs.is_some() && mine < theirs
+                })
+        });
+        run.then(|| Flag {
+            kind: "lowest",
+            measure: d,
+            points: trend(trends, d).points[n - LOWEST_RUN..].to_vec(),
+            median: None,
+        })
+    })
+}
+
+/// For each score, a fall of at least 0.3 over two periods (both published) that ends
+/// in one of the last [`FALL_RECENT`] periods: flags are about now, not a dip long past
+/// (the charts show those).
+fn falls(trends: &[Trend]) -> Vec<Flag> {
+    SCORES
+        .iter()
+        .filter_map(|&m| {
+            let points = &trend(trends, m).points;
+            let n = points.len();
+            (2.max(n.saturating_sub(FALL_RECENT))..n)
+                .rev()
+                .find_map(|i| {
+                    let (before, after) = (points[i - 2].units?, points[i].units?);
+                    (before - after >= FALL_TENTHS).then(|| Flag {
+                        kind: "fall",
+                        measure: m,
+                        points: vec![points[i - 2].clone(), points[i].clone()],
+                        median: None,
+                    })
+                })
+        })
+        .collect()
+}
+
+/// The median of the published rupture percentages (each team's, each period).
+fn rupture_median(points: impl Iterator<Item = Point>) -> Option<i64> {
+    let mut v: Vec<i64> = points.filter_map(|p| p.units).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let mid = v.len() / 2;
+    // An even count takes the mean of the middle two, rounded down: a flag needs a
+    // value above it, so rounding down never hides one.
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2
+    })
+}
+
+/// The team's latest published rupture percentage, if it is above the clinic's median.
+fn rupture_flag(trends: &[Trend], median: Option<i64>) -> Option<Flag> {
+    let median = median?;
+    let latest = trend(trends, "rupture")
+        .points
+        .iter()
+        .rev()
+        .find(|p| p.units.is_some())?;
+    (!latest.at_most && latest.units? > median).then(|| Flag {
+        kind: "rupture",
+        measure: "rupture",
+        points: vec![latest.clone()],
+        median: Some(format!("{median}%")),
+    })
+}
+
+#[cfg(test)]
+mod tests;

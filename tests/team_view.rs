@@ -1,0 +1,177 @@
+//! The team's view, as a clinic manager uses it in the real window: from the Overview
+//! alone, on a year of demo data from six teams, which team is lowest on safety this
+//! quarter, and has identity improved over the year? The answers are read from the page
+//! by accessible names and the charts' text, then checked against the figures of an
+//! export of the same periods. Build with `--features e2e`.
+
+mod window;
+
+use psi_feedback::disclosure::Value;
+use psi_feedback::export::{self, Format, Request};
+use psi_feedback::period::{Month, Period, PeriodKind};
+use psi_feedback::store::Store;
+use psi_feedback::summary::{Breakdown, ALL_TEAMS};
+use window::a11y::{assert_none, axe, js};
+use window::{demo_home, lit, runtime, Session, ONE_AT_A_TIME};
+
+/// What the export of the quarters the Overview shows publishes, per team (or all
+/// teams) and quarter, as the text every format shows ("3.7"), `None` when withheld.
+fn export_figure(
+    release: &psi_feedback::disclosure::Release,
+    team: &str,
+    quarter: &str,
+    measure: &str,
+) -> Option<String> {
+    let g = release
+        .groups
+        .iter()
+        .find(|g| g.key.team_name() == team && g.key.period.to_string() == quarter)?;
+    match g.headline(measure) {
+        v @ Value::Tenths(_) => Some(v.display()),
+        _ => None,
+    }
+}
+
+/// The export of the quarters the Overview shows: from the first with responses to the
+/// last that has ended, headline figures, no breakdown.
+fn export_release(db: &std::path::Path) -> psi_feedback::disclosure::Release {
+    let store = Store::open(db).unwrap();
+    let now = Month::current();
+    let first = Period::of(PeriodKind::Quarter, store.months().unwrap()[0]).first_month();
+    let last = Period::of(PeriodKind::Quarter, now).first_month().prev();
+    let request = Request {
+        period: PeriodKind::Quarter,
+        from: first.to_string(),
+        to: last.to_string(),
+        by: Breakdown::None,
+        layout: psi_feedback::disclosure::Layout::Headline,
+        format: Format::Csv,
+    };
+    export::prepare(&store, &request, now).unwrap().release
+}
+
+#[test]
+fn a_manager_reads_the_lowest_team_on_safety_and_the_change_in_identity_from_the_overview() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let home = demo_home(3000, 6, 12);
+    let (quarters, lowest_safety, identity_change, release) = runtime().block_on(async {
+        let s = Session::start(home).await;
+        s.heading("Before you hand over the device").await;
+        s.unlock().await;
+        s.staff_section("Overview").await;
+        s.answer("Show periods", "By quarter").await;
+        let mut found = Vec::new();
+        // Which team is lowest on safety this quarter: said in words under the teams
+        // compared in the latest quarter.
+        let compared = s
+            .wait_for("//section/h3[starts-with(normalize-space(), 'Teams compared, ') and contains(., '-Q')]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let latest = compared.trim_start_matches("Teams compared, ").to_string();
+        let lowest = s
+            .shown("//li[starts-with(normalize-space(), 'Lowest on Safety')]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        // Has identity improved over the year: the sentence under all teams' identity chart.
+        let all_teams = format!("//section[h3[normalize-space()={}]]", lit(ALL_TEAMS));
+        let identity = s
+            .shown(&format!("{all_teams}//figure[figcaption[normalize-space()='Identity']]/p"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        // The quarters the charts cover, from the table behind all teams' charts.
+        let summary = s.wait_for(&format!("{all_teams}//details/summary")).await;
+        s.click(summary).await;
+        let rows = s.shown(&format!("{all_teams}//details//tbody")).await;
+        let quarters: Vec<String> = serde_json::from_value(
+            s.client
+                .execute(
+                    "return [...arguments[0].querySelectorAll('th[scope=row]')].map((th) => th.textContent);",
+                    vec![serde_json::to_value(&rows).unwrap()],
+                )
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(quarters.last(), Some(&latest), "{quarters:?}");
+        assert!(quarters.len() <= 4, "the last 12 months by default: {quarters:?}");
+        // Every chart is a picture beside its text; the page passes axe.
+        let pictures = js(&s, "return [...document.querySelectorAll('#staff-overview svg')].every((x) => x.getAttribute('aria-hidden') === 'true');").await;
+        assert_eq!(pictures, serde_json::json!(true));
+        let charts = js(&s, "return document.querySelectorAll('#staff-overview figure svg').length;").await;
+        assert!(charts.as_u64().unwrap() >= 7 * 6, "six charts for each team and all teams: {charts}");
+        s.screenshot("staff-overview.png", None).await;
+        s.screenshot("staff-overview-trends.png", Some(&format!("{all_teams}/h3"))).await;
+        axe(&s, "staff area: overview by quarter", &mut found).await;
+        assert_none(&found);
+        // The export, while the window still has the database open (the data directory
+        // goes with the window).
+        let release = export_release(&s.db());
+        s.end().await;
+        (quarters, lowest, identity, release)
+    });
+
+    let latest = quarters.last().unwrap();
+
+    // The lowest team on safety in the latest quarter, by the export's figures.
+    let teams: Vec<String> = {
+        let mut t: Vec<String> = release
+            .groups
+            .iter()
+            .filter_map(|g| g.key.team.clone())
+            .collect();
+        t.dedup();
+        t
+    };
+    assert_eq!(teams.len(), 6);
+    let safety: Vec<(String, String)> = teams
+        .iter()
+        .filter_map(|t| Some((t.clone(), export_figure(&release, t, latest, "safety")?)))
+        .collect();
+    let min = safety
+        .iter()
+        .map(|(_, v)| v.parse::<f64>().unwrap())
+        .fold(f64::MAX, f64::min);
+    let lowest: Vec<&str> = safety
+        .iter()
+        .filter(|(_, v)| v.parse::<f64>().unwrap() == min)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert!(
+        !lowest.is_empty(),
+        "the export publishes safety for some team: {safety:?}"
+    );
+    let said = if lowest.len() == 1 {
+        format!("Lowest on Safety: {} ({min:.1}).", lowest[0])
+    } else {
+        format!("Lowest on Safety, tied: {} ({min:.1}).", lowest.join(", "))
+    };
+    assert_eq!(lowest_safety, said);
+
+    // Identity for all teams, from the first quarter shown with a figure to the last.
+    let published: Vec<(&String, String)> = quarters
+        .iter()
+        .filter_map(|q| Some((q, export_figure(&release, ALL_TEAMS, q, "identity")?)))
+        .collect();
+    assert!(
+        published.len() >= 2,
+        "all teams' identity is published: {published:?}"
+    );
+    let (from, to) = (&published[0], published.last().unwrap());
+    let d = (to.1.parse::<f64>().unwrap() - from.1.parse::<f64>().unwrap()) * 10.0;
+    let d = d.round() as i64;
+    let words = match d.signum() {
+        1 => format!("Up {}.{}", d / 10, d % 10),
+        -1 => format!("Down {}.{}", -d / 10, -d % 10),
+        _ => "No change".to_string(),
+    };
+    assert_eq!(
+        identity_change,
+        format!("{words}: {} in {}, {} in {}.", from.1, from.0, to.1, to.0)
+    );
+}
