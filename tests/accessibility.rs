@@ -241,7 +241,7 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         let en = words("en");
         let every = s.wait_for("//summary[normalize-space()='Every figure, team by team and period by period']").await;
         s.click(every).await;
-        let summary = s.shown("//table[.//th[normalize-space()='Team']]").await;
+        let summary = s.shown("//table[caption[normalize-space()='Summary by month']]").await;
         let summary = summary.text().await.unwrap();
         for column in ["summary.column.power", "summary.column.rupture"] {
             assert!(summary.contains(en.get(column)), "{column} in {summary}");
@@ -307,6 +307,7 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         axe(&s, "export with errors", &mut found).await;
 
         // Settings with an empty list of teams: the error summary of the settings.
+        s.staff_section("Settings").await;
         s.labelled("Teams (one per line)")
             .await
             .clear()
@@ -325,6 +326,7 @@ fn the_staff_area_export_preview_settings_and_close_dialog_pass_axe() {
         axe(&s, "help lines with errors", &mut found).await;
 
         // The dialog the Rust side opens when the window's close button is pressed.
+        s.staff_section("Device safety").await;
         s.button("Turn kiosk mode on").await;
         s.wait_for("//p[normalize-space()='Kiosk mode is on.']")
             .await;

@@ -359,17 +359,20 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
             )
             .await;
         s.click(every).await;
-        let table = s.shown("//table[.//th[normalize-space()='Team']]").await;
+        let table = s
+            .shown("//table[caption[normalize-space()='Summary by month']]")
+            .await;
         let table_text = table.text().await.unwrap();
         assert!(table_text.contains("Community team North"), "{table_text}");
+        let table = serde_json::to_value(&table).unwrap();
         // A withheld value is one word and a letter; each letter's reason is said once,
         // in the legend under the table.
         let marks: Vec<String> = s
             .client
             .execute(
-                "return [...document.querySelectorAll('table td.withheld')]
+                "return [...arguments[0].querySelectorAll('td.withheld')]
                    .map((c) => c.textContent.trim());",
-                vec![],
+                vec![table],
             )
             .await
             .map(|v| serde_json::from_value(v).unwrap())
