@@ -491,17 +491,40 @@ fn staff_preview_of_an_export_release_history_and_anonymity_settings() {
             .text()
             .await
             .unwrap();
-        for column in ["Team", "Period", "Breakdown value", "Measure", "Statistic", "Value"] {
+        // The headline layout, a group a row and its figures as columns: the tidy rows
+        // are the file's.
+        for column in [
+            "Team",
+            "Period",
+            "Breakdown value",
+            "Responses",
+            "Power (average out of 5)",
+            "Power: % positive",
+            "Said something did not feel right",
+            "Attending by choice",
+        ] {
             assert!(head.contains(column), "column {column} in {head}");
         }
+        assert!(!head.contains("Statistic"), "{head}");
         let withheld = s
             .wait_for(&format!(
                 "({preview}//td[contains(concat(' ', normalize-space(@class), ' '), ' withheld ')])[1]"
             ))
             .await;
         let cell = withheld.text().await.unwrap();
-        assert!(cell.starts_with("withheld"), "{cell}");
-        assert!(cell.len() > "withheld".len(), "the reason is shown: {cell}");
+        let letter = cell
+            .strip_prefix("withheld ")
+            .unwrap_or_else(|| panic!("{cell}"));
+        let legend = s
+            .wait_for("//div[contains(concat(' ', @class, ' '), ' preview ')]//h3[normalize-space()='Why a value is withheld']/following-sibling::ul")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            legend.lines().any(|l| l.starts_with(&format!("{letter}: "))),
+            "the reason for {letter} is under the table: {legend}"
+        );
         s.wait_for("//p[contains(normalize-space(), 'values withheld; the file will hold')]")
             .await;
         let c = Connection::open(s.db()).unwrap();

@@ -75,6 +75,8 @@ pub struct PreviewRow {
 
 #[derive(Serialize, Debug)]
 pub struct Preview {
+    /// "headline" or "full": the window shows the headline figures a group a row.
+    pub layout: &'static str,
     pub reissued: bool,
     pub groups: usize,
     pub withheld: usize,
@@ -229,6 +231,7 @@ impl App {
             })
             .collect();
         Ok(Preview {
+            layout: release.layout.id(),
             reissued: prepared.reissued,
             groups: release.groups.len(),
             withheld: release.withheld_count(),

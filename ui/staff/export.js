@@ -81,7 +81,7 @@ export function exportSection({ onSaved = null } = {}) {
   const previewBox = el('div', { class: 'preview', hidden: true });
   const form = el('form', { novalidate: true, autocomplete: 'off' },
     slot, fields.period, el('div', { class: 'field-row' }, fields.from.wrap, fields.to.wrap), fields.by,
-    fields.layout, fields.format, actions(save, preview), result);
+    fields.layout, fields.format, actions(preview, save), result);
   const fieldTargets = {
     period: fields.period.querySelector('input'),
     from: fields.from.input,

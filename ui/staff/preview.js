@@ -1,10 +1,50 @@
-// Staff area: the preview of an export, exactly the rows the file would hold, with the
-// measures, statistics and answers (ids from the Rust side) in words.
+// Staff area: the preview of an export: the headline figures a group a row, or, for the
+// full layout, exactly the rows the file would hold, with the measures, statistics and
+// answers (ids from the Rust side) in words.
 import { el } from '../dom.js';
 import { state } from '../state.js';
 import { announce } from '../status.js';
 import { t, tn, hasWord } from '../words.js';
 import { scrollingTable } from './part.js';
+import { reasonMarks, summaryCell } from './summary.js';
+
+// The headline layout's figures, a column each: [measure, statistic].
+const HEADLINE_COLUMNS = [['responses', 'count'],
+  ...['power', 'safety', 'identity', 'overall'].flatMap((m) => [[m, 'mean'], [m, 'percent']]),
+  ['rupture', 'percent'], ['attending_choice', 'percent']];
+
+function headlineHeader([measure, statistic]) {
+  if (measure === 'responses') return t('summary.column.responses');
+  if (measure === 'rupture') return t('summary.column.rupture');
+  if (measure === 'attending_choice') return t('overview.measure.attending_choice');
+  return statistic === 'mean' ? t('summary.column.' + measure)
+    : t('export.wide.positive', { measure: t('overview.measure.' + measure) });
+}
+
+/** The headline layout as a person reads it: a group a row, its figures as columns,
+ *  a withheld value one word and a letter, each letter's reason once under the table.
+ *  A group under the smallest size shown has its number of responses alone. */
+function headlineTable(rows) {
+  const groups = new Map();
+  for (const row of rows) {
+    const key = JSON.stringify([row.team, row.period, row.breakdown_value]);
+    if (!groups.has(key)) groups.set(key, { row, values: new Map() });
+    groups.get(key).values.set(row.measure + '.' + row.statistic, row.value);
+  }
+  const byValue = rows.some((row) => row.breakdown_value !== null && row.breakdown_value !== undefined);
+  const marks = reasonMarks();
+  const headers = [t('export.column.team'), t('export.column.period'),
+    ...(byValue ? [t('export.column.breakdown_value')] : []), ...HEADLINE_COLUMNS.map(headlineHeader)];
+  const body = [...groups.values()].map(({ row, values }) => el('tr', null,
+    el('th', { scope: 'row' }, String(row.team || '')),
+    el('td', null, String(row.period || '')),
+    byValue ? el('td', null, String(row.breakdown_value || '')) : null,
+    HEADLINE_COLUMNS.map(([m, s]) => {
+      const value = values.get(m + '.' + s);
+      return value === undefined ? el('td', null, '') : summaryCell(value, 1, marks);
+    })));
+  return [scrollingTable(t('export.preview_caption'), headers, body, { tall: true }), marks.legend()].filter(Boolean);
+}
 
 /** The value cell of a preview row: withheld values say so in words, with the reason. */
 function valueCell(value) {
@@ -74,7 +114,8 @@ export function showPreview(box, data) {
   if (rows.length && total > rows.length) {
     parts.push(el('p', { class: 'note' }, tn('export.preview_first_rows', total, { shown: rows.length })));
   }
-  parts.push(rows.length ? previewTable(rows) : el('p', null, t('export.no_rows')));
+  const table = data.layout === 'headline' ? headlineTable(rows) : [previewTable(rows)];
+  parts.push(...(rows.length ? table : [el('p', null, t('export.no_rows'))]));
   const notes = Array.isArray(data.notes) ? data.notes : [];
   if (notes.length) {
     parts.push(el('h4', { class: 'small-heading' }, t('export.notes_heading')),

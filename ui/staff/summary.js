@@ -7,7 +7,7 @@ import { scrollingTable } from './part.js';
  * A cell: a withheld value says so in one word and a letter; the letter's reason is in
  * the legend under the table, once (`marks` gives each reason its letter).
  */
-function summaryCell(cell, index, marks) {
+export function summaryCell(cell, index, marks) {
   const isObject = cell !== null && typeof cell === 'object';
   const text = isObject ? String(cell.text === null || cell.text === undefined ? '' : cell.text)
     : String(cell === null || cell === undefined ? '' : cell);
@@ -21,7 +21,7 @@ function summaryCell(cell, index, marks) {
 }
 
 /** Letters for reasons, in the order they first appear. */
-function reasonMarks() {
+export function reasonMarks() {
   const letters = new Map();
   return {
     of(reason) {
