@@ -379,7 +379,7 @@ fn staff_unlock_summary_and_export_through_the_save_dialog() {
             .unwrap();
         assert!(!marks.is_empty(), "the demo data has withheld values");
         let legend = s
-            .wait_for("//h3[normalize-space()='Why a value is withheld']/following-sibling::ul")
+            .wait_for("//h4[normalize-space()='Why a value is withheld']/following-sibling::ul")
             .await
             .text()
             .await
@@ -516,7 +516,7 @@ fn staff_preview_of_an_export_release_history_and_anonymity_settings() {
             .strip_prefix("withheld ")
             .unwrap_or_else(|| panic!("{cell}"));
         let legend = s
-            .wait_for("//div[contains(concat(' ', @class, ' '), ' preview ')]//h3[normalize-space()='Why a value is withheld']/following-sibling::ul")
+            .wait_for("//div[contains(concat(' ', @class, ' '), ' preview ')]//h4[normalize-space()='Why a value is withheld']/following-sibling::ul")
             .await
             .text()
             .await

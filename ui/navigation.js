@@ -38,6 +38,11 @@ function pageTitle(heading, caption) {
   return t('app.title', { heading: caption ? caption + ': ' + heading : heading, app: t('app.name') });
 }
 
+/** The window's title for a part of the screen on show: "Staff area: Overview". */
+export function setTitle(heading, caption) {
+  document.title = pageTitle(heading, caption);
+}
+
 /** Replaces the screen content, sets the page title and moves focus to the <h1>. */
 export function showScreen(heading, children, { wide = false, caption = null } = {}) {
   current += 1;

@@ -70,6 +70,7 @@ table { border-collapse: collapse; margin: .8rem 0; font-size: .85rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
 th, td { border: 1px solid #888; padding: .25rem .4rem; text-align: right; }
 th[scope=row], thead th { text-align: left; background: #eef3f5; }
+tbody th[scope=row] { white-space: nowrap; }
 td.withheld { font-style: italic; background: repeating-linear-gradient(45deg, #fff, #fff 4px, #eee 4px, #eee 8px); }
 .charts { display: flex; flex-wrap: wrap; gap: .8rem 1.2rem; }
 figure { margin: 0; max-width: 320px; } figcaption { font-weight: bold; }
@@ -178,14 +179,43 @@ fn lowest_text(c: &Comparison) -> String {
         .map(|(_, p)| p.text.clone())
         .unwrap_or_default();
     let key = if c.lowest.len() > 1 { "tied" } else { "single" };
-    locale::format(
+    let said = locale::format(
         &format!("overview.lowest.{key}"),
         &[
             ("measure", measure),
             ("teams", c.lowest.join(", ")),
             ("value", value),
         ],
-    )
+    );
+    // Said when a team's figure is withheld: it may be lower still.
+    if c.teams.iter().any(|(_, p)| p.withheld) {
+        format!("{said} {}", locale::text("overview.lowest.not_all"))
+    } else {
+        said
+    }
+}
+
+/// The questions for a team to talk about, by dimension, as the Overview has them:
+/// `overview.questions.<id>.<n>` from 1 for as long as the words go on.
+fn questions(h: &mut String) {
+    let _ = write!(
+        h,
+        "<section class=\"page\"><h2>{}</h2><p class=\"note\">{}</p>",
+        esc(locale::text("overview.questions")),
+        esc(locale::text("overview.questions_note"))
+    );
+    for id in ["power", "safety", "identity", "rupture"] {
+        let _ = write!(h, "<h3>{}</h3><ul>", esc(measure_name(id)));
+        for n in 1.. {
+            let key = format!("overview.questions.{id}.{n}");
+            if !locale::has(&key) {
+                break;
+            }
+            let _ = write!(h, "<li>{}</li>", esc(locale::text(&key)));
+        }
+        h.push_str("</ul>");
+    }
+    h.push_str("</section>\n");
 }
 
 /// A team's trends: a small chart each, its change in words under it.
@@ -211,23 +241,34 @@ fn gap_legend(h: &mut String) {
     );
 }
 
-/// The first page: all teams over time, the teams compared, and the flags.
+/// The first page: all teams over time (the one team, if there is one), the teams
+/// compared, and the flags.
 fn headline_page(h: &mut String, picture: &Picture) {
-    let Some(all) = picture.teams.iter().find(|t| t.all_teams) else {
+    let Some(all) = picture
+        .teams
+        .iter()
+        .find(|t| t.all_teams)
+        .or(picture.teams.first())
+    else {
         return;
     };
     let _ = write!(
         h,
         "<section class=\"headline\"><h2>{}</h2>",
         esc(&locale::format(
-            "overview.trends",
+            "overview.headline",
             &[
                 ("from", picture.periods.first().cloned().unwrap_or_default()),
                 ("to", picture.periods.last().cloned().unwrap_or_default()),
             ]
         ))
     );
-    let _ = write!(h, "<h3>{}</h3>", esc(&all.team));
+    let title = if all.all_teams {
+        locale::text("overview.all_teams_trends").to_string()
+    } else {
+        all.team.clone()
+    };
+    let _ = write!(h, "<h3>{}</h3>", esc(&title));
     trends(h, all, &SCORES);
     gap_legend(h);
     if let Some(latest) = &picture.latest {
@@ -440,6 +481,9 @@ pub fn write(release: &Release) -> Vec<u8> {
         h.push_str("</section>\n");
     }
 
+    if !release.groups.is_empty() {
+        questions(&mut h);
+    }
     // The questions' own figures are in the full layout only.
     if release.layout == Layout::Full && teams.iter().flatten().any(|g| !g.measures.is_empty()) {
         h.push_str("<section class=\"page questions\"><h2>Each question</h2>\n");

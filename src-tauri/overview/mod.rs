@@ -33,8 +33,9 @@ pub const GAP_MARK: &str = "–";
 /// A fall of at least this many tenths of a point over two periods is flagged.
 pub const FALL_TENTHS: i64 = 3;
 
-/// A fall is flagged when it ends in one of this many latest periods.
-pub const FALL_RECENT: usize = 2;
+/// A fall, or a rupture percentage above the median, is flagged when it is in one of
+/// this many latest periods.
+pub const RECENT: usize = 2;
 
 /// For how many periods running a dimension must be the team's lowest to be flagged.
 pub const LOWEST_RUN: usize = 3;
@@ -60,6 +61,9 @@ pub struct Point {
     /// For "N% or less": the value is at most this, so it is never "above" anything.
     #[serde(skip)]
     pub at_most: bool,
+    /// "N% or more" or "N% or less": a bound, not the value.
+    #[serde(skip)]
+    pub bounded: bool,
 }
 
 impl Point {
@@ -81,6 +85,7 @@ impl Point {
             withheld: units.is_none(),
             units,
             at_most: matches!(v, Value::PercentAtMost(_)),
+            bounded: matches!(v, Value::PercentAtMost(_) | Value::PercentAtLeast(_)),
         }
     }
 
@@ -103,8 +108,12 @@ pub struct Change {
     pub direction: &'static str,
 }
 
+/// Only exact values count: "5% or less" to "10%" may be no change at all.
 fn change(points: &[Point], scale: Scale) -> Option<Change> {
-    let published: Vec<&Point> = points.iter().filter(|p| p.units.is_some()).collect();
+    let published: Vec<&Point> = points
+        .iter()
+        .filter(|p| p.units.is_some() && !p.bounded)
+        .collect();
     let (first, last) = (*published.first()?, *published.last()?);
     if published.len() < 2 {
         return None;
@@ -191,7 +200,10 @@ pub fn picture(release: &Release, shown: &[Period]) -> Picture {
         .collect();
     let mut names: Vec<Option<String>> = Vec::new();
     for g in &release.groups {
-        if g.key.breakdown_value.is_none() && !names.contains(&g.key.team) {
+        if g.key.breakdown_value.is_none()
+            && periods.contains(&g.key.period)
+            && !names.contains(&g.key.team)
+        {
             names.push(g.key.team.clone());
         }
     }
@@ -341,31 +353,33 @@ fn lowest_run(trends: &[Trend]) -> Option<Flag> {
     })
 }
 
-/// For each score, a fall of at least 0.3 over two periods (both published) that ends
-/// in one of the last [`FALL_RECENT`] periods: flags are about now, not a dip long past
-/// (the charts show those).
+/// For each score, a fall of at least 0.3 within two periods (from one or two periods
+/// before, both published) that ends in one of the last [`RECENT`] periods: flags are
+/// about now, not a dip long past (the charts show those). The latest and largest fall.
 fn falls(trends: &[Trend]) -> Vec<Flag> {
     SCORES
         .iter()
         .filter_map(|&m| {
             let points = &trend(trends, m).points;
             let n = points.len();
-            (2.max(n.saturating_sub(FALL_RECENT))..n)
-                .rev()
-                .find_map(|i| {
-                    let (before, after) = (points[i - 2].units?, points[i].units?);
-                    (before - after >= FALL_TENTHS).then(|| Flag {
-                        kind: "fall",
-                        measure: m,
-                        points: vec![points[i - 2].clone(), points[i].clone()],
-                        median: None,
-                    })
+            (1.max(n.saturating_sub(RECENT))..n).rev().find_map(|i| {
+                let after = points[i].units?;
+                let (j, drop) = (i.saturating_sub(2)..i)
+                    .filter_map(|j| Some((j, points[j].units? - after)))
+                    .max_by_key(|&(j, d)| (d, std::cmp::Reverse(j)))?;
+                (drop >= FALL_TENTHS).then(|| Flag {
+                    kind: "fall",
+                    measure: m,
+                    points: vec![points[j].clone(), points[i].clone()],
+                    median: None,
                 })
+            })
         })
         .collect()
 }
 
-/// The median of the published rupture percentages (each team's, each period).
+/// The median of the published rupture percentages (each team's, each period); "N% or
+/// less" and "N% or more" count as N.
 fn rupture_median(points: impl Iterator<Item = Point>) -> Option<i64> {
     let mut v: Vec<i64> = points.filter_map(|p| p.units).collect();
     if v.is_empty() {
@@ -382,13 +396,15 @@ fn rupture_median(points: impl Iterator<Item = Point>) -> Option<i64> {
     })
 }
 
-/// The team's latest published rupture percentage, if it is above the clinic's median.
+/// The team's latest published rupture percentage, in one of the last [`RECENT`]
+/// periods, if it is above the clinic's median.
 fn rupture_flag(trends: &[Trend], median: Option<i64>) -> Option<Flag> {
     let median = median?;
     let latest = trend(trends, "rupture")
         .points
         .iter()
         .rev()
+        .take(RECENT)
         .find(|p| p.units.is_some())?;
     (!latest.at_most && latest.units? > median).then(|| Flag {
         kind: "rupture",

@@ -82,12 +82,13 @@ fn a_dimension_lowest_three_periods_running_is_flagged_with_its_figures() {
     // A tie in one of the three periods, or a withheld value, and there is no flag.
     let mut tie = v.clone();
     tie.insert((a.clone(), 2, "safety"), Value::Tenths(40));
-    assert!(flags(&picture_of(4, std::slice::from_ref(&a), &tie), "Crisis").is_empty());
+    let lowest = |p: &Picture| flags(p, "Crisis").iter().any(|f| f.kind == "lowest");
+    assert!(!lowest(&picture_of(4, std::slice::from_ref(&a), &tie)));
     let mut gap = v.clone();
     gap.remove(&(a.clone(), 3, "power"));
-    assert!(flags(&picture_of(4, std::slice::from_ref(&a), &gap), "Crisis").is_empty());
+    assert!(!lowest(&picture_of(4, std::slice::from_ref(&a), &gap)));
     // Two periods are not three.
-    assert!(flags(&picture_of(2, &[a], &v), "Crisis").is_empty());
+    assert!(!lowest(&picture_of(2, &[a], &v)));
 }
 
 #[test]
@@ -271,11 +272,41 @@ proptest! {
             } else { Vec::new() };
             let lowest: Vec<&str> = tv.flags.iter().filter(|f| f.kind == "lowest").map(|f| f.measure).collect();
             prop_assert_eq!(lowest, expected_lowest);
-            // "fall": a score is flagged exactly when a two-period fall of 0.3 ends in
-            // one of the latest periods.
+            // "fall": a score is flagged exactly when, in one of the last two periods, it
+            // is 0.3 or more below one of the two periods before it.
             for m in SCORES {
-                let any = (2.max(n.saturating_sub(FALL_RECENT))..n).any(|i| matches!((units(m, i - 2), units(m, i)), (Some(a), Some(b)) if a - b >= 3));
+                let mut any = false;
+                for i in 0..n {
+                    for j in 0..i {
+                        if n - i <= 2 && i - j <= 2 {
+                            if let (Some(a), Some(b)) = (units(m, j), units(m, i)) {
+                                any |= a - b >= 3;
+                            }
+                        }
+                    }
+                }
                 prop_assert_eq!(tv.flags.iter().any(|f| f.kind == "fall" && f.measure == m), any);
+            }
+            // "rupture": the team's latest published share of the last two periods is
+            // above the median of every team's published shares, and not "N% or less".
+            if !tv.all_teams {
+                let mut all: Vec<i64> = p.teams.iter().filter(|t| !t.all_teams)
+                    .flat_map(|t| t.trends.iter().find(|x| x.measure == "rupture").unwrap().points.clone())
+                    .filter_map(|pt| pt.units).collect();
+                all.sort_unstable();
+                let rupture = &tv.trends.iter().find(|x| x.measure == "rupture").unwrap().points;
+                let latest = (n.saturating_sub(2)..n).rev().map(|i| &rupture[i]).find(|pt| pt.units.is_some());
+                let expected = match (latest, all.is_empty()) {
+                    (Some(pt), false) => {
+                        let k = all.len();
+                        // Above the median: the middle value, or the mean of the middle two.
+                        let x = pt.units.unwrap();
+                        let above = if k % 2 == 1 { x > all[k / 2] } else { 2 * x > all[k / 2 - 1] + all[k / 2] };
+                        above && !pt.at_most
+                    }
+                    _ => false,
+                };
+                prop_assert_eq!(tv.flags.iter().any(|f| f.kind == "rupture"), expected);
             }
             if tv.all_teams {
                 prop_assert!(tv.flags.iter().all(|f| f.kind != "rupture"));

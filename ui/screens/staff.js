@@ -4,7 +4,7 @@ import { resetDisplay } from '../display.js';
 import { el, button, oneAtATime } from '../dom.js';
 import { watchIdle } from '../idle.js';
 import { lockStaff } from '../lock.js';
-import { register, show, showScreen } from '../navigation.js';
+import { register, setTitle, show, showScreen } from '../navigation.js';
 import { announce } from '../status.js';
 import { t } from '../words.js';
 import { auditSection } from '../staff/audit.js';
@@ -38,12 +38,12 @@ function staffNav(sections) {
       if (section === chosen) links[i].setAttribute('aria-current', 'page');
       else links[i].removeAttribute('aria-current');
     });
+    setTitle(chosen.querySelector('h2').textContent, t('staff.heading'));
     if (focus) chosen.querySelector('h2').focus();
   }
   const nav = el('nav', { class: 'staff-nav', 'aria-label': t('staff.sections') },
     el('ul', { class: 'staff-nav__list' }, links.map((link) => el('li', null, link))));
-  choose(sections[0].id);
-  return nav;
+  return { nav, choose };
 }
 
 function lockButton() {
@@ -77,11 +77,13 @@ function showStaffArea(message) {
   const settings = settingsSection();
   const safety = safetySection(() => audit.load());
   const sections = [summary, comments, exporter, history, settings, safety, audit].map((s) => s.section);
+  const navigation = staffNav(sections);
   showScreen(t('staff.heading'), [
     el('div', { class: 'actions actions--top' }, lockButton()),
-    staffNav(sections),
+    navigation.nav,
     sections,
   ], { wide: true });
+  navigation.choose(sections[0].id);
   watchIdle('staff');
   if (message) announce(message);
   for (const part of [safety, audit, summary, comments, history, settings]) part.load();

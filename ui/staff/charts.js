@@ -56,7 +56,7 @@ export function trendFigure(trend) {
 }
 
 /** A team's figures behind its charts: a row per period, a column per measure. */
-export function figuresTable(team, periods) {
+export function figuresTable(team, name, periods) {
   const headers = [t('summary.column.period'), ...team.trends.map((tr) => measureName(tr.measure))];
   const rows = periods.map((period, i) => el('tr', null,
     el('th', { scope: 'row' }, period),
@@ -65,8 +65,8 @@ export function figuresTable(team, periods) {
       return el('td', point && point.withheld ? { class: 'withheld' } : null, pointText(point));
     })));
   return el('details', { class: 'figures' },
-    el('summary', null, t('overview.figures', { team: team.team })),
-    scrollingTable(t('overview.figures_caption', { team: team.team }), headers, rows));
+    el('summary', null, t('overview.figures', { team: name })),
+    scrollingTable(t('overview.figures_caption', { team: name }), headers, rows));
 }
 
 /** A flag in plain words, with the figures it rests on. */

@@ -8,21 +8,35 @@ import { radioGroup, checkedValue } from '../forms.js';
 import { call } from '../ipc.js';
 import { latestReply } from '../navigation.js';
 import { state } from '../state.js';
-import { t, tn } from '../words.js';
+import { t, tn, hasWord } from '../words.js';
 import { staffSection, scrollingTable, failed } from './part.js';
 import { chartNode, measureName, pointText, trendFigure, figuresTable, flagText, gapLegend } from './charts.js';
 import { summaryTable } from './summary.js';
 
-// Questions for a team to talk about, by dimension (`overview.questions.<id>.<n>`).
-const QUESTIONS = { power: 3, safety: 3, identity: 3, rupture: 2 };
+// Questions for a team to talk about, by dimension: `overview.questions.<id>.<n>`, from 1
+// for as long as the words go on.
+const QUESTIONS = ['power', 'safety', 'identity', 'rupture'];
+
+function questions(id) {
+  const out = [];
+  for (let n = 1; hasWord(`overview.questions.${id}.${n}`); n += 1) out.push(t(`overview.questions.${id}.${n}`));
+  return out;
+}
+
+/** A team's name: "All teams" in the language on screen. */
+export function teamName(team) {
+  return team.all_teams ? t('overview.all_teams') : team.team;
+}
 
 function lowestText(comparison) {
   const measure = measureName(comparison.measure);
   if (!comparison.lowest.length) return t('overview.lowest.none', { measure });
   const value = pointText(comparison.teams.find(([team]) => team === comparison.lowest[0])[1]);
-  return t('overview.lowest.' + (comparison.lowest.length > 1 ? 'tied' : 'single'), {
+  const said = t('overview.lowest.' + (comparison.lowest.length > 1 ? 'tied' : 'single'), {
     measure, teams: comparison.lowest.join(', '), value,
   });
+  // Said when a team's figure is withheld: it may be lower still.
+  return comparison.teams.some(([, point]) => point.withheld) ? said + ' ' + t('overview.lowest.not_all') : said;
 }
 
 /** The teams side by side in the latest period: a table, a bar chart per score, and
@@ -49,7 +63,7 @@ function comparisonPart(picture) {
 
 function flagsPart(picture) {
   const headingId = 'overview-flags-heading';
-  const items = picture.teams.flatMap((team) => team.flags.map((flag) => el('li', null, flagText(flag, team.team))));
+  const items = picture.teams.flatMap((team) => team.flags.map((flag) => el('li', null, flagText(flag, teamName(team)))));
   return el('section', { class: 'overview-part', 'aria-labelledby': headingId },
     el('h3', { id: headingId }, t('overview.flags')),
     el('p', { class: 'note' }, t('overview.flags_note')),
@@ -61,10 +75,10 @@ function teamPart(team, picture) {
   const scores = team.trends.filter((tr) => tr.measure !== 'rupture' && tr.measure !== 'attending_choice');
   const shares = team.trends.filter((tr) => !scores.includes(tr));
   return el('section', { class: 'overview-team', 'aria-labelledby': headingId },
-    el('h3', { id: headingId }, team.team),
+    el('h4', { id: headingId }, teamName(team)),
     el('div', { class: 'chart-row' }, scores.map(trendFigure)),
     el('div', { class: 'chart-row' }, shares.map(trendFigure)),
-    figuresTable(team, picture.periods));
+    figuresTable(team, teamName(team), picture.periods));
 }
 
 function questionsPart() {
@@ -72,16 +86,16 @@ function questionsPart() {
   return el('section', { class: 'overview-part', 'aria-labelledby': headingId },
     el('h3', { id: headingId }, t('overview.questions')),
     el('p', { class: 'note' }, t('overview.questions_note')),
-    Object.entries(QUESTIONS).map(([id, n]) => [
+    QUESTIONS.map((id) => [
       el('h4', null, measureName(id)),
-      el('ul', null, Array.from({ length: n }, (_, i) => el('li', null, t(`overview.questions.${id}.${i + 1}`)))),
+      el('ul', null, questions(id).map((q) => el('li', null, q))),
     ]));
 }
 
 function teamCounts(data) {
   const teamList = data.teams || [];
   return teamList.length ? [
-    el('h3', { class: 'small-heading' }, t('summary.by_team')),
+    el('h4', { class: 'small-heading' }, t('summary.by_team')),
     el('ul', { class: 'plain-list' }, teamList.map((count) => el('li', null,
       tn('summary.team_responses', Number(count.responses) || 0, { team: count.team })))),
   ] : [];
@@ -97,11 +111,14 @@ function overviewParts(data, period) {
   return [
     comparisonPart(picture),
     flagsPart(picture),
-    el('h3', null, t('overview.trends', { from: picture.periods[0], to: picture.periods[picture.periods.length - 1] })),
-    gapLegend(),
-    picture.teams.map((team) => teamPart(team, picture)),
+    el('section', { class: 'overview-part', 'aria-labelledby': 'overview-trends-heading' },
+      el('h3', { id: 'overview-trends-heading' },
+        t('overview.trends', { from: picture.periods[0], to: picture.periods[picture.periods.length - 1] })),
+      gapLegend(),
+      picture.teams.map((team) => teamPart(team, picture))),
     questionsPart(),
-    el('section', { class: 'overview-part' }, el('h3', null, t('summary.title')), teamCounts(data), all,
+    el('section', { class: 'overview-part', 'aria-labelledby': 'overview-summary-heading' },
+      el('h3', { id: 'overview-summary-heading' }, t('summary.title')), teamCounts(data), all,
       el('p', { class: 'note' }, t('summary.note'))),
   ].filter(Boolean);
 }

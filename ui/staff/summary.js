@@ -31,7 +31,7 @@ export function reasonMarks() {
     legend() {
       if (!letters.size) return null;
       return el('div', { class: 'legend' },
-        el('h3', { class: 'small-heading' }, t('summary.legend')),
+        el('h4', { class: 'small-heading' }, t('summary.legend')),
         el('ul', { class: 'plain-list' }, [...letters].map(([reason, letter]) =>
           el('li', null, el('span', { class: 'withheld__mark' }, letter), ': ', reason))));
     },
