@@ -415,7 +415,9 @@ fn export_of_a_known_data_set_has_exactly_the_expected_cells() {
     );
     assert!(html.contains("<h2>North</h2>"));
     assert!(html.contains("class=\"withheld\""));
-    assert!(html.contains("<svg role=\"img\""));
+    // Its charts are pictures beside their figures in words.
+    assert!(html.contains("<svg class=\"chart chart--line\" aria-hidden=\"true\""));
+    assert!(html.contains("Too few published figures to show a change."));
 
     // Nothing from the comment column, nor the day of the South rows, in any format.
     for out in [&text, &html, &json.to_string(), &feb] {

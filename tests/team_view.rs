@@ -117,6 +117,12 @@ fn a_manager_reads_the_lowest_team_on_safety_and_the_change_in_identity_from_the
         s.screenshot("staff-overview.png", None).await;
         s.screenshot("staff-overview-trends.png", Some(&format!("{all_teams}/h4"))).await;
         axe(&s, "staff area: overview by quarter", &mut found).await;
+        // Every table behind the charts open, and the months: still no violation.
+        js(&s, "document.querySelectorAll('#staff-overview details').forEach((d) => { d.open = true; }); return null;").await;
+        axe(&s, "staff area: overview, every table open", &mut found).await;
+        s.answer("Show periods", "By month").await;
+        s.wait_for("//section/h3[starts-with(normalize-space(), 'Teams compared, ') and not(contains(., '-Q'))]").await;
+        axe(&s, "staff area: overview by month", &mut found).await;
         assert_none(&found);
         // The export, while the window still has the database open (the data directory
         // goes with the window).
