@@ -52,9 +52,15 @@ fn scale(measure: &str) -> Scale {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Point {
     pub period: String,
-    /// The published text ("3.8", "12%", "95% or more"); empty when withheld.
+    /// The published text ("3.8", "12%", "95% or more"); empty when withheld. The
+    /// window writes the same from `value`, `percent` and `bound` in its own language.
     pub text: String,
     pub withheld: bool,
+    /// The number published: 3.8, or 12 (percent); `None` when withheld.
+    pub value: Option<f64>,
+    pub percent: bool,
+    /// "at_least" ("95% or more"), "at_most" ("5% or less"), or `None`.
+    pub bound: Option<&'static str>,
     /// Scores in tenths (38 for 3.8), percentages in points; `None` when withheld.
     #[serde(skip)]
     pub units: Option<i64>,
@@ -83,6 +89,19 @@ impl Point {
                 String::new()
             },
             withheld: units.is_none(),
+            value: units.map(|u| match v {
+                Value::Tenths(_) => u as f64 / 10.0,
+                _ => u as f64,
+            }),
+            percent: matches!(
+                v,
+                Value::Percent(_) | Value::PercentAtLeast(_) | Value::PercentAtMost(_)
+            ),
+            bound: match v {
+                Value::PercentAtLeast(_) => Some("at_least"),
+                Value::PercentAtMost(_) => Some("at_most"),
+                _ => None,
+            },
             units,
             at_most: matches!(v, Value::PercentAtMost(_)),
             bounded: matches!(v, Value::PercentAtMost(_) | Value::PercentAtLeast(_)),
@@ -155,8 +174,10 @@ pub struct Flag {
     pub measure: &'static str,
     /// The figures the flag rests on, oldest first.
     pub points: Vec<Point>,
-    /// For "rupture": the median of every team's published rupture percentages shown.
+    /// For "rupture": the median of every team's published rupture percentages shown,
+    /// as text ("9%") and as a number.
     pub median: Option<String>,
+    pub median_value: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -349,6 +370,7 @@ fn lowest_run(trends: &[Trend]) -> Option<Flag> {
             measure: d,
             points: trend(trends, d).points[n - LOWEST_RUN..].to_vec(),
             median: None,
+            median_value: None,
         })
     })
 }
@@ -372,6 +394,7 @@ fn falls(trends: &[Trend]) -> Vec<Flag> {
                     measure: m,
                     points: vec![points[j].clone(), points[i].clone()],
                     median: None,
+                    median_value: None,
                 })
             })
         })
@@ -411,6 +434,7 @@ fn rupture_flag(trends: &[Trend], median: Option<i64>) -> Option<Flag> {
         measure: "rupture",
         points: vec![latest.clone()],
         median: Some(format!("{median}%")),
+        median_value: Some(median),
     })
 }
 

@@ -1,7 +1,7 @@
 // The Overview's pictures and figures: the charts come from the Rust side as SVG (the
 // same module draws the printable report's), and each sits beside its figures as text.
 import { el } from '../dom.js';
-import { t, tn } from '../words.js';
+import { t, tn, words } from '../words.js';
 import { scrollingTable } from './part.js';
 
 // What the chart module draws, and nothing else: a chart with anything more is dropped.
@@ -30,9 +30,14 @@ export function measureName(id) {
   return t('overview.measure.' + id);
 }
 
-/** A published point as text: its value, or the gap mark for a withheld one. */
+/** A published point's figure in the language on screen: "3.8" ("3,8" in Polish),
+ *  "12%", "95% or more"; "no figure" for a withheld one. */
 export function pointText(point) {
-  return point && !point.withheld ? point.text : t('overview.no_figure');
+  if (!point || point.withheld || typeof point.value !== 'number') return t('overview.no_figure');
+  const figure = point.percent
+    ? new Intl.NumberFormat(words.current, { maximumFractionDigits: 0 }).format(point.value) + '%'
+    : new Intl.NumberFormat(words.current, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(point.value);
+  return point.bound ? t('overview.bound.' + point.bound, { value: figure }) : figure;
 }
 
 const PERCENTAGES = ['rupture', 'attending_choice'];
@@ -40,10 +45,11 @@ const PERCENTAGES = ['rupture', 'attending_choice'];
 /** "Up 0.4: 3.4 in 2025-12, 3.8 in 2026-11.", or why there is no change to show. */
 export function changeText(change, measure) {
   if (!change) return t('overview.change.none');
-  const by = PERCENTAGES.includes(measure) ? tn('overview.points', Number(change.by)) : change.by;
+  const by = PERCENTAGES.includes(measure) ? tn('overview.points', Number(change.by))
+    : new Intl.NumberFormat(words.current, { minimumFractionDigits: 1 }).format(Number(change.by));
   return t('overview.change.' + change.direction, {
-    from: change.from.text, from_period: change.from.period,
-    to: change.to.text, to_period: change.to.period, by,
+    from: pointText(change.from), from_period: change.from.period,
+    to: pointText(change.to), to_period: change.to.period, by,
   });
 }
 
@@ -74,17 +80,18 @@ export function flagText(flag, team) {
   const measure = measureName(flag.measure);
   const points = flag.points || [];
   if (flag.kind === 'lowest') {
-    const figures = points.map((p) => t('overview.flag.point', { value: p.text, period: p.period })).join(', ');
+    const figures = points.map((p) => t('overview.flag.point', { value: pointText(p), period: p.period })).join(', ');
     return t('overview.flag.lowest', { team, measure, n: points.length, figures });
   }
   if (flag.kind === 'fall') {
     const [from, to] = points;
     return t('overview.flag.fall', {
-      team, measure, from: from.text, from_period: from.period, to: to.text, to_period: to.period,
+      team, measure, from: pointText(from), from_period: from.period, to: pointText(to), to_period: to.period,
     });
   }
   const [latest] = points;
-  return t('overview.flag.rupture', { team, value: latest.text, period: latest.period, median: flag.median });
+  const median = pointText({ value: flag.median_value, percent: true });
+  return t('overview.flag.rupture', { team, value: pointText(latest), period: latest.period, median });
 }
 
 /** The legend for the gap mark, said once under the charts. */
