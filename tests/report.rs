@@ -115,8 +115,9 @@ fn as_csv(cell: &str) -> String {
     }
 }
 
-#[test]
-fn every_number_in_the_report_is_the_exports_own() {
+/// A clinic's year: 3,000 demo responses from 6 teams over the 12 months before this
+/// one, with the first and last of those months. The directory holds the database.
+fn demo_year(seed: u64) -> (tempfile::TempDir, Store, Month, Month) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("d.sqlite3")).unwrap();
     let last = Month::current().prev();
@@ -124,11 +125,17 @@ fn every_number_in_the_report_is_the_exports_own() {
         responses: 3000,
         teams: 6,
         months: 12,
-        seed: 3,
+        seed,
         last_month: last,
     };
     demo::generate(&mut store, &opts).unwrap();
     let first = (0..11).fold(last, |m, _| m.prev());
+    (dir, store, first, last)
+}
+
+#[test]
+fn every_number_in_the_report_is_the_exports_own() {
+    let (_dir, store, first, last) = demo_year(3);
     let release = release(&store, PeriodKind::Month, first, last, Layout::Headline);
     let html = String::from_utf8(export::render(&release, Format::Html)).unwrap();
     let tables = summary_tables(&html);
@@ -280,18 +287,7 @@ fn words(text: &str) -> BTreeMap<String, usize> {
 
 #[test]
 fn the_report_prints_on_a4_headline_first_a_page_per_team_rules_last_nothing_cut_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("d.sqlite3")).unwrap();
-    let last = Month::current().prev();
-    let opts = demo::Options {
-        responses: 3000,
-        teams: 6,
-        months: 12,
-        seed: 1,
-        last_month: last,
-    };
-    demo::generate(&mut store, &opts).unwrap();
-    let first = (0..11).fold(last, |m, _| m.prev());
+    let (dir, store, first, last) = demo_year(1);
     let reports = [
         (
             "months",

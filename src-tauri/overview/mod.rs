@@ -10,22 +10,12 @@ pub mod chart;
 
 use serde::Serialize;
 
-use crate::disclosure::{Release, Value, SCORES};
+use crate::disclosure::{Release, Value, HEADLINE_MEASURES, SCORES};
 use crate::period::Period;
 use chart::Scale;
 
 /// The three PSI dimensions: the flags compare them with each other.
 pub const DIMENSIONS: [&str; 3] = ["power", "safety", "identity"];
-
-/// What each team's trends show, in order: the scores, then the two percentages.
-pub const TRENDS: [&str; 6] = [
-    "power",
-    "safety",
-    "identity",
-    "overall",
-    "rupture",
-    "attending_choice",
-];
 
 /// The mark a chart puts where a value is withheld; the legend says what it means.
 pub const GAP_MARK: &str = "–";
@@ -53,7 +43,9 @@ fn scale(measure: &str) -> Scale {
 pub struct Point {
     pub period: String,
     /// The published text ("3.8", "12%", "95% or more"); empty when withheld. The
-    /// window writes the same from `value`, `percent` and `bound` in its own language.
+    /// window writes the same from `value`, `percent` and `bound` in its own language,
+    /// so this is not sent to it.
+    #[serde(skip)]
     pub text: String,
     pub withheld: bool,
     /// The number published: 3.8, or 12 (percent); `None` when withheld.
@@ -267,7 +259,8 @@ fn build(
     let teams = names
         .iter()
         .map(|team| {
-            let trends: Vec<Trend> = TRENDS
+            // Each team's trends: the headline layout's measures, in its order.
+            let trends: Vec<Trend> = HEADLINE_MEASURES
                 .iter()
                 .map(|&measure| {
                     let points = series(team, measure);

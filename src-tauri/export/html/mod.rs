@@ -2,25 +2,23 @@
 //! headline picture (all teams over time, the teams compared, flags), then a page per
 //! team, then each question, with the rules and withheld reasons last. The charts and
 //! sentences are the Overview's own (`overview`), so the window and the report agree.
-//! Self-contained (no scripts, no remote content), printed on A4.
+//! Self-contained (no scripts, no remote content), printed on A4. The Overview's parts
+//! are in `picture.rs`.
+
+mod picture;
+
+use picture::{flag_text, headline_page, measure_name, questions, trends};
 
 use std::fmt::Write;
 
-use crate::disclosure::{GroupRelease, Layout, MeasureValues, Reason, Release, Value, SCORES};
+use crate::disclosure::{
+    GroupRelease, Layout, MeasureValues, Reason, Release, Value, HEADLINE_MEASURES, SCORES,
+};
 use crate::locale;
-use crate::overview::chart::{self, Scale};
-use crate::overview::{self, Change, Comparison, Flag, Picture, TeamView, GAP_MARK};
+use crate::overview::chart::{self, esc, Scale};
+use crate::overview::{self, GAP_MARK};
 use crate::questionnaire::{self, Kind};
 use crate::summary::Breakdown;
-
-/// Escapes text for HTML. Five replacements do not justify a dependency.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 fn mark(r: Reason) -> char {
     match r {
@@ -91,231 +89,6 @@ figure svg { max-width: 100%; height: auto; }
   h2, h3 { break-after: avoid; }
 }
 ";
-
-fn measure_name(id: &str) -> &'static str {
-    locale::text(&format!("overview.measure.{id}"))
-}
-
-/// The window's sentence for a change over the periods shown (`changeText`).
-fn change_text(change: Option<&Change>, measure: &str) -> String {
-    let Some(c) = change else {
-        return locale::text("overview.change.none").to_string();
-    };
-    let by = if SCORES.contains(&measure) {
-        c.by.clone()
-    } else {
-        locale::plural("overview.points", c.by.parse().unwrap_or(0), &[])
-    };
-    locale::format(
-        &format!("overview.change.{}", c.direction),
-        &[
-            ("from", c.from.text.clone()),
-            ("from_period", c.from.period.clone()),
-            ("to", c.to.text.clone()),
-            ("to_period", c.to.period.clone()),
-            ("by", by),
-        ],
-    )
-}
-
-/// The window's words for a flag (`flagText`).
-fn flag_text(flag: &Flag, team: &str) -> String {
-    let measure = measure_name(flag.measure).to_string();
-    let team = team.to_string();
-    let p = &flag.points;
-    match flag.kind {
-        "lowest" => {
-            let figures: Vec<String> = p
-                .iter()
-                .map(|x| {
-                    locale::format(
-                        "overview.flag.point",
-                        &[("value", x.text.clone()), ("period", x.period.clone())],
-                    )
-                })
-                .collect();
-            locale::format(
-                "overview.flag.lowest",
-                &[
-                    ("team", team),
-                    ("measure", measure),
-                    ("n", p.len().to_string()),
-                    ("figures", figures.join(", ")),
-                ],
-            )
-        }
-        "fall" => locale::format(
-            "overview.flag.fall",
-            &[
-                ("team", team),
-                ("measure", measure),
-                ("from", p[0].text.clone()),
-                ("from_period", p[0].period.clone()),
-                ("to", p[1].text.clone()),
-                ("to_period", p[1].period.clone()),
-            ],
-        ),
-        _ => locale::format(
-            "overview.flag.rupture",
-            &[
-                ("team", team),
-                ("value", p[0].text.clone()),
-                ("period", p[0].period.clone()),
-                ("median", flag.median.clone().unwrap_or_default()),
-            ],
-        ),
-    }
-}
-
-fn lowest_text(c: &Comparison) -> String {
-    let measure = measure_name(c.measure).to_string();
-    let Some(first) = c.lowest.first() else {
-        return locale::format("overview.lowest.none", &[("measure", measure)]);
-    };
-    let value = c
-        .teams
-        .iter()
-        .find(|(t, _)| t == first)
-        .map(|(_, p)| p.text.clone())
-        .unwrap_or_default();
-    let key = if c.lowest.len() > 1 { "tied" } else { "single" };
-    let said = locale::format(
-        &format!("overview.lowest.{key}"),
-        &[
-            ("measure", measure),
-            ("teams", c.lowest.join(", ")),
-            ("value", value),
-        ],
-    );
-    // Said when a team's figure is withheld: it may be lower still.
-    if c.teams.iter().any(|(_, p)| p.withheld) {
-        format!("{said} {}", locale::text("overview.lowest.not_all"))
-    } else {
-        said
-    }
-}
-
-/// The questions for a team to talk about, by dimension, as the Overview has them:
-/// `overview.questions.<id>.<n>` from 1 for as long as the words go on.
-fn questions(h: &mut String) {
-    let _ = write!(
-        h,
-        "<section class=\"page\"><h2>{}</h2><p class=\"note\">{}</p>",
-        esc(locale::text("overview.questions")),
-        esc(locale::text("overview.questions_note"))
-    );
-    for id in ["power", "safety", "identity", "rupture"] {
-        let _ = write!(h, "<h3>{}</h3><ul>", esc(measure_name(id)));
-        for n in 1.. {
-            let key = format!("overview.questions.{id}.{n}");
-            if !locale::has(&key) {
-                break;
-            }
-            let _ = write!(h, "<li>{}</li>", esc(locale::text(&key)));
-        }
-        h.push_str("</ul>");
-    }
-    h.push_str("</section>\n");
-}
-
-/// A team's trends: a small chart each, its change in words under it.
-fn trends(h: &mut String, team: &TeamView, measures: &[&str]) {
-    h.push_str("<div class=\"charts trends\">");
-    for t in team.trends.iter().filter(|t| measures.contains(&t.measure)) {
-        let _ = write!(
-            h,
-            "<figure><figcaption>{}</figcaption>{}<p>{}</p></figure>",
-            esc(measure_name(t.measure)),
-            t.svg,
-            esc(&change_text(t.change.as_ref(), t.measure))
-        );
-    }
-    h.push_str("</div>\n");
-}
-
-fn gap_legend(h: &mut String) {
-    let _ = write!(
-        h,
-        "<p class=\"legend\">{GAP_MARK} {}</p>",
-        esc(locale::text("overview.gap_legend"))
-    );
-}
-
-/// The first page: all teams over time (the one team, if there is one), the teams
-/// compared, and the flags.
-fn headline_page(h: &mut String, picture: &Picture) {
-    let Some(all) = picture
-        .teams
-        .iter()
-        .find(|t| t.all_teams)
-        .or(picture.teams.first())
-    else {
-        return;
-    };
-    let _ = write!(
-        h,
-        "<section class=\"headline\"><h2>{}</h2>",
-        esc(&locale::format(
-            "overview.headline",
-            &[
-                ("from", picture.periods.first().cloned().unwrap_or_default()),
-                ("to", picture.periods.last().cloned().unwrap_or_default()),
-            ]
-        ))
-    );
-    let title = if all.all_teams {
-        locale::text("overview.all_teams_trends").to_string()
-    } else {
-        all.team.clone()
-    };
-    let _ = write!(h, "<h3>{}</h3>", esc(&title));
-    trends(h, all, &SCORES);
-    gap_legend(h);
-    if let Some(latest) = &picture.latest {
-        let _ = write!(
-            h,
-            "<h3>{}</h3><ul>",
-            esc(&locale::format(
-                "overview.compared",
-                &[("period", latest.clone())]
-            ))
-        );
-        for c in &picture.comparison {
-            let _ = write!(h, "<li>{}</li>", esc(&lowest_text(c)));
-        }
-        h.push_str("</ul><div class=\"charts bars\">");
-        for c in &picture.comparison {
-            let _ = write!(
-                h,
-                "<figure><figcaption>{}</figcaption>{}</figure>",
-                esc(measure_name(c.measure)),
-                c.svg
-            );
-        }
-        h.push_str("</div>\n");
-    }
-    let _ = write!(
-        h,
-        "<h3>{}</h3><p class=\"note\">{}</p>",
-        esc(locale::text("overview.flags")),
-        esc(locale::text("overview.flags_note"))
-    );
-    let flags: Vec<String> = picture
-        .teams
-        .iter()
-        .flat_map(|t| t.flags.iter().map(|f| flag_text(f, &t.team)))
-        .collect();
-    if flags.is_empty() {
-        let _ = write!(h, "<p>{}</p>", esc(locale::text("overview.no_flags")));
-    } else {
-        h.push_str("<ul>");
-        for f in flags {
-            let _ = write!(h, "<li>{}</li>", esc(&f));
-        }
-        h.push_str("</ul>");
-    }
-    h.push_str("</section>\n");
-}
 
 /// A release's groups in the order of its teams (all teams first), team by team.
 fn teams_of(release: &Release) -> Vec<Vec<&GroupRelease>> {
@@ -448,7 +221,7 @@ pub fn write(release: &Release) -> Vec<u8> {
         let name = groups[0].key.team_name();
         let _ = write!(h, "<section class=\"page team\"><h2>{}</h2>", esc(name));
         if let Some(view) = picture.teams.iter().find(|t| t.team == name) {
-            trends(&mut h, view, &overview::TRENDS);
+            trends(&mut h, view, &HEADLINE_MEASURES);
             for f in &view.flags {
                 let _ = write!(h, "<p>{}</p>", esc(&flag_text(f, name)));
             }
