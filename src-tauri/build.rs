@@ -38,5 +38,8 @@ fn psi_commands() -> &'static [&'static str] {
         "acknowledge_talk",
         "update_help_lines",
         "remember_choices",
+        "hold_estimate",
+        "forget_estimate",
+        "set_ask_estimate",
     ]
 }

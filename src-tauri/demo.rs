@@ -2,7 +2,9 @@
 //! teams of different sizes that differ in how their sessions feel, the power, safety
 //! and identity of a team not all alike, a trend over the months in each team, one team
 //! with a dip of two months in one dimension, and ruptures likelier in some teams than
-//! others. Some skips, some "rather not say". Deterministic for a given seed.
+//! others. Some skips, some "rather not say". In some sessions a practitioner's estimate
+//! of how the person felt, close to what they said except in one team, whose
+//! practitioners put safety well above it. Deterministic for a given seed.
 //!
 //! On a database that is not set up yet, `generate` also sets the device up with the
 //! demo's teams, session types and roles and how many staff hold each role in each team,
@@ -152,6 +154,11 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
     let dip_team = shape_rng.gen_range(0..teams.len());
     let dip_section = shape_rng.gen_range(0..3usize);
     let dip_start = shape_rng.gen_range(0..opts.months.saturating_sub(1).max(1)) as usize;
+    // The practitioners' estimates from a generator of their own, so that the people's
+    // answers are drawn as they always were for a seed. One team's practitioners think
+    // people felt safer than they said.
+    let mut estimate_rng = SmallRng::seed_from_u64(opts.seed ^ 0xe571_4a7e);
+    let hopeful_team = estimate_rng.gen_range(0..teams.len());
     let mut rng = SmallRng::seed_from_u64(opts.seed);
 
     // Teams differ in size (weights 1..=4) and in how their sessions feel.
@@ -236,6 +243,7 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
         answers[questionnaire::choice_index()] = choice;
         let comment = (rng.gen_range(0..100) < 3)
             .then(|| COMMENTS[rng.gen_range(0..COMMENTS.len())].to_string());
+        let estimate = estimate(&mut estimate_rng, &answers, t == hopeful_team);
         NewResponse {
             questionnaire_version: questionnaire::VERSION,
             session_month: month,
@@ -244,11 +252,41 @@ pub fn generate(store: &mut Store, opts: &Options) -> Result<Added, AppError> {
             session_type: types[rng.gen_range(0..types.len())],
             role: roles[rng.gen_range(0..roles.len())],
             answers,
+            estimate,
             comment,
         }
     });
     let responses = store.insert_iter(rows)?;
     Ok(Added { responses, set_up })
+}
+
+/// In this share of sessions (percent) the practitioner gave an estimate.
+const ESTIMATE_SHARE: u32 = 40;
+
+/// How much higher the hopeful team's practitioners put safety than people said.
+const HOPEFUL: f64 = 1.2;
+
+/// A practitioner's estimate, in some sessions: close to what the person said, give or
+/// take a point, and in the hopeful team well above it for safety.
+fn estimate(rng: &mut SmallRng, answers: &Answers, hopeful: bool) -> questionnaire::Estimate {
+    let mut out = questionnaire::NO_ESTIMATE;
+    if rng.gen_range(0..100) >= ESTIMATE_SHARE {
+        return out;
+    }
+    for (d, slot) in out.iter_mut().enumerate() {
+        // What the practitioner sensed: the person's score where there is one, else a
+        // middling session.
+        let sensed = questionnaire::dimension_score(Section::DIMENSIONS[d], answers).unwrap_or(4);
+        let lean = if hopeful && Section::DIMENSIONS[d] == Section::Safety {
+            HOPEFUL
+        } else {
+            0.0
+        };
+        let given = rng.gen_range(0..100) < 95;
+        let value = f64::from(sensed) + lean + rng.gen_range(-1.2..1.2);
+        *slot = given.then(|| value.round().clamp(1.0, 5.0) as u8);
+    }
+    out
 }
 
 /// How a team leans in a section's questions: its own offset for the PSI dimensions and

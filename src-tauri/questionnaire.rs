@@ -212,7 +212,29 @@ const CHOICE: &[AnswerOption] = &[
     },
 ];
 
-const POSITIVE: &[u8] = &[4, 5];
+/// How a practitioner's estimate of a dimension compares with the person's own score.
+pub const GAP: &[AnswerOption] = &[
+    AnswerOption {
+        code: 1,
+        id: "lower",
+        scale: "gap",
+    },
+    AnswerOption {
+        code: 2,
+        id: "same",
+        scale: "gap",
+    },
+    AnswerOption {
+        code: 3,
+        id: "higher",
+        scale: "gap",
+    },
+];
+
+/// The agreement scale's words, which a practitioner's estimate uses too.
+pub const ESTIMATE_OPTIONS: &[AnswerOption] = AGREEMENT;
+
+pub const POSITIVE: &[u8] = &[4, 5];
 
 /// An item answered on the agreement scale. Its words are `q.item.<id>` in the locale files.
 const fn agreement(id: &'static str, section: Section) -> Item {
@@ -276,6 +298,28 @@ pub fn item(id: &str) -> Option<&'static Item> {
 
 /// The answer codes a response holds, in the order of [`ITEMS`]. `None` is a skipped question.
 pub type Answers = [Option<u8>; ITEMS.len()];
+
+/// A practitioner's estimate, given at hand-over, of how the person felt on each PSI
+/// dimension (in the order of [`Section::DIMENSIONS`]), as a code of the agreement scale;
+/// `None` where it was not given. It is never shown to the person, and is stored only
+/// with the response it was given for.
+pub type Estimate = [Option<u8>; 3];
+
+/// No estimate given.
+pub const NO_ESTIMATE: Estimate = [None; 3];
+
+/// The estimate's columns in the database and in a paper-form CSV, by dimension.
+pub const ESTIMATE_COLUMNS: [&str; 3] = ["estimate_power", "estimate_safety", "estimate_identity"];
+
+/// How a practitioner's estimate `estimate` of a dimension compares with the person's
+/// score `score` of it: 1 lower, 2 the same, 3 higher (codes of [`GAP`]).
+pub fn gap(estimate: u8, score: u8) -> u8 {
+    match estimate.cmp(&score) {
+        std::cmp::Ordering::Less => 1,
+        std::cmp::Ordering::Equal => 2,
+        std::cmp::Ordering::Greater => 3,
+    }
+}
 
 pub fn item_index(id: &str) -> Option<usize> {
     ITEMS.iter().position(|i| i.id == id)

@@ -163,6 +163,24 @@ fn remember_choices(app: State<'_, App>, choices: serde_json::Value) -> Result<(
     app.remember_choices(choices)
 }
 
+/// The practitioner's estimate of this hand-over, held in the app until the person
+/// sends their answers; the page keeps no copy.
+#[tauri::command]
+fn hold_estimate(app: State<'_, App>, estimate: serde_json::Value) -> Result<(), AppError> {
+    app.hold_estimate(serde_json::json!({ "estimate": estimate }))
+}
+
+/// The person did not send their answers: the estimate held for them goes.
+#[tauri::command]
+fn forget_estimate(app: State<'_, App>) {
+    app.forget_estimate()
+}
+
+#[tauri::command]
+fn set_ask_estimate(app: State<'_, App>, on: bool) -> Result<(), AppError> {
+    app.set_ask_estimate(on)
+}
+
 #[tauri::command]
 fn staff_overview(
     app: State<'_, App>,
@@ -320,7 +338,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             ask_to_talk,
             acknowledge_talk,
             update_help_lines,
-            remember_choices
+            remember_choices,
+            hold_estimate,
+            forget_estimate,
+            set_ask_estimate
         ])
 }
 

@@ -9,7 +9,7 @@ use crate::domain::text::shown;
 use crate::domain::{ContextList, NewResponse, Source};
 use crate::error::AppError;
 use crate::period::Month;
-use crate::questionnaire::{self, Answers, COMMENT_MAX_CHARS, ITEMS};
+use crate::questionnaire::{self, Answers, Estimate, COMMENT_MAX_CHARS, ITEMS, NO_ESTIMATE};
 
 /// A response as the UI sends it. Skipped questions are left out of `answers`;
 /// "I'd rather not say" is code 0.
@@ -76,6 +76,23 @@ where
         return Err(D::Error::custom("expected named fields"));
     }
     serde_json::from_value(value).map_err(D::Error::custom)
+}
+
+/// [`object`], or `null` for none.
+pub fn optional_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    use serde::Deserialize;
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        v if v.is_object() => serde_json::from_value(v)
+            .map(Some)
+            .map_err(D::Error::custom),
+        _ => Err(D::Error::custom("expected named fields or null")),
+    }
 }
 
 /// [`object`] for every item of a list.
@@ -160,6 +177,8 @@ pub fn response(
         session_type,
         role,
         answers,
+        // The practitioner's, never the page's: added by the app from what it holds.
+        estimate: NO_ESTIMATE,
         comment,
     })
 }
@@ -188,6 +207,45 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
                 ))
             }
         }
+    }
+    Ok(out)
+}
+
+/// A practitioner's estimate as the hand-over screen sends it: for each PSI dimension a
+/// code of the agreement scale (1 to 5), or nothing where it was not given.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstimatePayload {
+    #[serde(default)]
+    pub power: Option<i64>,
+    #[serde(default)]
+    pub safety: Option<i64>,
+    #[serde(default)]
+    pub identity: Option<i64>,
+}
+
+/// Checks an estimate: each given value one of the scale's five codes.
+pub fn estimate(p: EstimatePayload) -> Result<Estimate, AppError> {
+    let mut out = NO_ESTIMATE;
+    for (d, (field, given)) in [
+        ("power", p.power),
+        ("safety", p.safety),
+        ("identity", p.identity),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        out[d] = match given.map(u8::try_from) {
+            None => None,
+            Some(Ok(code @ 1..=5)) => Some(code),
+            Some(_) => {
+                return Err(AppError::invalid(
+                    Some(field.to_string()),
+                    "error.estimate.not_a_choice",
+                    Vec::new(),
+                ))
+            }
+        };
     }
     Ok(out)
 }

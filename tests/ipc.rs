@@ -64,6 +64,7 @@ impl Harness {
                 session_type,
                 role,
                 answers: [None; psi_feedback::questionnaire::ITEMS.len()],
+                estimate: psi_feedback::questionnaire::NO_ESTIMATE,
                 comment: Some(comment.to_string()),
             })
             .unwrap();

@@ -130,6 +130,7 @@ impl Harness {
                 session_type: ids.active[1][0],
                 role: ids.active[2][0],
                 answers: [Some(1); ITEMS.len()],
+                estimate: [Some(3); 3],
                 comment: Some("Kind and clear".to_string()),
             })
             .unwrap();

@@ -13,7 +13,7 @@ use psi_feedback::period::{Month, Period, PeriodKind};
 use psi_feedback::questionnaire::ITEMS;
 use psi_feedback::store::{ContextList, ResponseRow};
 use psi_feedback::summary::{
-    measures, AtomKey, Atoms, Breakdown, Dims, Names, StaffCounts, Tallier, Tally,
+    measures, AtomKey, Atoms, Breakdown, Dims, Names, StaffCounts, Tallier, Tally, N_MEASURES,
 };
 
 const TEAMS: &[&str] = &["North", "<b>South</b>", "=SUM(A1)\", East", "Ward 7"];
@@ -99,6 +99,13 @@ fn narrowed(releases: &[Release], atoms: &Atoms) -> Vec<Finding> {
         .collect()
 }
 
+/// Counts of the measures a case was found with, none for the measures added since.
+fn padded(found: [[u64; 6]; 18]) -> [[u64; 6]; N_MEASURES] {
+    let mut out = [[0; 6]; N_MEASURES];
+    out[..18].copy_from_slice(&found);
+    out
+}
+
 /// A case the random test once found: two teams; in the second, every answer count of
 /// "together_goals" is small. Concealing that measure in the all-teams row once hid its
 /// true zero too, which the published zeros of both teams gave away.
@@ -107,7 +114,7 @@ fn a_concealed_measure_keeps_its_true_zeros_shown() {
     let tallies = [
         Tally {
             responses: 725,
-            counts: [
+            counts: padded([
                 [725, 0, 0, 0, 0, 0],
                 [670, 0, 0, 0, 9, 46],
                 [312, 157, 97, 17, 5, 137],
@@ -126,11 +133,11 @@ fn a_concealed_measure_keeps_its_true_zeros_shown() {
                 [650, 0, 13, 62, 0, 0],
                 [0, 121, 94, 191, 150, 169],
                 [369, 134, 118, 104, 0, 0],
-            ],
+            ]),
         },
         Tally {
             responses: 342,
-            counts: [
+            counts: padded([
                 [139, 5, 24, 0, 0, 174],
                 [216, 6, 100, 5, 8, 7],
                 [83, 145, 0, 97, 17, 0],
@@ -149,7 +156,7 @@ fn a_concealed_measure_keeps_its_true_zeros_shown() {
                 [289, 0, 28, 25, 0, 0],
                 [44, 0, 133, 5, 0, 160],
                 [133, 22, 23, 164, 0, 0],
-            ],
+            ]),
         },
     ];
     let atoms = teams_in_march(tallies.to_vec());
@@ -278,12 +285,22 @@ fn atoms_of(data: &[(i64, u32, i64, u8, u8)], dims: Dims) -> Atoms {
         let mut answers = [None; ITEMS.len()];
         answers[item("power_say")] = Some(*power_say);
         answers[item("rupture")] = Some(*rupture);
+        // A practitioner's estimate of power in some sessions, drawn from the rest of the
+        // row: above, at or below the person's answer, so that the measures comparing the
+        // two are checked with everything else.
+        let mix = (*team as u32 + month + *session_type as u32 + u32::from(*rupture)) % 4;
+        let estimate = [
+            (mix != 3).then(|| (mix as u8 + *power_say).clamp(1, 5)),
+            None,
+            None,
+        ];
         tallier.add(&ResponseRow {
             team: *team,
             session_type: *session_type,
             role: 1,
             month: Month::new(2026, *month).unwrap(),
             answers,
+            estimate,
         });
     }
     tallier.finish()

@@ -40,6 +40,16 @@ fn dump(db: &Path, table: &str) -> Vec<String> {
     dump_columns(db, table, "*")
 }
 
+/// A table's columns, comma-separated.
+fn columns_of(db: &Path, table: &str) -> String {
+    let c = Connection::open(db).unwrap();
+    let mut stmt = c
+        .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+        .unwrap();
+    let names = stmt.query_map([table], |r| r.get::<_, String>(0)).unwrap();
+    names.collect::<Result<Vec<_>, _>>().unwrap().join(", ")
+}
+
 /// The rows of these columns of a table as text (a later schema may add columns).
 fn dump_columns(db: &Path, table: &str, columns: &str) -> Vec<String> {
     let c = Connection::open(db).unwrap();
@@ -77,18 +87,21 @@ fn every_earlier_schema_opens_migrates_and_keeps_its_data() {
     for version in 1..SCHEMA_VERSION {
         let (_d, db) = copy_of(version);
         let tables = ["responses", "teams", "session_types", "roles", "settings"];
-        let before: Vec<Vec<String>> = tables.iter().map(|t| dump(&db, t)).collect();
-        let ledger_columns: Vec<String> = if version >= 2 {
-            let c = Connection::open(&db).unwrap();
-            let mut stmt = c
-                .prepare("SELECT name FROM pragma_table_info('releases') ORDER BY cid")
-                .unwrap();
-            let names = stmt.query_map([], |r| r.get(0)).unwrap();
-            names.collect::<Result<_, _>>().unwrap()
-        } else {
-            Vec::new()
+        // Each table's columns before: a later schema may add some.
+        let columns: Vec<String> = tables.iter().map(|t| columns_of(&db, t)).collect();
+        let dump_all = || -> Vec<Vec<String>> {
+            tables
+                .iter()
+                .zip(&columns)
+                .map(|(t, c)| dump_columns(&db, t, c))
+                .collect()
         };
-        let ledger_columns = ledger_columns.join(", ");
+        let before = dump_all();
+        let ledger_columns = if version >= 2 {
+            columns_of(&db, "releases")
+        } else {
+            String::new()
+        };
         let ledger_before = (version >= 2).then(|| dump_columns(&db, "releases", &ledger_columns));
 
         let audit_before = (version >= 3).then(|| dump(&db, "audit"));
@@ -107,7 +120,19 @@ fn every_earlier_schema_opens_migrates_and_keeps_its_data() {
                 "schema {version}: audit trail kept"
             );
         }
-        let after: Vec<Vec<String>> = tables.iter().map(|t| dump(&db, t)).collect();
+        assert_eq!(
+            raw(
+                &db,
+                "SELECT count(*) FROM responses WHERE coalesce(estimate_power, estimate_safety, estimate_identity) IS NOT NULL"
+            ),
+            0,
+            "schema {version}: responses from before hold no practitioner's estimate"
+        );
+        assert!(
+            raw(&db, "SELECT count(*) FROM responses") > 0,
+            "schema {version}: the fixture holds responses"
+        );
+        let after = dump_all();
         assert_eq!(before, after, "schema {version}: nothing changed or lost");
         if let Some(ledger) = ledger_before {
             assert_eq!(
@@ -115,11 +140,13 @@ fn every_earlier_schema_opens_migrates_and_keeps_its_data() {
                 dump_columns(&db, "releases", &ledger_columns),
                 "schema {version}: ledger kept"
             );
-            assert_eq!(
-                raw(&db, "SELECT count(*) FROM releases WHERE layout <> 'full'"),
-                0,
-                "schema {version}: releases from before layouts held every answer count"
-            );
+            if version < 5 {
+                assert_eq!(
+                    raw(&db, "SELECT count(*) FROM releases WHERE layout <> 'full'"),
+                    0,
+                    "schema {version}: releases from before layouts held every answer count"
+                );
+            }
         }
         let check: String = Connection::open(&db)
             .unwrap()
@@ -160,7 +187,23 @@ fn a_backup_from_an_earlier_schema_restores_and_is_brought_up_to_date() {
 
 #[test]
 fn releases_recorded_under_earlier_schemas_are_reissued_byte_for_byte() {
-    for (version, by) in [(2, "role"), (4, "session-type")] {
+    let quarter = |by: &'static str, layout: &'static str| {
+        vec![
+            "quarter", "2026-04", "2026-06", "--by", by, "--layout", layout,
+        ]
+    };
+    let cases = [
+        (2, quarter("role", "full"), "schema-2-export.csv"),
+        (4, quarter("session-type", "full"), "schema-4-export.csv"),
+        // Releases with layouts, from before the practitioner's estimate.
+        (5, quarter("role", "headline"), "schema-5-export.csv"),
+        (
+            5,
+            vec!["month", "2026-04", "2026-06", "--layout", "full"],
+            "schema-5-export-full.csv",
+        ),
+    ];
+    for (version, request, file) in cases {
         let (dir, db) = copy_of(version);
         let out = dir.path().join("again.csv");
         let o = Command::new(BIN)
@@ -169,17 +212,18 @@ fn releases_recorded_under_earlier_schemas_are_reissued_byte_for_byte() {
                 db.to_str().unwrap(),
                 "export",
                 "--period",
-                "quarter",
+                request[0],
             ])
-            .args(["--from", "2026-04", "--to", "2026-06", "--by", by])
-            .args(["--layout", "full", "--out", out.to_str().unwrap()])
+            .args(["--from", request[1], "--to", request[2]])
+            .args(&request[3..])
+            .args(["--out", out.to_str().unwrap()])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         assert!(String::from_utf8_lossy(&o.stdout).contains("exported before"));
         assert_eq!(
             std::fs::read(&out).unwrap(),
-            std::fs::read(fixtures().join(format!("schema-{version}-export.csv"))).unwrap(),
+            std::fs::read(fixtures().join(file)).unwrap(),
             "schema {version}: the file published before the upgrade"
         );
     }

@@ -12,6 +12,7 @@ import './screens/start.js';
 import './screens/problem.js';
 import './screens/setup.js';
 import './screens/handover.js';
+import './screens/estimate.js';
 import './screens/intro.js';
 import './screens/questionnaire.js';
 import './screens/thanks.js';

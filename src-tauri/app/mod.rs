@@ -37,6 +37,9 @@ pub struct App {
     /// Responses that could not be stored (full disk, read-only or locked file), kept in
     /// memory only until staff save them again or discard them.
     unsaved: Mutex<Vec<NewResponse>>,
+    /// The practitioner's estimate given at the last hand-over, held here (never in the
+    /// page) until the person sends their answers; dropped if they do not.
+    estimate: Mutex<Option<questionnaire::Estimate>>,
     /// Wrong tries counted here too, for when the database cannot record them (a full
     /// or read-only disk): guessing must not become free exactly then.
     tries_here: Mutex<crate::store::audit::Tries>,
@@ -186,6 +189,7 @@ impl App {
             store,
             staff: Mutex::new(None),
             unsaved: Mutex::new(Vec::new()),
+            estimate: Mutex::new(None),
             tries_here: Mutex::new(crate::store::audit::Tries {
                 failed: 0,
                 paused_until: None,
@@ -228,6 +232,10 @@ impl App {
 
     fn unsaved(&self) -> std::sync::MutexGuard<'_, Vec<NewResponse>> {
         self.unsaved.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn held_estimate(&self) -> std::sync::MutexGuard<'_, Option<questionnaire::Estimate>> {
+        self.estimate.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn staff_unlocked(&self) -> bool {

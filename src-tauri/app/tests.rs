@@ -315,6 +315,7 @@ fn retention_deletes_old_responses_keeps_the_ledger_and_is_audited() {
                         session_type: c.session_types[0].id,
                         role: c.roles[0].id,
                         answers: [None; questionnaire::ITEMS.len()],
+                        estimate: questionnaire::NO_ESTIMATE,
                         comment: None,
                     })
                     .unwrap();

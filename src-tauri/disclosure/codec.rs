@@ -2,15 +2,17 @@
 //! that the same request can be answered with the same values, and so that later
 //! releases are checked against what this one published. A compact JSON document.
 //!
-//! Two generations: records made before the layouts (every measure with its SD, no
-//! `"v"`), which are read and reissued exactly as they were, and records since
-//! (`"v": 2`), which name their layout and hold only the measures it shows.
+//! Three generations: records made before the layouts (every measure with its SD, no
+//! `"v"`), which are read and reissued exactly as they were; records with layouts from
+//! before the practitioners' estimates (`"v": 2`), which hold only the measures of then;
+//! and records since (`"v": 3`). A record of the last two names its layout and holds only
+//! the measures it shows.
 
 use serde_json::{json, Value as Json};
 
 use super::{GroupRelease, Layout, MeasureValues, OptionValue, Reason, Release, Rules, Value};
 use crate::period::{Period, PeriodKind};
-use crate::summary::{measures, Breakdown, GroupKey};
+use crate::summary::{measures_of_generation, Breakdown, GroupKey};
 
 fn value_code(v: Value) -> String {
     match v {
@@ -104,7 +106,7 @@ pub fn encode(r: &Release) -> String {
         "groups": groups,
     });
     if !v1 {
-        doc["v"] = json!(2);
+        doc["v"] = json!(r.generation);
         doc["layout"] = json!(r.layout);
     }
     doc.to_string()
@@ -118,6 +120,7 @@ pub fn decode(text: &str) -> Result<Release, String> {
     let generation: u8 = match doc.get("v") {
         None => 1,
         Some(v) if v == &json!(2) => 2,
+        Some(v) if v == &json!(3) => 3,
         Some(_) => return Err(bad("a newer record")),
     };
     let layout: Layout = if generation == 1 {
@@ -143,9 +146,9 @@ pub fn decode(text: &str) -> Result<Release, String> {
             .ok_or_else(|| bad("period"))
     };
     let text_or_null = |j: &Json| j.as_str().map(str::to_string);
-    let shown: Vec<_> = measures()
-        .into_iter()
+    let shown: Vec<_> = measures_of_generation(generation)
         .filter(|m| generation == 1 || layout.shows(m))
+        .copied()
         .collect();
     let mut groups = Vec::new();
     for g in doc["groups"].as_array().ok_or_else(|| bad("groups"))? {

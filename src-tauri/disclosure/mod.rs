@@ -72,8 +72,30 @@ impl Layout {
     }
 }
 
-/// The measures of the headline layout, in the order they are shown.
-pub const HEADLINE_MEASURES: [&str; 6] = [
+/// The measures of the headline layout, in the order they are shown: the person's
+/// ([`PERSON_MEASURES`]), then, for each PSI dimension, the practitioners' estimates
+/// beside the people's own scores in the sessions where both were given
+/// ([`crate::summary::ESTIMATE_MEASURES`]).
+pub const HEADLINE_MEASURES: [&str; 15] = [
+    "power",
+    "safety",
+    "identity",
+    "overall",
+    "rupture",
+    "attending_choice",
+    "estimate_power",
+    "paired_power",
+    "gap_power",
+    "estimate_safety",
+    "paired_safety",
+    "gap_safety",
+    "estimate_identity",
+    "paired_identity",
+    "gap_identity",
+];
+
+/// The headline measures of what people said: the first six of [`HEADLINE_MEASURES`].
+pub const PERSON_MEASURES: [&str; 6] = [
     "power",
     "safety",
     "identity",
@@ -175,12 +197,12 @@ impl GroupRelease {
         self.measures.iter().find(|m| m.measure.id == id)
     }
 
-    /// What a summary shows for measure `id`: for a score, its average (its percentage
-    /// where it has none); otherwise its percentage. A group under the floor shows its
-    /// "fewer than N" instead.
+    /// What a summary shows for measure `id`: for a score or an estimate's average, its
+    /// average (its percentage where it has none); otherwise its percentage. A group
+    /// under the floor shows its "fewer than N" instead.
     pub fn headline(&self, id: &str) -> Value {
         self.measure(id).map_or(self.responses, |m| match m.mean {
-            Some(mean) if SCORES.contains(&id) => mean,
+            Some(mean) if SCORES.contains(&id) || m.measure.is_estimate() => mean,
             _ => m.share,
         })
     }
@@ -195,7 +217,8 @@ impl GroupRelease {
 pub struct Release {
     pub rules: Rules,
     pub layout: Layout,
-    /// 1: recorded before the layouts (full, with SDs, the wording of then); 2: now.
+    /// 1: recorded before the layouts (full, with SDs, the wording of then); 2: with
+    /// layouts, before the practitioners' estimates; 3: now.
     pub generation: u8,
     pub period_kind: PeriodKind,
     pub periods: Vec<Period>,
@@ -236,6 +259,9 @@ impl Release {
         ))
     }
 }
+
+/// The generation of the releases made now (see [`Release::generation`]).
+pub const GENERATION: u8 = 3;
 
 /// The request half of a release: what was asked for.
 pub struct Scope {
@@ -321,7 +347,7 @@ fn release(scope: Scope, rules: &Rules, groups: Vec<GroupRelease>) -> Release {
     Release {
         rules: *rules,
         layout: scope.layout,
-        generation: 2,
+        generation: GENERATION,
         period_kind: scope.period_kind,
         periods: scope.periods,
         breakdown: scope.breakdown,

@@ -31,6 +31,7 @@ pub(super) fn row(
         role,
         month: m(month),
         answers: a,
+        estimate: crate::questionnaire::NO_ESTIMATE,
     }
 }
 

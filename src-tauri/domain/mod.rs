@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::period::Month;
-use crate::questionnaire::Answers;
+use crate::questionnaire::{Answers, Estimate};
 
 /// Staff per (team, role) in the disclosure settings (rule 7).
 pub type StaffCounts = HashMap<(i64, i64), u32>;
@@ -90,6 +90,8 @@ pub struct Context {
     pub roles: Vec<Choice>,
     pub defaults: Defaults,
     pub last: Defaults,
+    /// Whether the practitioner is asked for an estimate at hand-over.
+    pub ask_estimate: bool,
 }
 
 /// Where a response came from.
@@ -121,6 +123,8 @@ pub struct NewResponse {
     pub session_type: i64,
     pub role: i64,
     pub answers: Answers,
+    /// The practitioner's estimate given at hand-over, if any.
+    pub estimate: Estimate,
     pub comment: Option<String>,
 }
 
@@ -132,6 +136,7 @@ pub struct ResponseRow {
     pub role: i64,
     pub month: Month,
     pub answers: Answers,
+    pub estimate: Estimate,
 }
 
 /// Responses left out of a summary, per month: (answered another questionnaire version,

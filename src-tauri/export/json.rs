@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::disclosure::{Reason, Release, Value};
 use crate::questionnaire::{self, Kind};
-use crate::summary::measures;
+use crate::summary::measures_of_generation;
 
 fn value(v: Value) -> Json {
     match v {
@@ -22,8 +22,7 @@ pub fn write(release: &Release) -> Vec<u8> {
         .iter()
         .map(|r| (r.id().to_string(), json!(r.explain(rules))))
         .collect();
-    let measure_meta: Vec<Json> = measures()
-        .iter()
+    let measure_meta: Vec<Json> = measures_of_generation(release.generation)
         .map(|m| {
             json!({
                 "id": m.id,

@@ -22,7 +22,11 @@ use row::{row, Names};
 pub const CONTEXT_COLUMNS: [&str; 4] = ["month", "team", "session_type", "role"];
 pub const COMMENT_COLUMN: &str = "comment";
 
-/// Every column an import file has, in the documented order.
+/// Columns a file may have after these, in any order: the practitioner's estimate of
+/// each PSI dimension (1 to 5, or blank), where the paper form asked for it.
+pub use crate::questionnaire::ESTIMATE_COLUMNS as OPTIONAL_COLUMNS;
+
+/// Every column an import file must have, in the documented order.
 pub fn columns() -> Vec<&'static str> {
     let mut c: Vec<&str> = CONTEXT_COLUMNS.to_vec();
     c.extend(ITEMS.iter().map(|i| i.id));
@@ -278,7 +282,7 @@ fn read_header(
                 Some((i + 1).to_string()),
                 "this column has no name".into(),
             );
-        } else if !expected.contains(&h.as_str()) {
+        } else if !expected.contains(&h.as_str()) && !OPTIONAL_COLUMNS.contains(&h.as_str()) {
             problems.push(1, Some(name_shown(h)), "unknown column".into());
         } else if index.insert(h.clone(), i).is_some() {
             problems.push(1, Some(h.clone()), "this column appears twice".into());

@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use super::{shown, COMMENT_COLUMN, MAX_CELL_BYTES, SAVE_AS};
+use super::{shown, COMMENT_COLUMN, MAX_CELL_BYTES, OPTIONAL_COLUMNS, SAVE_AS};
 use crate::domain::{ContextList, NewResponse, Source};
 use crate::period::Month;
-use crate::questionnaire::{self, Answers, Kind, ITEMS};
+use crate::questionnaire::{self, Answers, Kind, ITEMS, NO_ESTIMATE};
 use crate::validate;
 
 /// The names of each list, lower case, to their ids.
@@ -22,7 +22,8 @@ pub(super) fn row(
     // This row's problems by column, listed in the file's column order.
     let mut wrong: Vec<(&str, String)> = Vec::new();
     let mut field = |name: &'static str| -> Option<String> {
-        let bytes = &record[index[name]];
+        // An optional column the file does not have reads as blank.
+        let bytes = index.get(name).map_or(&b""[..], |i| &record[*i]);
         if bytes.len() > MAX_CELL_BYTES {
             let reason = format!("this cell is too long (more than {MAX_CELL_BYTES} bytes)");
             wrong.push((name, reason));
@@ -44,6 +45,7 @@ pub(super) fn row(
     ];
     let answer_texts: Vec<Option<String>> = ITEMS.iter().map(|i| field(i.id)).collect();
     let comment_text = field(COMMENT_COLUMN);
+    let estimate_texts: Vec<Option<String>> = OPTIONAL_COLUMNS.iter().map(|c| field(c)).collect();
     let mut problem = |column: &'static str, reason: String| wrong.push((column, reason));
 
     let month = month_text.and_then(|t| match parse_month(&t) {
@@ -89,6 +91,25 @@ pub(super) fn row(
             Err(reason) => problem(item.id, reason),
         }
     }
+    let mut estimate = NO_ESTIMATE;
+    for ((column, text), slot) in OPTIONAL_COLUMNS
+        .iter()
+        .zip(&estimate_texts)
+        .zip(estimate.iter_mut())
+    {
+        let Some(text) = text else { continue };
+        match text.parse::<u8>() {
+            _ if text.is_empty() => {}
+            Ok(code @ 1..=5) => *slot = Some(code),
+            _ => problem(
+                column,
+                format!(
+                    "{} is not an estimate: use 1 to 5, or leave it empty",
+                    shown(text)
+                ),
+            ),
+        }
+    }
     let comment = comment_text.and_then(|t| match validate::comment(Some(t)) {
         Ok(c) => c,
         Err(e) => {
@@ -108,6 +129,7 @@ pub(super) fn row(
         session_type: ids[1],
         role: ids[2],
         answers,
+        estimate,
         comment,
     })
 }

@@ -60,12 +60,32 @@ fn open(w: u32, h: u32, class: &str) -> String {
 /// short mark (`gap_mark`) at the foot of the chart where a value is withheld.
 /// `labels` and `values` are one per period, oldest first.
 pub fn line(labels: &[String], values: &[Option<f64>], scale: Scale, gap_mark: &str) -> String {
+    lines(labels, &[values], scale, gap_mark)
+}
+
+/// Two lines over the same periods, told apart by colour and by their marks: the first
+/// as [`line`] draws it (circles), the second in [`SECOND`] with squares. A period where
+/// either is withheld gets the gap mark.
+pub fn pair(
+    labels: &[String],
+    first: &[Option<f64>],
+    second: &[Option<f64>],
+    scale: Scale,
+    gap_mark: &str,
+) -> String {
+    lines(labels, &[first, second], scale, gap_mark)
+}
+
+/// The second line's colour (the practitioners' estimate beside people's own scores).
+pub const SECOND: &str = "#a4471b";
+
+fn lines(labels: &[String], series: &[&[Option<f64>]], scale: Scale, gap_mark: &str) -> String {
     let (w, h) = (260u32, 150u32);
     let (left, right, top, bottom) = (30.0, 10.0, 10.0, 34.0);
     let plot_w = f64::from(w) - left - right;
     let plot_h = f64::from(h) - top - bottom;
     let (lo, hi) = scale.range();
-    let n = values.len().max(1);
+    let n = labels.len().max(1);
     let x = |i: usize| {
         if n == 1 {
             left + plot_w / 2.0
@@ -86,38 +106,53 @@ pub fn line(labels: &[String], values: &[Option<f64>], scale: Scale, gap_mark: &
             y = num(y(t)),
         );
     }
-    // The line, broken at every withheld period.
-    let mut run: Vec<(f64, f64)> = Vec::new();
-    let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
-    for (i, v) in values.iter().enumerate() {
-        match v {
-            Some(v) => run.push((x(i), y(*v))),
-            None => runs.push(std::mem::take(&mut run)),
+    for (k, values) in series.iter().enumerate() {
+        let colour = if k == 0 { INK } else { SECOND };
+        // The line, broken at every withheld period.
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => run.push((x(i), y(*v))),
+                None => runs.push(std::mem::take(&mut run)),
+            }
+        }
+        runs.push(run);
+        for run in runs.iter().filter(|r| r.len() > 1) {
+            let points: Vec<String> = run
+                .iter()
+                .map(|(px, py)| format!("{},{}", num(*px), num(*py)))
+                .collect();
+            let _ = write!(
+                s,
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>",
+                points.join(" ")
+            );
+        }
+        for (px, py) in runs.iter().flatten() {
+            if k == 0 {
+                let _ = write!(
+                    s,
+                    "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{colour}\"/>",
+                    num(*px),
+                    num(*py)
+                );
+            } else {
+                let _ = write!(
+                    s,
+                    "<rect x=\"{}\" y=\"{}\" width=\"6\" height=\"6\" fill=\"{colour}\"/>",
+                    num(*px - 3.0),
+                    num(*py - 3.0)
+                );
+            }
         }
     }
-    runs.push(run);
-    for run in runs.iter().filter(|r| r.len() > 1) {
-        let points: Vec<String> = run
-            .iter()
-            .map(|(px, py)| format!("{},{}", num(*px), num(*py)))
-            .collect();
-        let _ = write!(
-            s,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{INK}\" stroke-width=\"2\"/>",
-            points.join(" ")
-        );
-    }
-    for (px, py) in runs.iter().flatten() {
-        let _ = write!(
-            s,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{INK}\"/>",
-            num(*px),
-            num(*py)
-        );
-    }
+    let values: Vec<bool> = (0..labels.len())
+        .map(|i| series.iter().all(|v| v.get(i).copied().flatten().is_some()))
+        .collect();
     let foot = f64::from(h) - bottom;
-    for (i, v) in values.iter().enumerate() {
-        if v.is_none() {
+    for (i, published) in values.iter().enumerate() {
+        if !published {
             let _ = write!(
                 s,
                 "<text class=\"chart__gap\" x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\" fill=\"{LABEL}\">{}</text>",

@@ -7,10 +7,13 @@
 //! the same charts from it (`chart`), so the two always agree.
 
 pub mod chart;
+mod perception;
+
+pub use perception::Perception;
 
 use serde::Serialize;
 
-use crate::disclosure::{Release, Value, HEADLINE_MEASURES, SCORES};
+use crate::disclosure::{Release, Value, PERSON_MEASURES, SCORES};
 use crate::period::Period;
 use chart::Scale;
 
@@ -31,7 +34,10 @@ pub const RECENT: usize = 2;
 pub const LOWEST_RUN: usize = 3;
 
 fn scale(measure: &str) -> Scale {
-    if SCORES.contains(&measure) {
+    if SCORES.contains(&measure)
+        || measure.starts_with("estimate_")
+        || measure.starts_with("paired_")
+    {
         Scale::Score
     } else {
         Scale::Percent
@@ -179,6 +185,9 @@ pub struct TeamView {
     pub all_teams: bool,
     pub trends: Vec<Trend>,
     pub flags: Vec<Flag>,
+    /// Where practitioners gave estimates: their sense of sessions beside what people
+    /// said, by dimension (empty where no estimate's figure is published).
+    pub perception: Vec<Perception>,
 }
 
 /// One score in the latest period, team by team.
@@ -260,7 +269,7 @@ fn build(
         .iter()
         .map(|team| {
             // Each team's trends: the headline layout's measures, in its order.
-            let trends: Vec<Trend> = HEADLINE_MEASURES
+            let trends: Vec<Trend> = PERSON_MEASURES
                 .iter()
                 .map(|&measure| {
                     let points = series(team, measure);
@@ -279,7 +288,9 @@ fn build(
             if team.is_some() {
                 flags.extend(rupture_flag(&trends, median));
             }
+            let perception = perception::perceptions(&labels, &|m| series(team, m));
             TeamView {
+                perception,
                 team: team
                     .as_deref()
                     .unwrap_or(crate::summary::ALL_TEAMS)

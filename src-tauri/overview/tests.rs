@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 
 use super::*;
-use crate::disclosure::{Reason, HEADLINE_MEASURES};
+use crate::disclosure::{Reason, PERSON_MEASURES};
 use crate::period::Month;
 
 type Values = HashMap<(Option<String>, usize, &'static str), Value>;
@@ -246,7 +246,7 @@ proptest! {
         let mut k = 0;
         for t in &teams {
             for i in 0..n {
-                for m in HEADLINE_MEASURES {
+                for m in PERSON_MEASURES {
                     let (score, pct) = raw[k % raw.len()];
                     k += 1;
                     v.insert((t.clone(), i, m), if SCORES.contains(&m) { score } else { pct });

@@ -25,6 +25,8 @@ pub enum Action {
     RetentionSet,
     Deletion,
     Kiosk,
+    /// The practitioner's estimate at hand-over turned on or off.
+    Estimate,
     CloseApp,
     DiscardUnsaved,
     SavedLate,
@@ -47,6 +49,7 @@ impl Action {
             Action::RetentionSet => "retention_set",
             Action::Deletion => "deletion",
             Action::Kiosk => "kiosk",
+            Action::Estimate => "estimate_setting",
             Action::CloseApp => "close_app",
             Action::DiscardUnsaved => "discard_unsaved",
             Action::SavedLate => "saved_late",

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::period::Month;
 
 const KIOSK_KEY: &str = "kiosk";
+const ESTIMATE_KEY: &str = "ask_estimate";
 const RETENTION_KEY: &str = "retention_months";
 const DELETED_BEFORE_KEY: &str = "responses_deleted_before";
 
@@ -37,6 +38,28 @@ impl Store {
                 "Kiosk mode turned on"
             } else {
                 "Kiosk mode turned off"
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether the practitioner is asked for an estimate at hand-over (off unless set).
+    pub fn asks_estimate(&self) -> Result<bool, AppError> {
+        Ok(get_setting(&self.conn, ESTIMATE_KEY)?.as_deref() == Some("on"))
+    }
+
+    pub fn set_asks_estimate(&mut self, on: bool) -> Result<(), AppError> {
+        let tx = self.begin()?;
+        set_setting(&tx, ESTIMATE_KEY, if on { "on" } else { "off" })?;
+        append(
+            &tx,
+            Utc::now(),
+            Action::Estimate,
+            if on {
+                "Practitioner's estimate at hand-over turned on"
+            } else {
+                "Practitioner's estimate at hand-over turned off"
             },
         )?;
         tx.commit()?;

@@ -152,8 +152,20 @@ DROP INDEX releases_by_request;
 CREATE INDEX releases_by_request ON releases (period_kind, first_month, last_month, breakdown, layout);
 ";
 
+/// 6: the practitioner's estimate.
+///
+/// Where the device asks for it, the practitioner may estimate at hand-over how the
+/// person felt on each PSI dimension (1 to 5 on the agreement scale). It is kept only
+/// on the row of the response it was given for, beside the person's answers: NULL where
+/// none was given, as in every response stored before.
+const M6_ESTIMATE: &str = "
+ALTER TABLE responses ADD COLUMN estimate_power    INTEGER CHECK (estimate_power BETWEEN 1 AND 5);
+ALTER TABLE responses ADD COLUMN estimate_safety   INTEGER CHECK (estimate_safety BETWEEN 1 AND 5);
+ALTER TABLE responses ADD COLUMN estimate_identity INTEGER CHECK (estimate_identity BETWEEN 1 AND 5);
+";
+
 /// The schema version a database has once every migration has run.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -162,6 +174,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(M3_AUDIT),
         M::up(M4_APPLICATION_ID),
         M::up(M5_RELEASE_LAYOUT),
+        M::up(M6_ESTIMATE),
     ])
 }
 

@@ -200,6 +200,7 @@ impl Store {
                 role: default(ContextList::Roles)?,
             },
             last: self.last_choices()?,
+            ask_estimate: self.asks_estimate()?,
         })
     }
 

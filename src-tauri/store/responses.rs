@@ -8,7 +8,7 @@ use super::Store;
 use crate::domain::{Comment, LeftOut, NewResponse, ResponseRow};
 use crate::error::AppError;
 use crate::period::Month;
-use crate::questionnaire::{Answers, ITEMS};
+use crate::questionnaire::{Answers, ESTIMATE_COLUMNS, ITEMS, NO_ESTIMATE};
 
 impl Store {
     /// Stores one response. When this returns, the response is committed and synced.
@@ -115,7 +115,7 @@ impl Store {
         mut f: impl FnMut(&ResponseRow),
     ) -> Result<LeftOut, AppError> {
         // Column list from the questionnaire's own ids, which are fixed identifiers.
-        let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
+        let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).chain(ESTIMATE_COLUMNS).collect();
         // Most of the months: one pass over the table reads faster than the month index
         // and a look-up per row. A few months of many: the index.
         let span: Option<(String, String)> = self
@@ -183,12 +183,21 @@ impl Store {
                     _ => None,
                 };
             }
+            let mut estimate = NO_ESTIMATE;
+            for (d, e) in estimate.iter_mut().enumerate() {
+                // The schema's checks keep an estimate to 1..=5.
+                *e = match r.get_ref(6 + ITEMS.len() + d)? {
+                    rusqlite::types::ValueRef::Integer(v) => u8::try_from(v).ok(),
+                    _ => None,
+                };
+            }
             f(&ResponseRow {
                 team: r.get(1)?,
                 session_type: r.get(2)?,
                 role: r.get(3)?,
                 month,
                 answers,
+                estimate,
             });
         }
         Ok(left_out)
@@ -196,7 +205,7 @@ impl Store {
 }
 
 fn insert_response(tx: &Transaction, r: &NewResponse) -> Result<i64, AppError> {
-    let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).collect();
+    let columns: Vec<&str> = ITEMS.iter().map(|i| i.id).chain(ESTIMATE_COLUMNS).collect();
     let placeholders: Vec<String> = (9..9 + columns.len()).map(|i| format!("?{i}")).collect();
     let sql = format!(
         "INSERT INTO responses (questionnaire_version, submitted_at, session_month, source, team_id,
@@ -219,6 +228,7 @@ fn insert_response(tx: &Transaction, r: &NewResponse) -> Result<i64, AppError> {
     values.extend(
         r.answers
             .iter()
+            .chain(&r.estimate)
             .map(|a| Box::new(*a) as Box<dyn rusqlite::ToSql>),
     );
     stmt.execute(rusqlite::params_from_iter(values.iter()))?;

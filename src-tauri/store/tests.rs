@@ -40,6 +40,7 @@ fn response(s: &Store) -> NewResponse {
             .unwrap(),
         role: s.active_id(ContextList::Roles, "Nurse").unwrap().unwrap(),
         answers,
+        estimate: [Some(5), None, Some(2)],
         comment: Some("Kind and clear".into()),
     }
 }

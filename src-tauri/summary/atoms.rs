@@ -131,7 +131,7 @@ impl Tallier {
                 self.keys.len() - 1
             }
         };
-        self.tallies[i].count_row(&self.measures, &row.answers);
+        self.tallies[i].count_row(&self.measures, &row.answers, &row.estimate);
     }
 
     pub fn finish(self) -> Atoms {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::ContextList;
 use crate::locale;
 use crate::period::Period;
-use crate::questionnaire::{self, AnswerOption, Answers, Item, Kind, Section, ITEMS};
+use crate::questionnaire::{self, AnswerOption, Answers, Estimate, Item, Kind, Section, ITEMS};
 
 /// What an export may be broken down by: one at a time, never crossed (rule 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -58,23 +58,48 @@ pub struct Measure {
     pub options: &'static [AnswerOption],
     pub share_codes: &'static [u8],
     pub share_label: &'static str,
+    /// The first release generation that publishes it (1: from the start; 3: the
+    /// practitioner's estimates). A release recorded before holds none of the later ones.
+    pub generation: u8,
     reads: Reads,
 }
 
-/// What a measure reads from a response: a PSI dimension's score, or one item.
+/// What a measure reads from a response: a PSI dimension's score, one item, or, where
+/// the practitioner gave an estimate of a dimension and the person answered it too,
+/// the estimate, the person's score, or how the two compare.
 #[derive(Debug, Clone, Copy)]
 enum Reads {
     Dimension(Section),
     Item(usize),
+    Estimate(usize),
+    Paired(usize),
+    Gap(usize),
 }
 
 impl Measure {
-    fn value(&self, answers: &Answers) -> Option<u8> {
+    fn value(&self, answers: &Answers, estimate: &Estimate) -> Option<u8> {
+        // Only sessions where both were given are compared.
+        let pair = |d: usize| {
+            let score = questionnaire::dimension_score(Section::DIMENSIONS[d], answers)?;
+            Some((estimate[d]?, score))
+        };
         match self.reads {
             Reads::Dimension(s) => questionnaire::dimension_score(s, answers),
             // "I'd rather not say" (0) is not an answer for a summary.
             Reads::Item(i) => answers[i].filter(|c| *c != questionnaire::DECLINED),
+            Reads::Estimate(d) => pair(d).map(|(e, _)| e),
+            Reads::Paired(d) => pair(d).map(|(_, s)| s),
+            Reads::Gap(d) => pair(d).map(|(e, s)| questionnaire::gap(e, s)),
         }
+    }
+
+    /// Whether it is one of the measures comparing a practitioner's estimate with the
+    /// person's answers.
+    pub fn is_estimate(&self) -> bool {
+        matches!(
+            self.reads,
+            Reads::Estimate(_) | Reads::Paired(_) | Reads::Gap(_)
+        )
     }
 
     /// Whether `code` counts towards the measure's headline share.
@@ -83,8 +108,18 @@ impl Measure {
     }
 }
 
-/// How many measures there are: the three dimension scores and every item.
-pub const N_MEASURES: usize = Section::DIMENSIONS.len() + ITEMS.len();
+/// How many measures there are: the three dimension scores, every item, and for each
+/// dimension the practitioner's estimate, the person's score beside it and the two
+/// compared.
+pub const N_MEASURES: usize = 4 * Section::DIMENSIONS.len() + ITEMS.len();
+
+/// The ids of the measures comparing practitioners' estimates with people's answers,
+/// by dimension: (estimate, the person's score, compared).
+pub const ESTIMATE_MEASURES: [[&str; 3]; 3] = [
+    ["estimate_power", "paired_power", "gap_power"],
+    ["estimate_safety", "paired_safety", "gap_safety"],
+    ["estimate_identity", "paired_identity", "gap_identity"],
+];
 
 fn dimension_measure(index: usize, section: Section, from: &Item) -> Measure {
     Measure {
@@ -95,8 +130,47 @@ fn dimension_measure(index: usize, section: Section, from: &Item) -> Measure {
         options: from.options,
         share_codes: from.share_codes,
         share_label: locale::text("q.share.dimension"),
+        generation: 1,
         reads: Reads::Dimension(section),
     }
+}
+
+/// The three measures of dimension `d` comparing the practitioner's estimate with the
+/// person's score, from `index` on.
+fn estimate_measures(index: usize, d: usize) -> [Measure; 3] {
+    let [estimate, paired, gap] = ESTIMATE_MEASURES[d];
+    let scale = |id: &'static str, reads| Measure {
+        id,
+        index: 0,
+        label: locale::text(&format!("q.score.{id}")),
+        kind: Kind::Scale,
+        options: questionnaire::ESTIMATE_OPTIONS,
+        share_codes: questionnaire::POSITIVE,
+        share_label: locale::text("q.share.dimension"),
+        generation: 3,
+        reads,
+    };
+    [
+        Measure {
+            index,
+            ..scale(estimate, Reads::Estimate(d))
+        },
+        Measure {
+            index: index + 1,
+            ..scale(paired, Reads::Paired(d))
+        },
+        Measure {
+            id: gap,
+            index: index + 2,
+            label: locale::text(&format!("q.score.{gap}")),
+            kind: Kind::Choice,
+            options: questionnaire::GAP,
+            share_codes: &[3],
+            share_label: locale::text("q.share.gap"),
+            generation: 3,
+            reads: Reads::Gap(d),
+        },
+    ]
 }
 
 /// Every measure of a summary: the three dimension scores, then each item in order.
@@ -126,9 +200,21 @@ fn build_measures() -> Vec<Measure> {
         options: item.options,
         share_codes: item.share_codes,
         share_label: item.share_label(),
+        generation: 1,
         reads: Reads::Item(i),
     }));
+    for d in 0..Section::DIMENSIONS.len() {
+        let at = out.len();
+        out.extend(estimate_measures(at, d));
+    }
     out
+}
+
+/// The measures a release of `generation` can hold, in order.
+pub fn measures_of_generation(generation: u8) -> impl Iterator<Item = &'static Measure> {
+    all_measures()
+        .iter()
+        .filter(move |m| m.generation <= generation.max(1))
 }
 
 /// The index of the measure `id` in [`measures`].
@@ -168,10 +254,15 @@ impl Tally {
         self.counts[m][1..].iter().sum()
     }
 
-    pub(crate) fn count_row(&mut self, measures: &[Measure], answers: &Answers) {
+    pub(crate) fn count_row(
+        &mut self,
+        measures: &[Measure],
+        answers: &Answers,
+        estimate: &Estimate,
+    ) {
         self.responses += 1;
         for (m, counts) in measures.iter().zip(self.counts.iter_mut()) {
-            if let Some(v) = m.value(answers) {
+            if let Some(v) = m.value(answers, estimate) {
                 counts[usize::from(v)] += 1;
             }
         }

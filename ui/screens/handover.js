@@ -2,6 +2,7 @@
 // and language, then give the device to the person. The device remembers the last
 // team, type and role, so a practitioner handing over again only presses Start; a
 // request to talk from the last person shows at the top until staff have seen it.
+// Where the device asks for it, the practitioner's estimate comes next (estimate.js).
 import { resetDisplay } from '../display.js';
 import { el, button, actions, oneAtATime } from '../dom.js';
 import { errorSlot, showErrors, showError } from '../errors.js';
@@ -66,6 +67,9 @@ function unsavedNote() {
  *  so that it is said in the device's language, not the last person's. */
 function showHandOver(message) {
   resetDisplay();
+  // An estimate held for a person who did not send their answers (the idle reset, the
+  // questionnaire left) goes with them; one whose answers were sent went with those.
+  call('forget_estimate').catch(() => {});
   if (typeof message === 'function') message = message();
   const context = state.context || { teams: [], session_types: [], roles: [], defaults: {} };
   const defaults = context.defaults || {};
@@ -133,8 +137,24 @@ function showHandOver(message) {
         // language was used, so summaries combine and exports stay in one language.
         version: checkedValue(version, 'handover-version') === 'young' ? 'young' : 'adult',
       };
-      setLanguage(checkedValue(language, 'handover-language') || words.device);
-      show('intro');
+      const chosenLanguage = checkedValue(language, 'handover-language') || words.device;
+      const handOver = () => {
+        setLanguage(chosenLanguage);
+        show('intro');
+      };
+      // Where the device asks for it, the practitioner's estimate comes first, in the
+      // device's language; otherwise no estimate is held for this person.
+      if (context.ask_estimate) {
+        show('estimate', handOver);
+        return;
+      }
+      try {
+        await call('hold_estimate', { estimate: null });
+      } catch (error) {
+        showError(form, slot, error.message);
+        return;
+      }
+      handOver();
     });
   });
 

@@ -1,5 +1,6 @@
-// Staff area: settings. The three name lists and their defaults at hand-over, the help
-// lines for someone who needs help now, then the anonymity form.
+// Staff area: settings. The three name lists and their defaults at hand-over, whether
+// the practitioner is asked for an estimate, the help lines for someone who needs help
+// now, then the anonymity form.
 import { el, button, actions, oneAtATime } from '../dom.js';
 import { errorSlot, showErrors, clearErrors } from '../errors.js';
 import { lines } from '../format.js';
@@ -25,6 +26,37 @@ function nameOf(list, id) {
 /** A default at hand-over: a select of the names in `list`, or none. */
 function defaultField(id, label, list, selected) {
   return selectField(id, label, asOptions(names(list)), nameOf(list, selected), t('settings.no_default'));
+}
+
+/** Whether the practitioner is asked for an estimate at hand-over: on or off. */
+function estimatePart() {
+  const status = el('p', { class: 'status-line' });
+  const toggle = button('');
+  const slot = errorSlot();
+  const part = el('div', { class: 'safety-part' },
+    el('h3', null, t('settings.estimate.title')),
+    el('p', null, t('settings.estimate.text')),
+    slot, status, actions(toggle));
+  const on = () => Boolean(state.context && state.context.ask_estimate);
+  function render() {
+    status.textContent = on() ? t('settings.estimate.on') : t('settings.estimate.off');
+    toggle.textContent = on() ? t('settings.estimate.turn_off') : t('settings.estimate.turn_on');
+  }
+  render();
+  toggle.addEventListener('click', async () => {
+    const want = !on();
+    try {
+      await call('set_ask_estimate', { on: want });
+    } catch (error) {
+      failed(error, part, slot);
+      return;
+    }
+    clearErrors(part, slot);
+    if (state.context) state.context.ask_estimate = want;
+    render();
+    say(status, status.textContent);
+  });
+  return part;
 }
 
 export function settingsSection() {
@@ -79,7 +111,8 @@ export function settingsSection() {
     default_role: defaultRole.select,
     'defaults.role': defaultRole.select,
   };
-  const section = staffSection('settings', t('settings.title'), form, helpForm(), anonymity.form);
+  const section = staffSection('settings', t('settings.title'), form, estimatePart(), helpForm(),
+    anonymity.form);
 
   /** The lists and defaults as the Rust side saved them. */
   function showSaved(newContext) {

@@ -12,7 +12,7 @@ use picture::{flag_text, headline_page, measure_name, questions, trends};
 use std::fmt::Write;
 
 use crate::disclosure::{
-    GroupRelease, Layout, MeasureValues, Reason, Release, Value, HEADLINE_MEASURES, SCORES,
+    GroupRelease, Layout, MeasureValues, Reason, Release, Value, PERSON_MEASURES, SCORES,
 };
 use crate::locale;
 use crate::overview::chart::{self, esc, Scale};
@@ -221,7 +221,7 @@ pub fn write(release: &Release) -> Vec<u8> {
         let name = groups[0].key.team_name();
         let _ = write!(h, "<section class=\"page team\"><h2>{}</h2>", esc(name));
         if let Some(view) = picture.teams.iter().find(|t| t.team == name) {
-            trends(&mut h, view, &HEADLINE_MEASURES);
+            trends(&mut h, view, &PERSON_MEASURES);
             for f in &view.flags {
                 let _ = write!(h, "<p>{}</p>", esc(&flag_text(f, name)));
             }
