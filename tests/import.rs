@@ -742,3 +742,61 @@ fn the_command_line_imports_a_good_file() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("Imported 2 responses"));
     assert_eq!(responses(&db), before + 2);
 }
+
+/// The paper form's optional columns for the practitioner's estimate: read where the
+/// file has them (in any place after the others), blank where not given, and a value
+/// that is not 1 to 5 is named like any other problem.
+#[test]
+fn the_practitioners_estimate_columns_are_optional_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = db(dir.path());
+    let with = |cells: [&str; 3]| format!(",{}", cells.join(","));
+    let text = lines(&[
+        header() + ",estimate_safety,estimate_power,estimate_identity",
+        row("2026-03", "North", &[("safety_honest", "2")], "") + &with(["5", "", " 3 "]),
+        row("2026-03", "South", &[("power_say", "4")], "") + &with(["", "", ""]),
+    ]);
+    let mut store = Store::open(&db).unwrap();
+    assert_eq!(
+        import::import(&mut store, text.as_bytes(), now()).unwrap(),
+        2
+    );
+    drop(store);
+    let estimates: Vec<(Option<i64>, Option<i64>, Option<i64>)> = Connection::open(&db)
+        .unwrap()
+        .prepare(
+            "SELECT estimate_power, estimate_safety, estimate_identity FROM responses ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        estimates,
+        [
+            (None, None, None),
+            (None, None, None),
+            (None, Some(5), Some(3)),
+            (None, None, None)
+        ],
+        "the file's own order of columns; none for the rows before or a blank"
+    );
+
+    let problems = refused(
+        &db,
+        lines(&[
+            header() + ",estimate_power",
+            row("2026-04", "North", &[], "") + ",6",
+            row("2026-04", "North", &[], "") + ",mostly",
+        ])
+        .as_bytes(),
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.contains("estimate_power") && p.contains("use 1 to 5")),
+        "{problems:?}"
+    );
+}

@@ -280,6 +280,7 @@ fn staff_commands_need_the_passphrase() {
         ("safety_settings", json!({})),
         ("audit_trail", json!({})),
         ("set_kiosk", json!({"on": true})),
+        ("set_ask_estimate", json!({"on": true})),
         ("discard_unsaved", json!({})),
         ("backup_file", json!({})),
         (
@@ -598,4 +599,73 @@ fn the_command_line_default_database_is_in_the_windows_app_data_dir() {
     let dir = app.path().app_data_dir().unwrap();
     let default = psi_feedback::store::default_path(psi_feedback::IDENTIFIER).unwrap();
     assert_eq!(default, dir.join(psi_feedback::store::DB_FILE));
+}
+
+/// The practitioner's estimate through the real IPC: refused where the device does not
+/// ask for it or it is not five answers' codes, and then nothing held; a valid one goes
+/// with the next answers sent and no others.
+#[test]
+fn an_estimate_is_held_only_when_valid_and_goes_with_the_next_answers() {
+    let h = Harness::configured();
+    let (team, session_type, role) = h.context_ids();
+    let send = |h: &Harness| {
+        h.call(
+            "submit_response",
+            json!({"response": {"team": team, "session_type": session_type, "role": role,
+                   "answers": {"power_say": 3, "safety_honest": 4, "identity_person": 5}}}),
+        )
+        .unwrap();
+    };
+    let stored = |h: &Harness| -> Vec<(Option<i64>, Option<i64>, Option<i64>)> {
+        Connection::open(&h.db)
+            .unwrap()
+            .prepare("SELECT estimate_power, estimate_safety, estimate_identity FROM responses ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let e = h
+        .call("hold_estimate", json!({"estimate": {"power": 4}}))
+        .unwrap_err();
+    assert_eq!(e["key"], "error.estimate.off", "{e}");
+    h.call("unlock_staff", json!({"passphrase": "staff passphrase 1"}))
+        .unwrap();
+    h.call("set_ask_estimate", json!({"on": true})).unwrap();
+    h.call("lock_staff", json!({})).unwrap();
+    assert_eq!(
+        h.call("app_state", json!({})).unwrap()["context"]["ask_estimate"],
+        true
+    );
+    for body in [
+        json!({"estimate": {"power": 6}}),
+        json!({"estimate": {"safety": 0}}),
+        json!({"estimate": {"identity": 2.5}}),
+        json!({"estimate": {"identity": "4"}}),
+        json!({"estimate": {"power": 4, "rupture": 1}}),
+        json!({"estimate": [4, 4, 4]}),
+        json!({"estimate": "4"}),
+    ] {
+        h.call("hold_estimate", json!({"estimate": {"power": 2}}))
+            .unwrap();
+        let e = h.call("hold_estimate", body.clone()).unwrap_err();
+        assert_eq!(e["kind"], "invalid", "{body}: {e}");
+        // Refused, and the one held before is gone too.
+        send(&h);
+        assert_eq!(stored(&h).pop(), Some((None, None, None)), "{body}");
+    }
+    h.call(
+        "hold_estimate",
+        json!({"estimate": {"power": 5, "safety": 1, "identity": null}}),
+    )
+    .unwrap();
+    send(&h);
+    send(&h);
+    let all = stored(&h);
+    assert_eq!(
+        all[all.len() - 2..],
+        [(Some(5), Some(1), None), (None, None, None)]
+    );
+    h.call("forget_estimate", json!({})).unwrap();
 }

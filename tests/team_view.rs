@@ -54,7 +54,7 @@ fn export_release(db: &std::path::Path) -> psi_feedback::disclosure::Release {
 fn a_manager_reads_the_lowest_team_on_safety_and_the_change_in_identity_from_the_overview() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let home = demo_home(3000, 6, 12);
-    let (quarters, lowest_safety, identity_change, release, flags) = runtime().block_on(async {
+    let (quarters, lowest_safety, identity_change, release, flags, perception) = runtime().block_on(async {
         let s = Session::start(home).await;
         s.heading("Before you hand over the device").await;
         s.unlock().await;
@@ -124,11 +124,32 @@ fn a_manager_reads_the_lowest_team_on_safety_and_the_change_in_identity_from_the
         s.wait_for("//section/h3[starts-with(normalize-space(), 'Teams compared, ') and not(contains(., '-Q'))]").await;
         axe(&s, "staff area: overview by month", &mut found).await;
         assert_none(&found);
+        // Where practitioners gave estimates: each team's sentence under its safety
+        // chart, beside what people said.
+        s.answer("Show periods", "By quarter").await;
+        s.wait_for("//section/h3[starts-with(normalize-space(), 'Teams compared, ') and contains(., '-Q')]").await;
+        let perception: Vec<(String, String)> = serde_json::from_value(
+            js(
+                &s,
+                "return [...document.querySelectorAll('#overview-perception-heading ~ section')].map((sec) => {
+                     const safety = [...sec.querySelectorAll('figure')]
+                         .find((f) => f.querySelector('figcaption').textContent === 'Safety');
+                     return [sec.querySelector('h4').textContent, safety ? safety.querySelector('p').textContent : ''];
+                 });",
+            )
+            .await,
+        )
+        .unwrap();
+        s.screenshot(
+            "staff-overview-perception.png",
+            Some("//h3[@id='overview-perception-heading']"),
+        )
+        .await;
         // The export, while the window still has the database open (the data directory
         // goes with the window).
         let release = export_release(&s.db());
         s.end().await;
-        (quarters, lowest, identity, release, flags)
+        (quarters, lowest, identity, release, flags, perception)
     });
 
     let latest = quarters.last().unwrap();
@@ -214,4 +235,38 @@ fn a_manager_reads_the_lowest_team_on_safety_and_the_change_in_identity_from_the
         "the demo's year has something worth a look"
     );
     assert_eq!(flags, printed);
+
+    // Each team's practitioners' estimate of safety beside what people said, in the
+    // latest quarter with both published, as the export publishes them; one team's
+    // practitioners put safety well above people's own answers.
+    assert_eq!(
+        perception.iter().filter(|(t, _)| t != ALL_TEAMS).count(),
+        6,
+        "every team's practitioners gave estimates: {perception:?}"
+    );
+    let mut gaps = Vec::new();
+    for (team, said) in &perception {
+        let both = quarters.iter().rev().find_map(|q| {
+            let estimate = export_figure(&release, team, q, "estimate_safety")?;
+            let person = export_figure(&release, team, q, "paired_safety")?;
+            Some((q, estimate, person))
+        });
+        let Some((q, estimate, person)) = both else {
+            assert_eq!(said, "No period has both figures published.", "{team}");
+            continue;
+        };
+        assert!(
+            said.starts_with(&format!(
+                "{q}: practitioners' estimate {estimate}, people said {person}."
+            )),
+            "{team}: {said}"
+        );
+        let gap: f64 = estimate.parse::<f64>().unwrap() - person.parse::<f64>().unwrap();
+        gaps.push((gap, team.clone()));
+    }
+    gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
+    assert!(
+        gaps[0].0 >= 0.5 && gaps[1..].iter().all(|(g, _)| gaps[0].0 - g >= 0.3),
+        "one team's estimates of safety run well above what its people said: {gaps:?}"
+    );
 }

@@ -1,6 +1,8 @@
 //! What the window can ask for, as plain Rust: each method takes the UI's untrusted
 //! payload, checks it whole, and calls the store. The Tauri commands only forward here.
 
+#[cfg(test)]
+mod estimate_tests;
 mod reports;
 mod responses;
 mod settings;

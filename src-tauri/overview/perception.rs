@@ -22,7 +22,8 @@ pub struct Perception {
     pub person: Vec<Point>,
     /// The share of those sessions where the estimate was higher than the person's score.
     pub higher: Vec<Point>,
-    /// The two averages as two lines (SVG, a picture only: the points are its text).
+    /// The two averages as two lines, the people's first (SVG, a picture only: the
+    /// points are its text).
     pub svg: String,
 }
 
@@ -42,10 +43,12 @@ pub fn perceptions(labels: &[String], series: &dyn Fn(&str) -> Vec<Point>) -> Ve
                 |points: &[Point]| -> Vec<Option<f64>> { points.iter().map(|p| p.value).collect() };
             Some(Perception {
                 dimension,
+                // People's own scores drawn as every other chart draws them; the
+                // estimate as the second line.
                 svg: chart::pair(
                     labels,
-                    &number(&estimate),
                     &number(&person),
+                    &number(&estimate),
                     Scale::Score,
                     GAP_MARK,
                 ),

@@ -314,3 +314,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn estimates_show_beside_what_people_said_only_where_published() {
+    let (a, b) = (team("Hopeful"), team("Quiet"));
+    let mut v = Values::new();
+    scores(&mut v, &a, "estimate_safety", &[Some(44), None, Some(45)]);
+    scores(&mut v, &a, "paired_safety", &[Some(32), Some(33), Some(31)]);
+    v.insert((a.clone(), 0, "gap_safety"), Value::Percent(70));
+    v.insert((a.clone(), 2, "gap_safety"), Value::PercentAtLeast(95));
+    // Quiet: people's scores published, but no estimate's average anywhere.
+    scores(&mut v, &b, "paired_power", &[Some(40), Some(40), Some(40)]);
+    let p = picture_of(3, &[a.clone(), b.clone()], &v);
+    let hopeful = p.teams.iter().find(|t| t.team == "Hopeful").unwrap();
+    assert_eq!(
+        hopeful.perception.len(),
+        1,
+        "only safety has an estimate published"
+    );
+    let s = &hopeful.perception[0];
+    assert_eq!(s.dimension, "safety");
+    let text =
+        |points: &[Point]| -> Vec<String> { points.iter().map(|p| p.text.clone()).collect() };
+    assert_eq!(
+        text(&s.estimate),
+        ["4.4", "", "4.5"],
+        "a withheld estimate is a gap"
+    );
+    assert_eq!(text(&s.person), ["3.2", "3.3", "3.1"]);
+    assert_eq!(text(&s.higher), ["70%", "", "95% or more"]);
+    assert!(
+        s.estimate.iter().all(|p| !p.percent) && s.higher.iter().all(|p| p.withheld || p.percent)
+    );
+    // Two lines in the chart: people's with circles, the estimate with squares, and a
+    // gap mark where either is withheld.
+    assert_eq!(s.svg.matches("<circle").count(), 3);
+    assert_eq!(s.svg.matches("<rect").count(), 2);
+    assert_eq!(
+        s.svg.matches(chart::SECOND).count(),
+        2,
+        "two squares, and no line across the withheld period"
+    );
+    assert_eq!(s.svg.matches(GAP_MARK).count(), 1);
+    let quiet = p.teams.iter().find(|t| t.team == "Quiet").unwrap();
+    assert!(quiet.perception.is_empty());
+}

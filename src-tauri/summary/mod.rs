@@ -322,5 +322,52 @@ mod tests {
         );
         assert!(m.iter().enumerate().all(|(i, m)| m.index == i));
         assert_eq!(measure_index("overall"), Some(16));
+        // The estimates' measures come last, so earlier releases' measures keep their place.
+        let ids: Vec<&str> = m[N_MEASURES - 9..].iter().map(|m| m.id).collect();
+        assert_eq!(ids, ESTIMATE_MEASURES.concat());
+        assert!(m.iter().all(|m| m.is_estimate() == (m.generation == 3)));
+        assert_eq!(measures_of_generation(2).count(), N_MEASURES - 9);
+    }
+
+    /// Counts of one response with these answers and this estimate, by measure id.
+    fn counted(answers: &[(&str, u8)], estimate: Estimate) -> HashMap<&'static str, [u64; 6]> {
+        let mut a: Answers = [None; ITEMS.len()];
+        for (id, v) in answers {
+            a[questionnaire::item_index(id).unwrap()] = Some(*v);
+        }
+        let mut t = Tally::default();
+        t.count_row(all_measures(), &a, &estimate);
+        all_measures()
+            .iter()
+            .map(|m| (m.id, t.counts[m.index]))
+            .collect()
+    }
+
+    #[test]
+    fn an_estimate_is_compared_only_where_the_person_answered_that_dimension() {
+        // Power: answers 4, 5, 4 (score 4), estimate 5: higher. Safety: answer 3,
+        // estimate 3: the same. Identity: estimate 2, nothing answered: not compared.
+        let c = counted(
+            &[
+                ("power_say", 4),
+                ("power_expert", 5),
+                ("power_care", 4),
+                ("safety_honest", 3),
+            ],
+            [Some(5), Some(3), Some(2)],
+        );
+        assert_eq!(c["estimate_power"], [0, 0, 0, 0, 0, 1]);
+        assert_eq!(c["paired_power"], [0, 0, 0, 0, 1, 0]);
+        assert_eq!(c["gap_power"], [0, 0, 0, 1, 0, 0], "higher");
+        assert_eq!(c["gap_safety"], [0, 0, 1, 0, 0, 0], "the same");
+        assert_eq!(c["estimate_identity"], [0; 6]);
+        assert_eq!(c["paired_identity"], [0; 6]);
+        assert_eq!(c["gap_identity"], [0; 6]);
+        // Lower, and a person's answers without any estimate: nothing compared.
+        let c = counted(&[("identity_person", 5)], [None, None, Some(3)]);
+        assert_eq!(c["gap_identity"], [0, 1, 0, 0, 0, 0], "lower");
+        let c = counted(&[("power_say", 2)], questionnaire::NO_ESTIMATE);
+        assert_eq!(c["power"], [0, 0, 1, 0, 0, 0]);
+        assert!(ESTIMATE_MEASURES.concat().iter().all(|id| c[id] == [0; 6]));
     }
 }

@@ -1,7 +1,8 @@
 // Staff area: the Overview, what a manager takes to a team meeting. For the periods
 // chosen: the teams compared in the latest period, plain flags, each team's scores over
-// time (small charts, their figures as text behind them), questions to talk about, and
-// the summary table. Every figure is one an export would publish.
+// time (small charts, their figures as text behind them), where practitioners gave
+// estimates their sense of sessions beside what people said, questions to talk about,
+// and the summary table. Every figure is one an export would publish.
 import { el } from '../dom.js';
 import { errorSlot, clearErrors } from '../errors.js';
 import { radioGroup, checkedValue } from '../forms.js';
@@ -11,6 +12,7 @@ import { state } from '../state.js';
 import { t, tn, hasWord } from '../words.js';
 import { staffSection, scrollingTable, failed } from './part.js';
 import { chartNode, measureName, pointText, trendFigure, figuresTable, flagText, gapLegend } from './charts.js';
+import { perceptionPart } from './perception.js';
 import { summaryTable } from './summary.js';
 
 // Questions for a team to talk about, by dimension: `overview.questions.<id>.<n>`, from 1
@@ -116,6 +118,7 @@ function overviewParts(data, period) {
         t('overview.trends', { from: picture.periods[0], to: picture.periods[picture.periods.length - 1] })),
       gapLegend(),
       picture.teams.map((team) => teamPart(team, picture))),
+    perceptionPart(picture, teamName),
     questionsPart(),
     el('section', { class: 'overview-part', 'aria-labelledby': 'overview-summary-heading' },
       el('h3', { id: 'overview-summary-heading' }, t('summary.title')), teamCounts(data), all,

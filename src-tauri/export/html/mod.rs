@@ -7,7 +7,7 @@
 
 mod picture;
 
-use picture::{flag_text, headline_page, measure_name, questions, trends};
+use picture::{flag_text, headline_page, measure_name, perception_page, questions, trends};
 
 use std::fmt::Write;
 
@@ -254,6 +254,7 @@ pub fn write(release: &Release) -> Vec<u8> {
         h.push_str("</section>\n");
     }
 
+    perception_page(&mut h, &picture);
     if !release.groups.is_empty() {
         questions(&mut h);
     }

@@ -1,13 +1,14 @@
 //! The Overview's parts of the printable report: the first page's picture (all teams
-//! over time, the teams compared, the flags), a team's trends, and the questions to talk
-//! about, in the same words as the window (the locale's English keys).
+//! over time, the teams compared, the flags), a team's trends, the practitioners' sense
+//! of sessions beside what people said, and the questions to talk about, in the same
+//! words as the window (the locale's English keys).
 
 use std::fmt::Write;
 
 use crate::disclosure::SCORES;
 use crate::locale;
 use crate::overview::chart::esc;
-use crate::overview::{Change, Comparison, Flag, Picture, TeamView, GAP_MARK};
+use crate::overview::{Change, Comparison, Flag, Perception, Picture, Point, TeamView, GAP_MARK};
 
 pub(super) fn measure_name(id: &str) -> &'static str {
     locale::text(&format!("overview.measure.{id}"))
@@ -232,4 +233,116 @@ pub(super) fn headline_page(h: &mut String, picture: &Picture) {
         h.push_str("</ul>");
     }
     h.push_str("</section>\n");
+}
+
+/// A point's text in a table: its figure, or the gap mark where it is withheld.
+fn figure(p: Option<&Point>) -> String {
+    match p {
+        Some(p) if !p.withheld => esc(&p.text),
+        _ => format!("<span class=\"withheld\">{GAP_MARK}</span>"),
+    }
+}
+
+/// The window's sentence for the latest period with both averages (`latestText`).
+fn perception_latest(p: &Perception) -> String {
+    let both = (0..p.estimate.len())
+        .rev()
+        .find(|&i| !p.estimate[i].withheld && !p.person[i].withheld);
+    let Some(i) = both else {
+        return locale::text("perception.none").to_string();
+    };
+    let said = locale::format(
+        "perception.latest",
+        &[
+            ("period", p.estimate[i].period.clone()),
+            ("estimate", p.estimate[i].text.clone()),
+            ("person", p.person[i].text.clone()),
+        ],
+    );
+    match p.higher.get(i).filter(|x| !x.withheld) {
+        Some(higher) => format!(
+            "{said} {}",
+            locale::format("perception.higher", &[("share", higher.text.clone())])
+        ),
+        None => said,
+    }
+}
+
+/// The practitioners' sense of sessions beside what people said, as the window shows it:
+/// nothing where no team has a published estimate.
+pub(super) fn perception_page(h: &mut String, picture: &Picture) {
+    let teams: Vec<&TeamView> = picture
+        .teams
+        .iter()
+        .filter(|t| !t.perception.is_empty())
+        .collect();
+    if teams.is_empty() {
+        return;
+    }
+    let _ = write!(
+        h,
+        "<section class=\"page perception\"><h2>{}</h2><p class=\"note\">{}</p><p class=\"legend\">{} {}</p>",
+        esc(locale::text("perception.title")),
+        esc(locale::text("perception.note")),
+        esc(locale::text("perception.key.people")),
+        esc(locale::text("perception.key.estimate")),
+    );
+    for team in teams {
+        let _ = write!(
+            h,
+            "<h3>{}</h3><div class=\"charts trends\">",
+            esc(&team.team)
+        );
+        for p in &team.perception {
+            let _ = write!(
+                h,
+                "<figure><figcaption>{}</figcaption>{}<p>{}</p></figure>",
+                esc(measure_name(p.dimension)),
+                p.svg,
+                esc(&perception_latest(p))
+            );
+        }
+        h.push_str("</div>\n");
+        for p in &team.perception {
+            let name = measure_name(p.dimension);
+            let column = |key: &str| esc(&locale::format(key, &[("measure", name.to_string())]));
+            let _ = write!(
+                h,
+                "<table><caption>{}: {}</caption><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                esc(&team.team),
+                esc(name),
+                column("perception.column.estimate"),
+                column("perception.column.person"),
+                column("perception.column.higher"),
+            );
+            for (i, period) in picture.periods.iter().enumerate() {
+                let _ = write!(
+                    h,
+                    "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(period),
+                    figure(p.estimate.get(i)),
+                    figure(p.person.get(i)),
+                    figure(p.higher.get(i)),
+                );
+            }
+            h.push_str("</tbody></table>\n");
+        }
+    }
+    let _ = write!(
+        h,
+        "<h3>{}</h3><ul>",
+        esc(locale::text("perception.prompt_title"))
+    );
+    for d in ["power", "safety", "identity"] {
+        let _ = write!(
+            h,
+            "<li>{}</li>",
+            esc(locale::text(&format!("perception.prompt.{d}")))
+        );
+    }
+    let _ = write!(
+        h,
+        "</ul><p class=\"note\">{}</p></section>\n",
+        esc(locale::text("perception.prompt_note"))
+    );
 }
