@@ -13,7 +13,8 @@ use psi_feedback::period::{Month, Period, PeriodKind};
 use psi_feedback::questionnaire::ITEMS;
 use psi_feedback::store::{ContextList, ResponseRow};
 use psi_feedback::summary::{
-    measures, AtomKey, Atoms, Breakdown, Dims, Names, StaffCounts, Tallier, Tally, N_MEASURES,
+    measures, AtomKey, Atoms, Breakdown, Dims, Names, StaffCounts, Tallier, Tally,
+    ESTIMATE_MEASURES, N_MEASURES,
 };
 
 const TEAMS: &[&str] = &["North", "<b>South</b>", "=SUM(A1)\", East", "Ward 7"];
@@ -45,6 +46,23 @@ fn tally() -> impl Strategy<Value = Tally> {
         for ((c, m), out) in per_measure.iter().zip(measures()).zip(counts.iter_mut()) {
             for o in m.options {
                 out[usize::from(o.code)] = c[usize::from(o.code) - 1];
+            }
+        }
+        // The measures comparing a practitioner's estimate with the person's score count
+        // the same sessions: as many answers to each as to the person's score.
+        for ids in ESTIMATE_MEASURES {
+            let at = |id: &str| measures().iter().position(|m| m.id == id).unwrap();
+            let total: u64 = counts[at(ids[1])].iter().sum();
+            for id in [ids[0], ids[2]] {
+                let c = &mut counts[at(id)];
+                let codes = measures()[at(id)].options.len();
+                let mut sum: u64 = c.iter().sum();
+                for code in 1..=codes {
+                    let cut = (sum.saturating_sub(total)).min(c[code]);
+                    c[code] -= cut;
+                    sum -= cut;
+                }
+                c[codes] += total - sum;
             }
         }
         let answered_max = counts

@@ -63,10 +63,13 @@ impl Layout {
         }
     }
 
-    /// The measures (by id) a group of this layout shows.
+    /// The measures (by id) a group of this layout shows. The measures comparing a
+    /// practitioner's estimate with the person's score are headline figures only: they
+    /// count the same sessions, so their answer counts side by side would pin one
+    /// another down, which the protection (measure by measure) would not see.
     pub fn shows(self, measure: &Measure) -> bool {
         match self {
-            Layout::Full => true,
+            Layout::Full => !measure.is_estimate(),
             Layout::Headline => HEADLINE_MEASURES.contains(&measure.id),
         }
     }
