@@ -9,7 +9,7 @@ use crate::domain::text::shown;
 use crate::domain::{ContextList, NewResponse, Source};
 use crate::error::AppError;
 use crate::period::Month;
-use crate::questionnaire::{self, Answers, Estimate, COMMENT_MAX_CHARS, ITEMS, NO_ESTIMATE};
+use crate::questionnaire::{self, Answers, COMMENT_MAX_CHARS, ITEMS, NO_ESTIMATE};
 
 /// A response as the UI sends it. Skipped questions are left out of `answers`;
 /// "I'd rather not say" is code 0.
@@ -207,45 +207,6 @@ pub fn answers(given: &BTreeMap<String, i64>) -> Result<Answers, AppError> {
                 ))
             }
         }
-    }
-    Ok(out)
-}
-
-/// A practitioner's estimate as the hand-over screen sends it: for each PSI dimension a
-/// code of the agreement scale (1 to 5), or nothing where it was not given.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EstimatePayload {
-    #[serde(default)]
-    pub power: Option<i64>,
-    #[serde(default)]
-    pub safety: Option<i64>,
-    #[serde(default)]
-    pub identity: Option<i64>,
-}
-
-/// Checks an estimate: each given value one of the scale's five codes.
-pub fn estimate(p: EstimatePayload) -> Result<Estimate, AppError> {
-    let mut out = NO_ESTIMATE;
-    for (d, (field, given)) in [
-        ("power", p.power),
-        ("safety", p.safety),
-        ("identity", p.identity),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        out[d] = match given.map(u8::try_from) {
-            None => None,
-            Some(Ok(code @ 1..=5)) => Some(code),
-            Some(_) => {
-                return Err(AppError::invalid(
-                    Some(field.to_string()),
-                    "error.estimate.not_a_choice",
-                    Vec::new(),
-                ))
-            }
-        };
     }
     Ok(out)
 }

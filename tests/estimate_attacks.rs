@@ -1,10 +1,11 @@
 //! The measures comparing a practitioner's estimate with the person's score count the
 //! same sessions: an intruder knows that the estimate's average, the person's average
-//! and the share where the estimate was higher all come from one number of sessions.
+//! and the shares where the estimate was higher and lower all come from one number of
+//! sessions, and the last two from one comparison.
 //! The protection (and the solver's audit) treat each measure on its own, so this test
 //! checks the link itself with an exhaustive search: for one team's headline group, every
-//! number of sessions and every set of answer counts of the three measures that publish
-//! what the release publishes, with the same number of sessions for all three. Every
+//! number of sessions and every set of answer counts of the measures that publish what
+//! the release publishes, with the same number of sessions for all. Every
 //! count the layout hides that is from 1 to 7 must keep at least 3 possible values.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -128,8 +129,14 @@ proptest! {
         let release = disclosure::protect(scope, &data, &rules, &[]);
         let group = release.groups.iter().find(|g| g.key.team.is_some()).unwrap();
         let truth = &atoms.tallies[0];
-        let [e_id, p_id, g_id] = ESTIMATE_MEASURES[0];
-        let ms = [measure(e_id), measure(p_id), measure(g_id)];
+        // The comparison is one set of counts (lower, the same, higher), of which the
+        // release publishes two shares: it must agree with both.
+        let [e_id, p_id, h_id, l_id] = ESTIMATE_MEASURES[0];
+        let ms = [measure(e_id), measure(p_id), measure(h_id)];
+        let lower = measure(l_id);
+        let Some(lower_shown) = group.measure(l_id) else {
+            return Ok(());
+        };
         let Some(shown) = ms.iter().map(|m| group.measure(m.id)).collect::<Option<Vec<_>>>() else {
             // Under the floor: no measure is shown.
             return Ok(());
@@ -145,6 +152,7 @@ proptest! {
                 let fit: Vec<[u64; 6]> = all
                     .into_iter()
                     .filter(|c| agrees(m, c, shown[k].mean, shown[k].share, &rules))
+                    .filter(|c| k < 2 || agrees(lower, c, None, lower_shown.share, &rules))
                     .collect();
                 if !fit.is_empty() {
                     possible[k].insert(n, fit);

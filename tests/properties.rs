@@ -64,6 +64,8 @@ fn tally() -> impl Strategy<Value = Tally> {
                 }
                 c[codes] += total - sum;
             }
+            // Higher and lower are two shares of one comparison.
+            counts[at(ids[3])] = counts[at(ids[2])];
         }
         let answered_max = counts
             .iter()
@@ -308,7 +310,7 @@ fn atoms_of(data: &[(i64, u32, i64, u8, u8)], dims: Dims) -> Atoms {
         // two are checked with everything else.
         let mix = (*team as u32 + month + *session_type as u32 + u32::from(*rupture)) % 4;
         let estimate = [
-            (mix != 3).then(|| (mix as u8 + *power_say).clamp(1, 5)),
+            (mix != 3).then(|| (mix as u8 + *power_say).saturating_sub(1).clamp(1, 5)),
             None,
             None,
         ];

@@ -1,6 +1,7 @@
 //! What the window can ask for, as plain Rust: each method takes the UI's untrusted
 //! payload, checks it whole, and calls the store. The Tauri commands only forward here.
 
+mod estimate;
 #[cfg(test)]
 mod estimate_tests;
 mod reports;

@@ -95,56 +95,6 @@ impl App {
     }
 }
 
-/// The practitioner's estimate at hand-over ([`crate::questionnaire::Estimate`]).
-impl App {
-    /// Holds the estimate of this hand-over (`None`: skipped) until the person sends
-    /// their answers, in place of any held before. Anyone may give one, as anyone may
-    /// hand over; only where the device asks for estimates.
-    pub fn hold_estimate(&self, payload: serde_json::Value) -> Result<(), AppError> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Payload {
-            #[serde(deserialize_with = "validate::optional_object")]
-            estimate: Option<validate::EstimatePayload>,
-        }
-        // Whatever comes next, an estimate held before is never given to another person.
-        self.forget_estimate();
-        let p: Payload = validate::parse(payload, "estimate")?;
-        let Some(given) = p.estimate else {
-            return Ok(());
-        };
-        let estimate = validate::estimate(given)?;
-        if estimate == crate::questionnaire::NO_ESTIMATE {
-            return Ok(());
-        }
-        if !self.store()?.asks_estimate()? {
-            return Err(AppError::invalid(None, "error.estimate.off", Vec::new()));
-        }
-        *self.held_estimate() = Some(estimate);
-        Ok(())
-    }
-
-    /// Drops the held estimate: the person did not send their answers (the idle reset,
-    /// or the questionnaire left).
-    pub fn forget_estimate(&self) {
-        self.held_estimate().take();
-    }
-
-    /// Whether an estimate is held (for tests: the page can never ask what it is).
-    pub fn holds_estimate(&self) -> bool {
-        self.held_estimate().is_some()
-    }
-
-    /// Turns the practitioner's estimate at hand-over on or off for the device (staff).
-    pub fn set_ask_estimate(&self, on: bool) -> Result<(), AppError> {
-        self.require_staff()?;
-        if !on {
-            self.forget_estimate();
-        }
-        self.store()?.set_asks_estimate(on)
-    }
-}
-
 /// Help when it is needed ([`crate::support`]): none of it is tied to a response.
 impl App {
     /// A person asked to talk to someone about their session. Anyone may ask; the

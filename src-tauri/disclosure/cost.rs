@@ -10,12 +10,14 @@
 //! that carry little, and tau-Argus's cost per cell.
 
 use super::board::{Cell, SlotId};
-use super::HEADLINE_MEASURES;
+use super::PERSON_MEASURES;
 use crate::summary::all_measures;
 
 /// Weight of each kind of value.
 fn weight(slot: SlotId) -> u64 {
-    let headline = |m: u8| HEADLINE_MEASURES.contains(&all_measures()[usize::from(m)].id);
+    // What people said first: the comparisons with practitioners' estimates weigh as
+    // any other measure's figures, so that none of them costs a reader a PSI average.
+    let headline = |m: u8| PERSON_MEASURES.contains(&all_measures()[usize::from(m)].id);
     match slot {
         // The group's size is every reader's first figure.
         SlotId::Responses => 1000,
@@ -79,5 +81,13 @@ mod tests {
         assert!(small_count < item_mean && item_mean < small_mean);
         assert!(small_mean < large_mean && large_mean < all_teams_mean);
         assert!(cost(&cell(400, 1), SlotId::Option(say, 2)) < small_mean);
+        let estimate = measure_index("estimate_power").unwrap() as u8;
+        assert!(
+            cost(&cell(400, 1), SlotId::Mean(estimate))
+                < cost(&cell(15, 0), SlotId::Mean(power)) * 3
+        );
+        assert!(
+            cost(&cell(40, 0), SlotId::Mean(estimate)) < cost(&cell(40, 0), SlotId::Mean(power))
+        );
     }
 }

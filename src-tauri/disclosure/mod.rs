@@ -79,7 +79,7 @@ impl Layout {
 /// ([`PERSON_MEASURES`]), then, for each PSI dimension, the practitioners' estimates
 /// beside the people's own scores in the sessions where both were given
 /// ([`crate::summary::ESTIMATE_MEASURES`]).
-pub const HEADLINE_MEASURES: [&str; 15] = [
+pub const HEADLINE_MEASURES: [&str; 18] = [
     "power",
     "safety",
     "identity",
@@ -88,13 +88,16 @@ pub const HEADLINE_MEASURES: [&str; 15] = [
     "attending_choice",
     "estimate_power",
     "paired_power",
-    "gap_power",
+    "higher_power",
+    "lower_power",
     "estimate_safety",
     "paired_safety",
-    "gap_safety",
+    "higher_safety",
+    "lower_safety",
     "estimate_identity",
     "paired_identity",
-    "gap_identity",
+    "higher_identity",
+    "lower_identity",
 ];
 
 /// The headline measures of what people said: the first six of [`HEADLINE_MEASURES`].

@@ -361,7 +361,7 @@ pub fn notes(release: &Release) -> Vec<String> {
         });
     }
     if release.generation >= 3 {
-        notes.push("Practitioner's estimate: where the device asks for it, the practitioner may estimate at hand-over, on the same 5 points, how much say the person felt they had, how safe they felt to say what they really think, and how much they felt seen as a person. For each dimension, the estimate's average, the person's own score in the same sessions, and the share of those sessions where the estimate was higher than the person's score cover only sessions where both were given. They are in the headline layout only, with no count of them shown. No single session is shown.".to_string());
+        notes.push("Practitioner's estimate: where the device asks for it, the practitioner may estimate at hand-over, on the same 5 points, how much say the person felt they had, how safe they felt to say what they really think, and how much they felt seen as a person. For each dimension, the estimate's average, the person's own score in the same sessions, and the shares of those sessions where the estimate was higher and where it was lower than the person's score cover only sessions where both were given. They are in the headline layout only, with no count of them shown. No single session is shown.".to_string());
     }
     notes.push(
         "Percent rows give the share of answers in the measure's headline options (see each measure's description)."

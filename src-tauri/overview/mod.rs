@@ -34,10 +34,11 @@ pub const RECENT: usize = 2;
 pub const LOWEST_RUN: usize = 3;
 
 fn scale(measure: &str) -> Scale {
-    if SCORES.contains(&measure)
-        || measure.starts_with("estimate_")
-        || measure.starts_with("paired_")
-    {
+    // The averages of the comparisons with practitioners' estimates are scores too.
+    let average = crate::summary::all_measures()
+        .iter()
+        .any(|m| m.id == measure && m.is_estimate() && m.kind == crate::questionnaire::Kind::Scale);
+    if SCORES.contains(&measure) || average {
         Scale::Score
     } else {
         Scale::Percent

@@ -22,6 +22,8 @@ pub struct Perception {
     pub person: Vec<Point>,
     /// The share of those sessions where the estimate was higher than the person's score.
     pub higher: Vec<Point>,
+    /// The share where it was lower.
+    pub lower: Vec<Point>,
     /// The two averages as two lines, the people's first (SVG, a picture only: the
     /// points are its text).
     pub svg: String,
@@ -33,7 +35,7 @@ pub fn perceptions(labels: &[String], series: &dyn Fn(&str) -> Vec<Point>) -> Ve
     DIMENSIONS
         .iter()
         .zip(ESTIMATE_MEASURES)
-        .filter_map(|(&dimension, [estimate, person, gap])| {
+        .filter_map(|(&dimension, [estimate, person, higher, lower])| {
             let estimate = series(estimate);
             if estimate.iter().all(|p| p.withheld) {
                 return None;
@@ -52,7 +54,8 @@ pub fn perceptions(labels: &[String], series: &dyn Fn(&str) -> Vec<Point>) -> Ve
                     Scale::Score,
                     GAP_MARK,
                 ),
-                higher: series(gap),
+                higher: series(higher),
+                lower: series(lower),
                 estimate,
                 person,
             })

@@ -321,8 +321,9 @@ fn estimates_show_beside_what_people_said_only_where_published() {
     let mut v = Values::new();
     scores(&mut v, &a, "estimate_safety", &[Some(44), None, Some(45)]);
     scores(&mut v, &a, "paired_safety", &[Some(32), Some(33), Some(31)]);
-    v.insert((a.clone(), 0, "gap_safety"), Value::Percent(70));
-    v.insert((a.clone(), 2, "gap_safety"), Value::PercentAtLeast(95));
+    v.insert((a.clone(), 0, "higher_safety"), Value::Percent(70));
+    v.insert((a.clone(), 2, "higher_safety"), Value::PercentAtLeast(95));
+    v.insert((a.clone(), 0, "lower_safety"), Value::PercentAtMost(5));
     // Quiet: people's scores published, but no estimate's average anywhere.
     scores(&mut v, &b, "paired_power", &[Some(40), Some(40), Some(40)]);
     let p = picture_of(3, &[a.clone(), b.clone()], &v);
@@ -343,6 +344,7 @@ fn estimates_show_beside_what_people_said_only_where_published() {
     );
     assert_eq!(text(&s.person), ["3.2", "3.3", "3.1"]);
     assert_eq!(text(&s.higher), ["70%", "", "95% or more"]);
+    assert_eq!(text(&s.lower), ["5% or less", "", ""]);
     assert!(
         s.estimate.iter().all(|p| !p.percent) && s.higher.iter().all(|p| p.withheld || p.percent)
     );

@@ -111,14 +111,31 @@ impl Measure {
 /// How many measures there are: the three dimension scores, every item, and for each
 /// dimension the practitioner's estimate, the person's score beside it and the two
 /// compared.
-pub const N_MEASURES: usize = 4 * Section::DIMENSIONS.len() + ITEMS.len();
+pub const N_MEASURES: usize = 5 * Section::DIMENSIONS.len() + ITEMS.len();
 
 /// The ids of the measures comparing practitioners' estimates with people's answers,
-/// by dimension: (estimate, the person's score, compared).
-pub const ESTIMATE_MEASURES: [[&str; 3]; 3] = [
-    ["estimate_power", "paired_power", "gap_power"],
-    ["estimate_safety", "paired_safety", "gap_safety"],
-    ["estimate_identity", "paired_identity", "gap_identity"],
+/// by dimension: (estimate, the person's score, the share where the estimate was
+/// higher, the share where it was lower). The last two read the same comparison (lower,
+/// the same, higher) and publish a different share of it.
+pub const ESTIMATE_MEASURES: [[&str; 4]; 3] = [
+    [
+        "estimate_power",
+        "paired_power",
+        "higher_power",
+        "lower_power",
+    ],
+    [
+        "estimate_safety",
+        "paired_safety",
+        "higher_safety",
+        "lower_safety",
+    ],
+    [
+        "estimate_identity",
+        "paired_identity",
+        "higher_identity",
+        "lower_identity",
+    ],
 ];
 
 fn dimension_measure(index: usize, section: Section, from: &Item) -> Measure {
@@ -135,41 +152,43 @@ fn dimension_measure(index: usize, section: Section, from: &Item) -> Measure {
     }
 }
 
-/// The three measures of dimension `d` comparing the practitioner's estimate with the
+/// The four measures of dimension `d` comparing the practitioner's estimate with the
 /// person's score, from `index` on.
-fn estimate_measures(index: usize, d: usize) -> [Measure; 3] {
-    let [estimate, paired, gap] = ESTIMATE_MEASURES[d];
-    let scale = |id: &'static str, reads| Measure {
+fn estimate_measures(index: usize, d: usize) -> [Measure; 4] {
+    let [estimate, paired, higher, lower] = ESTIMATE_MEASURES[d];
+    let compared = |id: &'static str, index, share_codes, share| Measure {
+        id,
+        index,
+        label: locale::text(&format!("q.score.{id}")),
+        kind: Kind::Choice,
+        options: questionnaire::GAP,
+        share_codes,
+        share_label: locale::text(share),
+        generation: 3,
+        reads: Reads::Gap(d),
+    };
+    let scale = |id: &'static str, reads, share| Measure {
         id,
         index: 0,
         label: locale::text(&format!("q.score.{id}")),
         kind: Kind::Scale,
         options: questionnaire::ESTIMATE_OPTIONS,
         share_codes: questionnaire::POSITIVE,
-        share_label: locale::text("q.share.dimension"),
+        share_label: locale::text(share),
         generation: 3,
         reads,
     };
     [
         Measure {
             index,
-            ..scale(estimate, Reads::Estimate(d))
+            ..scale(estimate, Reads::Estimate(d), "q.share.estimate")
         },
         Measure {
             index: index + 1,
-            ..scale(paired, Reads::Paired(d))
+            ..scale(paired, Reads::Paired(d), "q.share.dimension")
         },
-        Measure {
-            id: gap,
-            index: index + 2,
-            label: locale::text(&format!("q.score.{gap}")),
-            kind: Kind::Choice,
-            options: questionnaire::GAP,
-            share_codes: &[3],
-            share_label: locale::text("q.share.gap"),
-            generation: 3,
-            reads: Reads::Gap(d),
-        },
+        compared(higher, index + 2, &[3], "q.share.higher"),
+        compared(lower, index + 3, &[1], "q.share.lower"),
     ]
 }
 
@@ -323,10 +342,10 @@ mod tests {
         assert!(m.iter().enumerate().all(|(i, m)| m.index == i));
         assert_eq!(measure_index("overall"), Some(16));
         // The estimates' measures come last, so earlier releases' measures keep their place.
-        let ids: Vec<&str> = m[N_MEASURES - 9..].iter().map(|m| m.id).collect();
+        let ids: Vec<&str> = m[N_MEASURES - 12..].iter().map(|m| m.id).collect();
         assert_eq!(ids, ESTIMATE_MEASURES.concat());
         assert!(m.iter().all(|m| m.is_estimate() == (m.generation == 3)));
-        assert_eq!(measures_of_generation(2).count(), N_MEASURES - 9);
+        assert_eq!(measures_of_generation(2).count(), N_MEASURES - 12);
     }
 
     /// Counts of one response with these answers and this estimate, by measure id.
@@ -358,14 +377,15 @@ mod tests {
         );
         assert_eq!(c["estimate_power"], [0, 0, 0, 0, 0, 1]);
         assert_eq!(c["paired_power"], [0, 0, 0, 0, 1, 0]);
-        assert_eq!(c["gap_power"], [0, 0, 0, 1, 0, 0], "higher");
-        assert_eq!(c["gap_safety"], [0, 0, 1, 0, 0, 0], "the same");
+        assert_eq!(c["higher_power"], [0, 0, 0, 1, 0, 0], "higher");
+        assert_eq!(c["lower_power"], c["higher_power"], "the same comparison");
+        assert_eq!(c["higher_safety"], [0, 0, 1, 0, 0, 0], "the same");
         assert_eq!(c["estimate_identity"], [0; 6]);
         assert_eq!(c["paired_identity"], [0; 6]);
-        assert_eq!(c["gap_identity"], [0; 6]);
+        assert_eq!(c["higher_identity"], [0; 6]);
         // Lower, and a person's answers without any estimate: nothing compared.
         let c = counted(&[("identity_person", 5)], [None, None, Some(3)]);
-        assert_eq!(c["gap_identity"], [0, 1, 0, 0, 0, 0], "lower");
+        assert_eq!(c["lower_identity"], [0, 1, 0, 0, 0, 0], "lower");
         let c = counted(&[("power_say", 2)], questionnaire::NO_ESTIMATE);
         assert_eq!(c["power"], [0, 0, 1, 0, 0, 0]);
         assert!(ESTIMATE_MEASURES.concat().iter().all(|id| c[id] == [0; 6]));

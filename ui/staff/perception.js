@@ -1,7 +1,7 @@
 // The Overview's part on the practitioners' sense of sessions beside what people said:
 // for each team where practitioners gave estimates at hand-over, each dimension's two
 // averages over time (a chart, and the latest figures in words), how often the estimate
-// was higher, and a question for the team. Published figures only, like every part.
+// was higher and how often lower, and a question for the team. Published figures only, like every part.
 import { el } from '../dom.js';
 import { t } from '../words.js';
 import { chartNode, measureName, pointText } from './charts.js';
@@ -10,13 +10,13 @@ import { scrollingTable } from './part.js';
 /** The latest period with both averages published, in words. */
 function latestText(p) {
   for (let i = p.estimate.length - 1; i >= 0; i -= 1) {
-    const [estimate, person, higher] = [p.estimate[i], p.person[i], p.higher[i]];
+    const [estimate, person, higher, lower] = [p.estimate[i], p.person[i], p.higher[i], p.lower[i]];
     if (!estimate.withheld && !person.withheld) {
       const said = t('perception.latest', {
         period: estimate.period, estimate: pointText(estimate), person: pointText(person),
       });
-      return higher && !higher.withheld
-        ? said + ' ' + t('perception.higher', { share: pointText(higher) }) : said;
+      return higher && !higher.withheld && lower && !lower.withheld
+        ? said + ' ' + t('perception.higher', { higher: pointText(higher), lower: pointText(lower) }) : said;
     }
   }
   return t('perception.none');
@@ -30,17 +30,18 @@ function dimensionFigure(p) {
 }
 
 /** Every period's figures: for each dimension, the estimate, what people said, and the
- *  share where the estimate was higher. */
+ *  shares where the estimate was higher and lower. */
 function figures(team, name, periods) {
   const headers = [t('summary.column.period'), ...team.perception.flatMap((p) => [
     t('perception.column.estimate', { measure: measureName(p.dimension) }),
     t('perception.column.person', { measure: measureName(p.dimension) }),
     t('perception.column.higher', { measure: measureName(p.dimension) }),
+    t('perception.column.lower', { measure: measureName(p.dimension) }),
   ])];
   const cell = (point) => el('td', point && point.withheld ? { class: 'withheld' } : null, pointText(point));
   const rows = periods.map((period, i) => el('tr', null,
     el('th', { scope: 'row' }, period),
-    team.perception.map((p) => [cell(p.estimate[i]), cell(p.person[i]), cell(p.higher[i])])));
+    team.perception.map((p) => [cell(p.estimate[i]), cell(p.person[i]), cell(p.higher[i]), cell(p.lower[i])])));
   return el('details', { class: 'figures' },
     el('summary', null, t('perception.figures', { team: name })),
     scrollingTable(t('perception.figures_caption', { team: name }), headers, rows));

@@ -259,12 +259,18 @@ fn perception_latest(p: &Perception) -> String {
             ("person", p.person[i].text.clone()),
         ],
     );
-    match p.higher.get(i).filter(|x| !x.withheld) {
-        Some(higher) => format!(
+    let shown = |points: &[Point]| {
+        points
+            .get(i)
+            .filter(|x| !x.withheld)
+            .map(|x| x.text.clone())
+    };
+    match (shown(&p.higher), shown(&p.lower)) {
+        (Some(higher), Some(lower)) => format!(
             "{said} {}",
-            locale::format("perception.higher", &[("share", higher.text.clone())])
+            locale::format("perception.higher", &[("higher", higher), ("lower", lower)])
         ),
-        None => said,
+        _ => said,
     }
 }
 
@@ -308,21 +314,24 @@ pub(super) fn perception_page(h: &mut String, picture: &Picture) {
             let column = |key: &str| esc(&locale::format(key, &[("measure", name.to_string())]));
             let _ = write!(
                 h,
-                "<table><caption>{}: {}</caption><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                "<table><caption>{}: {}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
                 esc(&team.team),
                 esc(name),
+                esc(locale::text("summary.column.period")),
                 column("perception.column.estimate"),
                 column("perception.column.person"),
                 column("perception.column.higher"),
+                column("perception.column.lower"),
             );
             for (i, period) in picture.periods.iter().enumerate() {
                 let _ = write!(
                     h,
-                    "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(period),
                     figure(p.estimate.get(i)),
                     figure(p.person.get(i)),
                     figure(p.higher.get(i)),
+                    figure(p.lower.get(i)),
                 );
             }
             h.push_str("</tbody></table>\n");
