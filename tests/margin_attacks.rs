@@ -58,7 +58,16 @@ fn database(
 }
 
 fn import(db: &Path, dir: &Path, rows: &[String]) {
-    let mut lines = vec![common::header()];
+    // Rows with one cell more than the header's columns carry the practitioner's
+    // estimate of power (an optional column).
+    let header = common::header();
+    let columns = header.split(',').count();
+    let estimates = rows.iter().any(|r| r.split(',').count() > columns);
+    let mut lines = vec![if estimates {
+        header + ",estimate_power"
+    } else {
+        header
+    }];
     lines.extend(rows.iter().cloned());
     let file = dir.join("forms.csv");
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
@@ -859,6 +868,8 @@ fn a_role_row_never_describes_fewer_than_3_staff() {
     let dir = tempfile::tempdir().unwrap();
     let roles = ["Nurse", "Psychologist", "Peer worker", "Psychiatrist"];
     let mut data = Vec::new();
+    // Each with the practitioner's estimate of power: a practitioner's own estimates are
+    // never shown for a role held by fewer than 3 staff either.
     for role in roles {
         data.extend((0..12).map(|_| {
             common::row_in(
@@ -866,9 +877,9 @@ fn a_role_row_never_describes_fewer_than_3_staff() {
                 "North",
                 "Individual",
                 role,
-                &[("overall", "4")],
+                &[("overall", "4"), ("power_say", "3")],
                 "",
-            )
+            ) + ",4"
         }));
     }
     let db = database(dir.path(), &["North"], &["Individual"], &roles, &data);
@@ -928,6 +939,38 @@ fn a_role_row_never_describes_fewer_than_3_staff() {
         .find(|r| r["breakdown_value"] == "Other roles" && r["measure"] == "responses")
         .unwrap();
     assert_eq!(other["value"], "35", "36 responses of three roles, rounded");
+    // The estimates are headline figures.
+    let out = db.with_file_name("headline.csv");
+    let o = cli(
+        &db,
+        &[
+            "export",
+            "--period",
+            "month",
+            "--from",
+            "2026-01",
+            "--to",
+            "2026-01",
+            "--by",
+            "role",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let headline = common::csv_rows(&std::fs::read_to_string(&out).unwrap());
+    let estimates: BTreeSet<(String, String)> = headline
+        .iter()
+        .filter(|r| r["measure"] == "estimate_power" && r["statistic"] == "mean")
+        .map(|r| (r["breakdown_value"].clone(), r["value"].clone()))
+        .collect();
+    assert_eq!(
+        estimates,
+        [("All", "4.0"), ("Nurse", "4.0"), ("Other roles", "4.0")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .into(),
+        "the estimates, by merged role only"
+    );
 }
 
 #[test]

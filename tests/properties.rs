@@ -57,9 +57,9 @@ fn tally() -> impl Strategy<Value = Tally> {
                 let c = &mut counts[at(id)];
                 let codes = measures()[at(id)].options.len();
                 let mut sum: u64 = c.iter().sum();
-                for code in 1..=codes {
-                    let cut = (sum.saturating_sub(total)).min(c[code]);
-                    c[code] -= cut;
+                for count in c.iter_mut().take(codes + 1).skip(1) {
+                    let cut = sum.saturating_sub(total).min(*count);
+                    *count -= cut;
                     sum -= cut;
                 }
                 c[codes] += total - sum;

@@ -349,9 +349,9 @@ pub(super) fn perception_page(h: &mut String, picture: &Picture) {
             esc(locale::text(&format!("perception.prompt.{d}")))
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "</ul><p class=\"note\">{}</p></section>\n",
+        "</ul><p class=\"note\">{}</p></section>",
         esc(locale::text("perception.prompt_note"))
     );
 }
