@@ -140,11 +140,34 @@ fn a_manager_reads_the_lowest_team_on_safety_and_the_change_in_identity_from_the
             .await,
         )
         .unwrap();
-        s.screenshot(
-            "staff-overview-perception.png",
-            Some("//h3[@id='overview-perception-heading']"),
-        )
-        .await;
+        // The picture for the README: the team whose estimates of safety run furthest
+        // above what its people said, as the window words it.
+        let figure = |said: &str, after: &str| -> Option<f64> {
+            let rest = &said[said.find(after)? + after.len()..];
+            let number: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            number.trim_end_matches('.').parse().ok()
+        };
+        let furthest = perception
+            .iter()
+            .filter(|(team, _)| team != ALL_TEAMS)
+            .filter_map(|(team, said)| {
+                let gap = figure(said, "estimate ")? - figure(said, "people said ")?;
+                Some((gap, team))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, team)) = furthest {
+            s.screenshot(
+                "staff-overview-perception.png",
+                Some(&format!(
+                    "//section[h3[@id='overview-perception-heading']]//h4[normalize-space()={}]",
+                    lit(team)
+                )),
+            )
+            .await;
+        }
         // The export, while the window still has the database open (the data directory
         // goes with the window).
         let release = export_release(&s.db());

@@ -40,7 +40,7 @@ use crate::period::{Period, PeriodKind};
 use crate::questionnaire::AnswerOption;
 use crate::summary::{
     group_members, measures, merge_roles, Atoms, Breakdown, GroupKey, Measure, Names, StaffCounts,
-    Tally,
+    Tally, ESTIMATE_MEASURES,
 };
 
 /// What a release holds for each group.
@@ -78,27 +78,28 @@ impl Layout {
 /// The measures of the headline layout, in the order they are shown: the person's
 /// ([`PERSON_MEASURES`]), then, for each PSI dimension, the practitioners' estimates
 /// beside the people's own scores in the sessions where both were given
-/// ([`crate::summary::ESTIMATE_MEASURES`]).
-pub const HEADLINE_MEASURES: [&str; 18] = [
-    "power",
-    "safety",
-    "identity",
-    "overall",
-    "rupture",
-    "attending_choice",
-    "estimate_power",
-    "paired_power",
-    "higher_power",
-    "lower_power",
-    "estimate_safety",
-    "paired_safety",
-    "higher_safety",
-    "lower_safety",
-    "estimate_identity",
-    "paired_identity",
-    "higher_identity",
-    "lower_identity",
-];
+/// ([`ESTIMATE_MEASURES`]).
+pub const HEADLINE_MEASURES: [&str; 18] = headline_measures();
+
+const fn headline_measures() -> [&'static str; 18] {
+    let mut out = [""; 18];
+    let mut i = 0;
+    while i < PERSON_MEASURES.len() {
+        out[i] = PERSON_MEASURES[i];
+        i += 1;
+    }
+    let mut d = 0;
+    while d < ESTIMATE_MEASURES.len() {
+        let mut k = 0;
+        while k < ESTIMATE_MEASURES[d].len() {
+            out[i] = ESTIMATE_MEASURES[d][k];
+            i += 1;
+            k += 1;
+        }
+        d += 1;
+    }
+    out
+}
 
 /// The headline measures of what people said: the first six of [`HEADLINE_MEASURES`].
 pub const PERSON_MEASURES: [&str; 6] = [

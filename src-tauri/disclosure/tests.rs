@@ -363,3 +363,16 @@ fn a_witness_may_empty_an_atom_but_never_a_group_a_release_shows() {
     let kept = board.gaps(&move_one(ten, one));
     assert!(kept.ok(), "{kept:?}");
 }
+
+#[test]
+fn the_headline_measures_are_the_persons_then_each_dimensions_comparisons() {
+    let ids: Vec<&str> = HEADLINE_MEASURES.to_vec();
+    let mut expected: Vec<&str> = PERSON_MEASURES.to_vec();
+    expected.extend(crate::summary::ESTIMATE_MEASURES.concat());
+    assert_eq!(ids, expected);
+    let all = crate::summary::measures();
+    assert!(
+        ids.iter().all(|id| all.iter().any(|m| m.id == *id)),
+        "{ids:?}"
+    );
+}
