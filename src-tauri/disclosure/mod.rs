@@ -63,6 +63,11 @@ impl Layout {
         }
     }
 
+    /// Whether the layout shows the comparisons with practitioners' estimates.
+    pub fn shows_estimates(self) -> bool {
+        self == Layout::Headline
+    }
+
     /// The measures (by id) a group of this layout shows. The measures comparing a
     /// practitioner's estimate with the person's score are headline figures only: they
     /// count the same sessions, so their answer counts side by side would pin one
@@ -225,7 +230,8 @@ pub struct Release {
     pub rules: Rules,
     pub layout: Layout,
     /// 1: recorded before the layouts (full, with SDs, the wording of then); 2: with
-    /// layouts, before the practitioners' estimates; 3: now.
+    /// layouts, without the comparisons with practitioners' estimates (recorded before
+    /// them, or made of months with no estimate, or of the full layout); 3: with them.
     pub generation: u8,
     pub period_kind: PeriodKind,
     pub periods: Vec<Period>,
@@ -267,7 +273,8 @@ impl Release {
     }
 }
 
-/// The generation of the releases made now (see [`Release::generation`]).
+/// The generation of the releases made now that show the comparisons with
+/// practitioners' estimates (see [`Release::generation`]).
 pub const GENERATION: u8 = 3;
 
 /// The request half of a release: what was asked for.
@@ -330,7 +337,25 @@ fn primary_release(scope: Scope, data: &Data, rules: &Rules) -> (Release, Member
         span: None,
         roles,
     };
-    let all = measures();
+    // The comparisons with practitioners' estimates are shown only where some session
+    // of these months has one (most devices never ask): a release without them is one
+    // of generation 2, whose files and ledger record have no rows for them.
+    let estimates = data
+        .atoms
+        .keys
+        .iter()
+        .zip(&data.atoms.tallies)
+        .filter(|(k, _)| in_range(k))
+        .any(|(_, t)| {
+            measures()
+                .iter()
+                .filter(|m| m.is_estimate())
+                .any(|m| t.answered(m.index) > 0)
+        });
+    let all: Vec<Measure> = measures()
+        .into_iter()
+        .filter(|m| estimates || !m.is_estimate())
+        .collect();
     let built = group_members(data.atoms, &shape, data.names);
     let mut groups = Vec::with_capacity(built.len());
     let mut members = Vec::with_capacity(built.len());
@@ -342,7 +367,11 @@ fn primary_release(scope: Scope, data: &Data, rules: &Rules) -> (Release, Member
         groups.push(primary_group(key, &tally, &all, scope.layout, rules));
         members.push((id, m, tally));
     }
-    (release(scope, rules, groups), members)
+    let mut release = release(scope, rules, groups);
+    if !(estimates && release.layout.shows_estimates()) {
+        release.generation = 2;
+    }
+    (release, members)
 }
 
 fn empty(scope: Scope, rules: &Rules) -> Release {

@@ -376,3 +376,67 @@ fn the_headline_measures_are_the_persons_then_each_dimensions_comparisons() {
         "{ids:?}"
     );
 }
+
+/// Months with no practitioner's estimate make a release of generation 2, with no row
+/// for the comparisons; one estimate makes the headline show them (generation 3), and
+/// the full layout never does. Each reads back from its ledger record as it was.
+#[test]
+fn the_comparisons_are_shown_only_where_some_session_has_an_estimate() {
+    let answers = [
+        ("power_say", 4),
+        ("safety_honest", 3),
+        ("identity_person", 5),
+    ];
+    let mut rows = repeat(30, row(1, "2026-01", 1, 1, &answers));
+    let headline = || {
+        scope(
+            PeriodKind::Month,
+            "2026-01",
+            "2026-01",
+            Breakdown::None,
+            Layout::Headline,
+        )
+    };
+    let full = || {
+        scope(
+            PeriodKind::Month,
+            "2026-01",
+            "2026-01",
+            Breakdown::None,
+            Layout::Full,
+        )
+    };
+    // Sorted: a release holds its measures in their own order, not the headline's.
+    let ids = |r: &Release| -> Vec<&str> {
+        let mut ids: Vec<&str> = r.groups[0].measures.iter().map(|m| m.measure.id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let sorted = |ids: &[&'static str]| -> Vec<&'static str> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids
+    };
+    let (none, _) = release_all(&rows, vec![headline()], true);
+    assert_eq!(
+        (none[0].generation, ids(&none[0])),
+        (2, sorted(&PERSON_MEASURES))
+    );
+    for r in rows.iter_mut().take(12) {
+        r.estimate = [Some(5), Some(3), None];
+    }
+    let (some, _) = release_all(&rows, vec![headline(), full()], true);
+    assert_eq!(
+        (some[0].generation, ids(&some[0])),
+        (3, sorted(&HEADLINE_MEASURES))
+    );
+    assert_eq!(some[1].generation, 2);
+    assert!(ids(&some[1]).iter().all(|id| !id.contains("estimate")));
+    let power = some[0].groups[0].measure("estimate_power").unwrap();
+    assert_eq!(power.mean, Some(Value::Tenths(50)));
+    for r in none.iter().chain(&some) {
+        let back = decode(&encode(r)).unwrap();
+        assert_eq!(encode(&back), encode(r));
+        assert_eq!(back.generation, r.generation);
+    }
+}
