@@ -1,5 +1,6 @@
-// Staff area: the preview of an export: the headline figures a group a row, or, for the
-// full layout, exactly the rows the file would hold, with the measures, statistics and
+// Staff area: the preview of an export: the headline figures a group a row (with the
+// comparisons with practitioners' estimates where there are any), or, for the full
+// layout, exactly the rows the file would hold, with the measures, statistics and
 // answers (ids from the Rust side) in words.
 import { el } from '../dom.js';
 import { state } from '../state.js';
@@ -13,7 +14,14 @@ const HEADLINE_COLUMNS = [['responses', 'count'],
   ...['power', 'safety', 'identity', 'overall'].flatMap((m) => [[m, 'mean'], [m, 'percent']]),
   ['rupture', 'percent'], ['attending_choice', 'percent']];
 
-function headlineHeader([measure, statistic]) {
+// Where some session has a practitioner's estimate, the comparisons, by dimension:
+// [measure, statistic, what it is, dimension].
+const COMPARISON_COLUMNS = ['power', 'safety', 'identity'].flatMap((d) => [
+  [`estimate_${d}`, 'mean', 'estimate', d], [`paired_${d}`, 'mean', 'person', d],
+  [`higher_${d}`, 'percent', 'higher', d], [`lower_${d}`, 'percent', 'lower', d]]);
+
+function headlineHeader([measure, statistic, kind, dimension]) {
+  if (kind) return t('perception.column.' + kind, { measure: t('overview.measure.' + dimension) });
   if (measure === 'responses') return t('summary.column.responses');
   if (measure === 'rupture') return t('summary.column.rupture');
   if (measure === 'attending_choice') return t('overview.measure.attending_choice');
@@ -32,14 +40,16 @@ function headlineTable(rows) {
     groups.get(key).values.set(row.measure + '.' + row.statistic, row.value);
   }
   const byValue = rows.some((row) => row.breakdown_value !== null && row.breakdown_value !== undefined);
+  const columns = rows.some((row) => String(row.measure).startsWith('estimate_'))
+    ? [...HEADLINE_COLUMNS, ...COMPARISON_COLUMNS] : HEADLINE_COLUMNS;
   const marks = reasonMarks();
   const headers = [t('export.column.team'), t('export.column.period'),
-    ...(byValue ? [t('export.column.breakdown_value')] : []), ...HEADLINE_COLUMNS.map(headlineHeader)];
+    ...(byValue ? [t('export.column.breakdown_value')] : []), ...columns.map(headlineHeader)];
   const body = [...groups.values()].map(({ row, values }) => el('tr', null,
     el('th', { scope: 'row' }, String(row.team || '')),
     el('td', null, String(row.period || '')),
     byValue ? el('td', null, String(row.breakdown_value || '')) : null,
-    HEADLINE_COLUMNS.map(([m, s]) => {
+    columns.map(([m, s]) => {
       const value = values.get(m + '.' + s);
       return value === undefined ? el('td', null, '') : summaryCell(value, 1, marks);
     })));
