@@ -106,15 +106,26 @@ fn rows(
         .collect()
 }
 
-/// Exports through the command line; returns the file's text.
+/// Exports the full layout through the command line; returns the file's text.
 fn export(db: &Path, from: &str, to: &str, by: Option<&str>, format: &str) -> String {
+    export_layout(db, from, to, by, format, "full")
+}
+
+fn export_layout(
+    db: &Path,
+    from: &str,
+    to: &str,
+    by: Option<&str>,
+    format: &str,
+    layout: &str,
+) -> String {
     let out = db.with_file_name(format!(
-        "export-{from}-{to}-{}.{format}",
+        "export-{from}-{to}-{}-{layout}.{format}",
         by.unwrap_or("none")
     ));
     let mut args = vec![
         "export", "--period", "month", "--from", from, "--to", to, "--format", format, "--layout",
-        "full",
+        layout,
     ];
     if let Some(b) = by {
         args.extend(["--by", b]);
@@ -940,25 +951,14 @@ fn a_role_row_never_describes_fewer_than_3_staff() {
         .unwrap();
     assert_eq!(other["value"], "35", "36 responses of three roles, rounded");
     // The estimates are headline figures.
-    let out = db.with_file_name("headline.csv");
-    let o = cli(
+    let headline = common::csv_rows(&export_layout(
         &db,
-        &[
-            "export",
-            "--period",
-            "month",
-            "--from",
-            "2026-01",
-            "--to",
-            "2026-01",
-            "--by",
-            "role",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let headline = common::csv_rows(&std::fs::read_to_string(&out).unwrap());
+        "2026-01",
+        "2026-01",
+        Some("role"),
+        "csv",
+        "headline",
+    ));
     let estimates: BTreeSet<(String, String)> = headline
         .iter()
         .filter(|r| r["measure"] == "estimate_power" && r["statistic"] == "mean")

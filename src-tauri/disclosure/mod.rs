@@ -340,18 +340,18 @@ fn primary_release(scope: Scope, data: &Data, rules: &Rules) -> (Release, Member
     // The comparisons with practitioners' estimates are shown only where some session
     // of these months has one (most devices never ask): a release without them is one
     // of generation 2, whose files and ledger record have no rows for them.
+    let compared: Vec<usize> = crate::summary::all_measures()
+        .iter()
+        .filter(|m| m.is_estimate())
+        .map(|m| m.index)
+        .collect();
     let estimates = data
         .atoms
         .keys
         .iter()
         .zip(&data.atoms.tallies)
         .filter(|(k, _)| in_range(k))
-        .any(|(_, t)| {
-            measures()
-                .iter()
-                .filter(|m| m.is_estimate())
-                .any(|m| t.answered(m.index) > 0)
-        });
+        .any(|(_, t)| compared.iter().any(|m| t.answered(*m) > 0));
     let all: Vec<Measure> = measures()
         .into_iter()
         .filter(|m| estimates || !m.is_estimate())

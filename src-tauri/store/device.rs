@@ -28,18 +28,22 @@ impl Store {
     }
 
     pub fn set_kiosk(&mut self, on: bool) -> Result<(), AppError> {
+        let said = ["Kiosk mode turned off", "Kiosk mode turned on"];
+        self.set_switch(KIOSK_KEY, on, Action::Kiosk, said)
+    }
+
+    /// Turns a device setting on or off, recorded in the audit trail in the words
+    /// `said` (off, on), in one transaction.
+    fn set_switch(
+        &mut self,
+        key: &str,
+        on: bool,
+        action: Action,
+        said: [&str; 2],
+    ) -> Result<(), AppError> {
         let tx = self.begin()?;
-        set_setting(&tx, KIOSK_KEY, if on { "on" } else { "off" })?;
-        append(
-            &tx,
-            Utc::now(),
-            Action::Kiosk,
-            if on {
-                "Kiosk mode turned on"
-            } else {
-                "Kiosk mode turned off"
-            },
-        )?;
+        set_setting(&tx, key, if on { "on" } else { "off" })?;
+        append(&tx, Utc::now(), action, said[usize::from(on)])?;
         tx.commit()?;
         Ok(())
     }
@@ -50,20 +54,11 @@ impl Store {
     }
 
     pub fn set_asks_estimate(&mut self, on: bool) -> Result<(), AppError> {
-        let tx = self.begin()?;
-        set_setting(&tx, ESTIMATE_KEY, if on { "on" } else { "off" })?;
-        append(
-            &tx,
-            Utc::now(),
-            Action::Estimate,
-            if on {
-                "Practitioner's estimate at hand-over turned on"
-            } else {
-                "Practitioner's estimate at hand-over turned off"
-            },
-        )?;
-        tx.commit()?;
-        Ok(())
+        let said = [
+            "Practitioner's estimate at hand-over turned off",
+            "Practitioner's estimate at hand-over turned on",
+        ];
+        self.set_switch(ESTIMATE_KEY, on, Action::Estimate, said)
     }
 
     /// How many months responses are kept; `None`: all are kept.
