@@ -62,6 +62,8 @@ const ROUNDS: usize = 12;
 /// groups that hold its responses, one at a time (a month's breakdown value is in at
 /// most four groups of a release, and its months in a few more).
 const CONCEAL_LEVELS: u8 = 8;
+/// How many targets are prepared together (see [`Search::prepare`]).
+const BATCH: usize = 4096;
 
 pub(super) fn protect(
     release: &mut Release,
@@ -120,10 +122,15 @@ pub(super) fn protect(
     for c in 0..cells {
         search.push_targets(c);
     }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut next = 0;
     while next < search.queue.len() {
-        search.protect_target(next);
-        next += 1;
+        let end = (next + BATCH).min(search.queue.len());
+        search.prepare(next..end, threads);
+        for i in next..end {
+            search.protect_target(i);
+        }
+        next = end;
     }
     if tracing("PSI_SEARCH_TRACE") {
         eprintln!(
@@ -283,6 +290,77 @@ impl<'a> Search<'a> {
         }
     }
 
+    /// Finds witnesses for the targets `range` before they are protected one by one:
+    /// first, in order, by the likeliest moves alone, each witness credited to every
+    /// target it shows a value of (most targets need no more); then, for those still
+    /// short of values, the whole search with repairs, on `threads` threads at once,
+    /// against the board as it is when the batch starts. A witness stays one whatever is
+    /// withheld later, so this only saves the one-by-one pass the work. Each search
+    /// depends only on its target and that board, so the result does not depend on
+    /// the number of threads. (The standard library's scoped threads are enough for
+    /// one parallel loop over a list; no thread-pool crate is needed.)
+    fn prepare(&mut self, range: std::ops::Range<usize>, threads: usize) {
+        let mut short = Vec::new();
+        for i in range {
+            let t = self.queue[i];
+            let need = self.need(t);
+            let (found, _) = self.witnesses(
+                t,
+                need,
+                &self.witnessed[i],
+                witness::Effort::FirstMoves,
+                &mut Vec::new(),
+            );
+            for d in found {
+                self.credit(&d);
+            }
+            if self.witnessed[i].len() + 1 < need {
+                short.push(i);
+            }
+        }
+        let this = &*self;
+        let at = std::sync::atomic::AtomicUsize::new(0);
+        let mut found: Vec<(usize, Vec<Delta>)> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads.clamp(1, short.len().max(1)))
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut out = Vec::new();
+                        loop {
+                            let k = at.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(&i) = short.get(k) else { break };
+                            let t = this.queue[i];
+                            let known = &this.witnessed[i];
+                            let (found, _) = this.witnesses(
+                                t,
+                                this.need(t),
+                                known,
+                                witness::Effort::Repairs,
+                                &mut Vec::new(),
+                            );
+                            out.push((k, found));
+                        }
+                        out
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a witness search panicked"))
+                .collect()
+        });
+        found.sort_by_key(|f| f.0);
+        for (_, ds) in found {
+            for d in ds {
+                self.credit(&d);
+            }
+        }
+    }
+
+    /// How many possible values a target's count must keep.
+    fn need(&self, t: Target) -> usize {
+        self.board.rules[self.board.cells[t.cell].release].min_possible_values as usize
+    }
+
     fn protect_target(&mut self, i: usize) {
         let t = self.queue[i];
         let before = self
@@ -321,12 +399,13 @@ impl<'a> Search<'a> {
 
     fn protect_target_inner(&mut self, i: usize) {
         let t = self.queue[i];
-        let need = self.board.rules[self.board.cells[t.cell].release].min_possible_values as usize;
+        let need = self.need(t);
         let mut last = Vec::new();
         for _ in 0..ROUNDS {
             let mut failures = Vec::new();
             let known = self.witnessed[i].clone();
-            let (found, open) = self.witnesses(t, need, &known, &mut failures);
+            let (found, open) =
+                self.witnesses(t, need, &known, witness::Effort::Repairs, &mut failures);
             for d in found {
                 self.credit(&d);
             }

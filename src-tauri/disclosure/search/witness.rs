@@ -23,7 +23,7 @@ pub(super) fn fingerprint(d: &Delta) -> u64 {
 }
 
 /// How far one search for a witness goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Effort {
     /// The likeliest moves in each atom (those that keep its averages and shares).
     FirstMoves,
@@ -40,12 +40,14 @@ impl Search<'_> {
     /// Looks for witnesses until `need - 1` values other than the truth are known
     /// (`known`: found before). Returns the witnesses found, and, if there are still too
     /// few, the steps that failed: (direction, the witness it started from, the value
-    /// it sought); none if enough are known.
+    /// it sought); none if enough are known. The search goes as far as `upto`; short of
+    /// repairs, no step is returned as failed.
     pub(super) fn witnesses(
         &self,
         t: Target,
         need: usize,
         known: &BTreeMap<i64, Delta>,
+        upto: Effort,
         failures: &mut Vec<Attempt>,
     ) -> (Vec<Delta>, Vec<(i64, Delta, i64)>) {
         let mut have = known.clone();
@@ -59,6 +61,9 @@ impl Search<'_> {
         // as far as they go: most counts need no more, and a search that fails one way
         // costs hundreds of changed data sets where a step the other way needs none.
         for effort in [Effort::FirstMoves, Effort::Moves] {
+            if effort > upto {
+                break;
+            }
             for dir in [1i64, -1] {
                 let mut value = t.truth;
                 let mut base = Delta::new();
@@ -81,7 +86,8 @@ impl Search<'_> {
             }
         }
         // Then with repairs: one step each way first, then further in a way that worked.
-        let mut blocked = [false, false];
+        let repairs = upto == Effort::Repairs;
+        let mut blocked = [!repairs, !repairs];
         for pass in 0..2 {
             for (k, dir) in [1i64, -1].into_iter().enumerate() {
                 if blocked[k] || enough(&have) {
