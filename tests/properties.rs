@@ -391,3 +391,63 @@ proptest! {
         prop_assert!(found.is_empty(), "narrowed: {:?}", found);
     }
 }
+
+/// Cases the random test across releases found once the solver was fast enough to run
+/// it over many data sets: (team, month, session type, power, rupture) and how many.
+/// - A concealed count pinned by earlier releases (two session types' averages, the
+///   zeros of the month's total): shown again, as concealing it gains nothing.
+/// - One response of one session type beside ten of another in a month: with the
+///   month's total shown, the ten's row showing any figure says it reaches the floor,
+///   which leaves the one only 1 or 2; both rows are concealed whole, size and all.
+/// - Two answers of "partly" beside eight of "not at all" in a month, after one
+///   response in January: once the counts concealed for them are protected too,
+///   "partly" still keeps its 3 values.
+#[test]
+fn counts_concealed_keep_three_values_across_releases() {
+    let cases: [Rows; 3] = [
+        &[
+            ((0, 1, 1, 5, 1), 5),
+            ((0, 1, 1, 3, 1), 6),
+            ((0, 1, 2, 1, 1), 10),
+        ],
+        &[((0, 1, 1, 1, 1), 1), ((0, 1, 2, 1, 1), 10)],
+        &[
+            ((0, 1, 1, 1, 1), 1),
+            ((0, 3, 1, 1, 1), 8),
+            ((0, 3, 1, 3, 1), 2),
+        ],
+    ];
+    for rows in cases {
+        let (releases, atoms) = months_then_quarter(&expand(rows));
+        let found = narrowed(&releases, &atoms);
+        assert!(found.is_empty(), "{rows:?}: narrowed: {found:?}");
+    }
+}
+
+/// A case the engine does not fully solve (the README's limits): a team's ten "partly"
+/// answers to power in one session type and all teams' two in the other. Showing the
+/// concealed counts again would leave the two "partly" only 1 or 2; so they stay
+/// concealed, and the solver narrows counts of 10 (never a count of 1 to 7) to 2 values.
+#[test]
+fn a_small_count_keeps_three_values_before_a_concealed_count_does() {
+    let rows: Rows = &[
+        ((0, 3, 1, 1, 1), 8),
+        ((0, 3, 2, 3, 1), 10),
+        ((1, 3, 1, 3, 1), 2),
+    ];
+    let (releases, atoms) = months_then_quarter(&expand(rows));
+    let found = narrowed(&releases, &atoms);
+    assert!(
+        found.iter().all(|f| f.truth > 7),
+        "a small count narrowed: {found:?}"
+    );
+}
+
+/// Data sets written as (team, month, session type, power, rupture) and how many.
+type Rows = &'static [((i64, u32, i64, u8, u8), usize)];
+
+fn expand(rows: Rows) -> Vec<(i64, u32, i64, u8, u8)> {
+    rows.iter()
+        .flat_map(|(row, n)| std::iter::repeat_n(*row, *n))
+        .collect()
+}

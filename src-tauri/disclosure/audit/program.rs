@@ -35,6 +35,17 @@ impl Program {
     /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
     /// rows added; `None` if there is no solution.
     pub(super) fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[Row]) -> Option<i64> {
+        // A bound or row no value meets: no solution, without asking the solver.
+        let empty = |lo: f64, hi: f64| lo > hi;
+        if self.bounds.iter().any(|(lo, hi)| empty(*lo, *hi))
+            || self
+                .rows
+                .iter()
+                .chain(extra)
+                .any(|(_, lo, hi)| empty(*lo, *hi))
+        {
+            return None;
+        }
         let mut vars = ProblemVariables::new();
         let xs: Vec<Variable> = self
             .bounds
@@ -59,7 +70,27 @@ impl Program {
             }
         }
         let solution = problem.solve().ok()?;
-        Some(solution.eval(&objective).round() as i64)
+        // A solution counts only once checked, in whole numbers, against every bound
+        // and row: a solver's tolerance, or a fault, never makes a value possible.
+        let x: Vec<f64> = xs.iter().map(|v| solution.value(*v).round()).collect();
+        if !self.holds(&x, extra) {
+            return None;
+        }
+        Some(target.iter().map(|(i, c)| c * x[*i]).sum::<f64>().round() as i64)
+    }
+
+    /// Whether whole numbers `x` meet every bound and row (and `extra`).
+    fn holds(&self, x: &[f64], extra: &[Row]) -> bool {
+        const EPS: f64 = 1e-6;
+        let within = |v: f64, lo: f64, hi: f64| v >= lo - EPS && v <= hi + EPS;
+        self.bounds
+            .iter()
+            .zip(x)
+            .all(|((lo, hi), v)| within(*v, *lo, *hi))
+            && self.rows.iter().chain(extra).all(|(terms, lo, hi)| {
+                let v: f64 = terms.iter().map(|(i, c)| c * x[*i]).sum();
+                within(v, *lo, *hi)
+            })
     }
 }
 

@@ -2,6 +2,7 @@
 //! a value withheld.
 
 use super::*;
+use crate::disclosure::Layout;
 
 impl Search<'_> {
     /// The last resort for a count single withheld values cannot protect: every figure
@@ -9,9 +10,11 @@ impl Search<'_> {
     /// concealed, a reason that says nothing of the value (a withheld count's reason
     /// otherwise says it is small, or that it would have been shown): first in its own
     /// group, then, one at a time and the cheapest first, in the other groups of this
-    /// release that hold any of its responses, the count checked again after each. A
-    /// count of an earlier release only ever has this release's groups concealed.
-    /// Returns whether anything changed.
+    /// release that hold any of its responses, and then in those beside them (that
+    /// share a total with those groups: a group's size, with the total and the sizes of
+    /// the groups beside it, pins it), the count checked again after each. A count of
+    /// an earlier release only ever has this release's groups concealed. Returns
+    /// whether anything changed.
     pub(super) fn conceal(&mut self, t: Target) -> bool {
         let own = self.board.cells[t.cell].release == 0;
         let measure = match t.stat {
@@ -21,26 +24,40 @@ impl Search<'_> {
         if own && t.level == 0 {
             return self.conceal_in(t.cell as u32, measure, t.zeros);
         }
-        if own && measure.is_none() {
-            return false;
-        }
         let members: HashSet<u32> = self.board.cells[t.cell].members.iter().copied().collect();
+        let overlapping = |atoms: &HashSet<u32>| -> HashSet<u32> {
+            atoms
+                .iter()
+                .flat_map(|a| self.board.cells_of_atom[*a as usize].iter().copied())
+                .collect()
+        };
+        let holding = overlapping(&members);
+        let around: HashSet<u32> = holding
+            .iter()
+            .flat_map(|c| self.board.cells[*c as usize].members.iter().copied())
+            .collect();
+        let beside = overlapping(&around);
         let slot = measure.map_or(SlotId::Responses, SlotId::Mean);
-        let mut cells: Vec<(u64, u32)> = (0..self.board.cells.len())
-            .filter(|c| {
-                let cell = &self.board.cells[*c];
-                cell.release == 0 && cell.members.iter().any(|a| members.contains(a))
+        let mut cells: Vec<(bool, u64, u32)> = beside
+            .into_iter()
+            .filter(|c| *c as usize != t.cell && self.board.cells[*c as usize].release == 0)
+            .map(|c| {
+                let cell = &self.board.cells[c as usize];
+                (!holding.contains(&c), cost(cell, slot), c)
             })
-            .map(|c| (cost(&self.board.cells[c], slot), c as u32))
             .collect();
         cells.sort();
         cells
             .into_iter()
-            .any(|(_, c)| self.conceal_in(c, measure, t.zeros))
+            .any(|(_, _, c)| self.conceal_in(c, measure, t.zeros))
     }
 
-    /// Conceals a measure's figures (or, with none, all of them; in a group under the
-    /// floor, its responses) in one group; returns whether any was still shown. True
+    /// Conceals a measure's figures (or, with none, the whole group; in a group under
+    /// the floor, its responses) in one group; returns whether any was still shown.
+    /// A group concealed whole shows its responses as concealed and no figures at all,
+    /// as a group under the floor shows none: its row then says nothing of its size,
+    /// not even whether it reaches the floor (a row with figures would say it does,
+    /// and with the total beside it, that could pin a small group beside it). True
     /// zeros stay shown, as rule 4 has them, unless `zeros`: the last resort where an
     /// earlier release already pins a count together with them (an average published
     /// before, and only two answers that are not zero). A concealed zero is no one's
@@ -69,6 +86,30 @@ impl Search<'_> {
         }
         let concealed = Value::Withheld(Reason::Concealed);
         let mut changed = false;
+        // Only a group with nothing reissued from an earlier release, which shows what
+        // it showed then.
+        let all_open = cell.responses.is_some_and(|s| s.open)
+            && cell.measures.iter().flatten().all(|m| {
+                [m.answered, m.mean, m.sd, m.share]
+                    .iter()
+                    .chain(&m.options)
+                    .flatten()
+                    .all(|s| s.open)
+            });
+        if tracing("PSI_SEARCH_TRACE") && measure.is_none() {
+            eprintln!(
+                "conceal whole {c}: below {} open {all_open} responses {:?}",
+                cell.below_floor, cell.responses
+            );
+        }
+        if measure.is_none() && !cell.below_floor && all_open {
+            let cell = &mut self.board.cells[c as usize];
+            cell.below_floor = true;
+            cell.measures = vec![None; cell.measures.len()];
+            cell.hidden = hidden_measures(Layout::Full, true);
+            slots.retain(|s| *s == SlotId::Responses);
+            changed = true;
+        }
         for s in slots {
             match slot_mut(&self.board.cells[c as usize], s) {
                 Some(x)
@@ -79,12 +120,130 @@ impl Search<'_> {
                         open: true,
                     };
                     self.set(c, s, Some(to));
+                    self.fresh.push(c);
                     changed = true;
                 }
                 _ => {}
             }
         }
         changed
+    }
+
+    /// Makes the counts just concealed counts to protect: a withheld value must keep 3
+    /// possible values like any other, and concealment leaves it only what the other
+    /// groups and releases say of it.
+    pub(super) fn settle(&mut self) {
+        let mut cells = std::mem::take(&mut self.fresh);
+        cells.sort_unstable();
+        cells.dedup();
+        for c in cells {
+            self.push_targets(c as usize);
+        }
+    }
+
+    /// Shows again, as they were, the counts concealed that are left without enough
+    /// values (what other groups and earlier releases publish pins them): concealing
+    /// them gains nothing. They are never withheld after. Showing a value again can
+    /// only tighten what a witness must match, so every witness found is weighed again,
+    /// and the counts left short of values are protected again. A few rounds at most:
+    /// each shows at least one count again for good.
+    pub(super) fn show_again(&mut self, threads: usize) {
+        for _ in 0..4 {
+            let before = self.witnessed.clone();
+            let mut restored: Vec<(u32, SlotId, Slot, usize)> = Vec::new();
+            for i in std::mem::take(&mut self.unprotected) {
+                let t = self.queue[i];
+                let slot = slot_of(t.stat);
+                // The same count in every group of this release with the same responses
+                // (a team's only session type, and all teams' where one team has it).
+                let members = &self.board.cells[t.cell].members;
+                let copies: Vec<u32> = (0..self.board.cells.len() as u32)
+                    .filter(|c| {
+                        let cell = &self.board.cells[*c as usize];
+                        cell.release == 0 && cell.members == *members
+                    })
+                    .collect();
+                let mut shown = false;
+                for c in copies {
+                    // A group concealed whole has no slot left to show it in.
+                    if slot_mut(&self.board.cells[c as usize], slot).is_none() {
+                        continue;
+                    }
+                    if let Some(old) = self.shown.remove(&(c, slot)) {
+                        let was = self.set(c, slot, Some(Slot { open: false, ..old }));
+                        restored.push((c, slot, was, i));
+                        shown = true;
+                    }
+                }
+                if !shown {
+                    self.unprotected.push(i);
+                }
+            }
+            if restored.is_empty() {
+                break;
+            }
+            let kept = self.unprotected.len();
+            let next = self.queue.len();
+            for j in 0..next {
+                let t = self.queue[j];
+                if !self.is_target(t) {
+                    continue;
+                }
+                let board = &self.board;
+                self.witnessed[j].retain(|_, d| board.gaps(d).ok());
+                if self.witnessed[j].len() + 1 < self.need(t) {
+                    self.protect_target(j);
+                }
+            }
+            self.run(next, threads);
+            // Showing them again must not cost a small count its values: then they stay
+            // concealed, and the witnesses found before count again.
+            let newly = &self.unprotected[kept..];
+            if newly.iter().any(|i| self.small(self.queue[*i])) {
+                for (c, slot, was, _) in &restored {
+                    self.set(
+                        *c,
+                        *slot,
+                        Some(Slot {
+                            open: false,
+                            ..*was
+                        }),
+                    );
+                }
+                for (w, b) in self.witnessed.iter_mut().zip(before) {
+                    for (v, d) in b {
+                        w.entry(v).or_insert(d);
+                    }
+                }
+                let failed = self.unprotected.split_off(kept);
+                for i in failed {
+                    if self.witnessed[i].len() + 1 < self.need(self.queue[i]) {
+                        self.unprotected.push(i);
+                    }
+                }
+                self.unprotected.extend(restored.iter().map(|r| r.3));
+                self.unprotected.sort_unstable();
+                self.unprotected.dedup();
+                break;
+            }
+        }
+        self.failed = self.unprotected.len();
+    }
+
+    /// Whether a target's count is one the rules protect for itself: a count from 1 to
+    /// the small-count limit, or a group's responses under the floor.
+    fn small(&self, t: Target) -> bool {
+        let rules = &self.board.rules[self.board.cells[t.cell].release];
+        let limit = match t.stat {
+            Stat::Responses => rules.group_floor as i64 - 1,
+            _ => rules.small_count_max as i64,
+        };
+        (1..=limit).contains(&t.truth)
+    }
+
+    /// Whether a target's count is still withheld or hidden (not shown again).
+    fn is_target(&self, t: Target) -> bool {
+        slot_mut(&self.board.cells[t.cell], slot_of(t.stat)).is_none_or(|s| s.value.is_withheld())
     }
 
     /// Withholds a slot for protection (`None`) or puts back an earlier value; returns
@@ -119,6 +278,9 @@ impl Search<'_> {
             value: Value::Withheld(reason),
             open: old.open,
         });
+        if !old.value.is_withheld() && slot.value.is_withheld() {
+            self.shown.entry((c, s)).or_insert(old);
+        }
         old
     }
 }
@@ -131,5 +293,14 @@ pub(super) fn slot_mut(cell: &Cell, s: SlotId) -> Option<Slot> {
         SlotId::Mean(m) => cell.measures[usize::from(m)].as_ref()?.mean,
         SlotId::Sd(m) => cell.measures[usize::from(m)].as_ref()?.sd,
         SlotId::Share(m) => cell.measures[usize::from(m)].as_ref()?.share,
+    }
+}
+
+/// The slot a count statistic is shown in.
+fn slot_of(stat: Stat) -> SlotId {
+    match stat {
+        Stat::Responses => SlotId::Responses,
+        Stat::Answered(m) => SlotId::Answered(m),
+        Stat::Option(m, o) => SlotId::Option(m, o),
     }
 }

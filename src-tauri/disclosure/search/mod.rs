@@ -76,21 +76,38 @@ pub(super) fn protect(
     board.strict.push(true);
     let closed = reuse(release, &members, earlier, data);
     for (g, (id, m, _)) in members.iter().enumerate() {
+        // A group concealed whole before shows no figures now either (see
+        // [`Search::conceal_in`]): its size, reissued, still says nothing.
+        if release.groups[g].responses == Value::Withheld(Reason::Concealed) {
+            release.groups[g].measures.clear();
+        }
         let (mut responses, mut ms) = slots_of(release, g, true);
         // Values reissued from an earlier release are checked there, under its rules.
         for slot in &closed[g] {
-            match slot {
-                SlotId::Responses => responses = None,
-                SlotId::Answered(m) => ms[usize::from(*m)].as_mut().unwrap().answered = None,
-                SlotId::Option(m, o) => {
-                    ms[usize::from(*m)].as_mut().unwrap().options[usize::from(*o)] = None
-                }
-                SlotId::Mean(m) => ms[usize::from(*m)].as_mut().unwrap().mean = None,
-                SlotId::Sd(m) => ms[usize::from(*m)].as_mut().unwrap().sd = None,
-                SlotId::Share(m) => ms[usize::from(*m)].as_mut().unwrap().share = None,
+            if *slot == SlotId::Responses {
+                responses = None;
+                continue;
+            }
+            let (SlotId::Answered(m)
+            | SlotId::Option(m, _)
+            | SlotId::Mean(m)
+            | SlotId::Sd(m)
+            | SlotId::Share(m)) = *slot
+            else {
+                continue;
+            };
+            let Some(x) = ms[usize::from(m)].as_mut() else {
+                continue;
+            };
+            match *slot {
+                SlotId::Answered(_) => x.answered = None,
+                SlotId::Option(_, o) => x.options[usize::from(o)] = None,
+                SlotId::Mean(_) => x.mean = None,
+                SlotId::Sd(_) => x.sd = None,
+                _ => x.share = None,
             }
         }
-        let below = release.groups[g].responses == Value::Withheld(Reason::GroupBelowFloor);
+        let below = shows_no_figures(release.groups[g].responses);
         board.add_cell(Cell {
             release: 0,
             group: g,
@@ -115,6 +132,9 @@ pub(super) fn protect(
         witnessed: Vec::new(),
         by_cell: HashMap::new(),
         seen: HashSet::new(),
+        fresh: Vec::new(),
+        shown: HashMap::new(),
+        unprotected: Vec::new(),
         withheld: 0,
         failed: 0,
     };
@@ -123,15 +143,8 @@ pub(super) fn protect(
         search.push_targets(c);
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut next = 0;
-    while next < search.queue.len() {
-        let end = (next + BATCH).min(search.queue.len());
-        search.prepare(next..end, threads);
-        for i in next..end {
-            search.protect_target(i);
-        }
-        next = end;
-    }
+    search.run(0, threads);
+    search.show_again(threads);
     if tracing("PSI_SEARCH_TRACE") {
         eprintln!(
             "search: {} cells, {} counts checked, {} evaluations, {} withheld to protect, {} not protected",
@@ -147,6 +160,10 @@ pub(super) fn protect(
         let g = &mut release.groups[cell.group];
         if let Some(s) = cell.responses {
             g.responses = s.value;
+        }
+        // A group concealed whole shows no figures, as a group under the floor.
+        if cell.below_floor {
+            g.measures.clear();
         }
         for mv in g.measures.iter_mut() {
             let Some(Some(s)) = cell.measures.get(mv.measure.index) else {
@@ -182,6 +199,12 @@ struct Search<'a> {
     /// Counts already queued, by statistic and atoms (the same count may be a group of
     /// several releases).
     seen: HashSet<(Stat, Vec<u32>)>,
+    /// Cells with values concealed since [`Search::settle`] last ran.
+    fresh: Vec<u32>,
+    /// What the counts concealed showed before, where they were shown.
+    shown: HashMap<(u32, SlotId), Slot>,
+    /// The targets left without enough values.
+    unprotected: Vec<usize>,
     /// Values withheld to protect others, and counts left without enough values (only
     /// possible where earlier releases alone narrow them).
     withheld: usize,
@@ -287,6 +310,18 @@ impl<'a> Search<'a> {
                 zeros: false,
             });
             self.witnessed.push(BTreeMap::new());
+        }
+    }
+
+    /// Protects the targets from `next` on, and those they queue.
+    fn run(&mut self, mut next: usize, threads: usize) {
+        while next < self.queue.len() {
+            let end = (next + BATCH).min(self.queue.len());
+            self.prepare(next..end, threads);
+            for i in next..end {
+                self.protect_target(i);
+            }
+            next = end;
         }
     }
 
@@ -429,6 +464,7 @@ impl<'a> Search<'a> {
                 .map(|l| Target { level: l, ..z });
         }
         if let Some(Target { level, zeros, .. }) = at {
+            self.settle();
             if tracing("PSI_SEARCH_TRACE") {
                 let cell = &self.board.cells[t.cell];
                 eprintln!(
@@ -452,6 +488,7 @@ impl<'a> Search<'a> {
             return;
         }
         self.failed += 1;
+        self.unprotected.push(i);
         if tracing("PSI_SEARCH_TRACE") {
             let cell = &self.board.cells[t.cell];
             eprintln!(
@@ -533,6 +570,15 @@ impl<'a> Search<'a> {
         }
         true
     }
+}
+
+/// Whether a group's size says it shows no figures: under the floor, or concealed
+/// whole (a group with only some figures concealed keeps its size shown).
+pub(super) fn shows_no_figures(responses: Value) -> bool {
+    matches!(
+        responses,
+        Value::Withheld(Reason::GroupBelowFloor | Reason::Concealed)
+    )
 }
 
 /// Whether the search's trace is asked for (`PSI_SEARCH_TRACE`, or `PSI_SEARCH_DEBUG`
