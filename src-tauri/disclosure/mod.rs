@@ -298,8 +298,20 @@ pub struct Data<'a> {
 /// Applies the rules to the data, given every earlier release that shares months with
 /// this one (directly or through each other).
 pub fn protect(scope: Scope, data: &Data, rules: &Rules, earlier: &[Release]) -> Release {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    protect_on(scope, data, rules, earlier, threads)
+}
+
+/// [`protect`], its search on `threads` threads.
+fn protect_on(
+    scope: Scope,
+    data: &Data,
+    rules: &Rules,
+    earlier: &[Release],
+    threads: usize,
+) -> Release {
     let (mut release, members) = primary_release(scope, data, rules);
-    search::protect(&mut release, members, data, earlier);
+    search::protect(&mut release, members, data, earlier, threads);
     release
 }
 

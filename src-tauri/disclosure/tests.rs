@@ -440,3 +440,60 @@ fn the_comparisons_are_shown_only_where_some_session_has_an_estimate() {
         assert_eq!(back.generation, r.generation);
     }
 }
+
+#[test]
+fn the_protection_is_the_same_on_any_number_of_threads() {
+    // Three teams, three months, two session types and three roles, answers drawn by a
+    // fixed generator: many small counts, some of them needing the search with repairs.
+    let mut seed: u64 = 7;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let rows: Vec<ResponseRow> = (0..600)
+        .map(|_| {
+            let month = ["2026-01", "2026-02", "2026-03"][next(3) as usize];
+            let (team, st, role) = (1 + next(3) as i64, 1 + next(2) as i64, 1 + next(3) as i64);
+            let answers = [
+                ("power_say", 1 + next(5) as u8),
+                ("safety_honest", 1 + next(5) as u8),
+                ("rupture", 1 + next(3) as u8),
+            ];
+            row(team, month, st, role, &answers)
+        })
+        .collect();
+    let request = || {
+        scope(
+            PeriodKind::Month,
+            "2026-01",
+            "2026-03",
+            Breakdown::Role,
+            Layout::Full,
+        )
+    };
+    let atoms = atoms(&rows, Dims::of([Breakdown::Role]));
+    let names = names();
+    let staff: StaffCounts = [1, 2, 3]
+        .iter()
+        .flat_map(|t| [1, 2, 3].map(|r| ((*t, r), 3)))
+        .collect();
+    let data = Data {
+        atoms: &atoms,
+        names: &names,
+        staff: &staff,
+    };
+    let rules = Rules::default();
+    let one = super::protect_on(request(), &data, &rules, &[], 1);
+    let withheld = format!("{one:?}").matches("ProtectsWithheld").count()
+        + format!("{one:?}").matches("NarrowsWithheld").count();
+    assert!(
+        withheld > 0,
+        "the search withheld something to protect others"
+    );
+    for threads in [2, 5] {
+        let many = super::protect_on(request(), &data, &rules, &[], threads);
+        assert_eq!(format!("{many:?}"), format!("{one:?}"), "{threads} threads");
+    }
+}

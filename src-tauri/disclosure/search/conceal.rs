@@ -1,5 +1,5 @@
-//! The last resort: concealing every figure of a question in a group, and setting
-//! a value withheld.
+//! Withholding the values that stand in the way of a witness, and the last resort:
+//! concealing every figure of a question in a group (or a group whole).
 
 use super::*;
 use crate::disclosure::Layout;
@@ -244,6 +244,59 @@ impl Search<'_> {
     /// Whether a target's count is still withheld or hidden (not shown again).
     fn is_target(&self, t: Target) -> bool {
         slot_mut(&self.board.cells[t.cell], slot_of(t.stat)).is_none_or(|s| s.value.is_withheld())
+    }
+
+    /// Withholds the values that stand in the way of the cheapest data set found, for
+    /// any of the `open` steps, that disagrees with the truth only in values this
+    /// release may withhold. Returns false if there is none.
+    pub(super) fn withhold_cheapest(&mut self, t: Target, open: Vec<(i64, Delta, i64)>) -> bool {
+        let mut best: Option<(u64, Vec<(u32, SlotId)>)> = None;
+        for (dir, base, value) in open {
+            let Ok(delta) = self.search(t, dir, &base, value, true, witness::Effort::Repairs)
+            else {
+                continue;
+            };
+            let gaps = self.board.gaps(&delta);
+            let cost = self.score(&gaps, true);
+            // A direction that needs nothing withheld is one the witnesses already have.
+            if gaps.at.is_empty() {
+                continue;
+            }
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                let mut slots: Vec<(u32, SlotId)> =
+                    gaps.at.iter().map(|(c, s, _)| (*c, *s)).collect();
+                slots.sort();
+                slots.dedup();
+                best = Some((cost, slots));
+            }
+        }
+        let Some((_, slots)) = best.filter(|b| !b.1.is_empty()) else {
+            return false;
+        };
+        if tracing("PSI_SEARCH_TRACE") {
+            eprintln!(
+                "withhold for {:?} cell {} truth {}: {:?}",
+                t.stat,
+                t.cell,
+                t.truth,
+                slots
+                    .iter()
+                    .map(|(c, s)| (
+                        self.board.cells[*c as usize].group,
+                        self.board.cells[*c as usize].truth.responses,
+                        *s
+                    ))
+                    .collect::<Vec<_>>()
+            );
+        }
+        for (c, s) in slots {
+            self.withheld += 1;
+            self.set(c, s, None);
+            if !matches!(s, SlotId::Mean(_) | SlotId::Sd(_) | SlotId::Share(_)) {
+                self.push_targets(c as usize);
+            }
+        }
+        true
     }
 
     /// Withholds a slot for protection (`None`) or puts back an earlier value; returns

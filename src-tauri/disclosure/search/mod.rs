@@ -16,7 +16,12 @@
 //! closest attempt are withheld, choosing the attempt that costs readers least
 //! ([`super::cost`]), and the search runs again. Withholding only ever loosens what
 //! a witness must match, so every witness found stays one.
+//!
+//! Counts are taken in batches ([`batch`]): the likeliest moves for each in order, then
+//! the searches still needed on every core at once. A count concealed is a count to
+//! protect too; one concealed in vain is shown again at the end ([`conceal`]).
 
+mod batch;
 mod conceal;
 mod reuse;
 mod witness;
@@ -62,14 +67,15 @@ const ROUNDS: usize = 12;
 /// groups that hold its responses, one at a time (a month's breakdown value is in at
 /// most four groups of a release, and its months in a few more).
 const CONCEAL_LEVELS: u8 = 8;
-/// How many targets are prepared together (see [`Search::prepare`]).
-const BATCH: usize = 4096;
 
+/// Protects `release` against itself and the `earlier` releases, searching on
+/// `threads` threads (the result is the same on any number).
 pub(super) fn protect(
     release: &mut Release,
     members: Vec<(IdKey, Vec<u32>, Tally)>,
     data: &Data,
     earlier: &[Release],
+    threads: usize,
 ) {
     let mut board = Board::new(data.atoms);
     board.rules.push(release.rules);
@@ -142,7 +148,6 @@ pub(super) fn protect(
     for c in 0..cells {
         search.push_targets(c);
     }
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     search.run(0, threads);
     search.show_again(threads);
     if tracing("PSI_SEARCH_TRACE") {
@@ -313,84 +318,6 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Protects the targets from `next` on, and those they queue.
-    fn run(&mut self, mut next: usize, threads: usize) {
-        while next < self.queue.len() {
-            let end = (next + BATCH).min(self.queue.len());
-            self.prepare(next..end, threads);
-            for i in next..end {
-                self.protect_target(i);
-            }
-            next = end;
-        }
-    }
-
-    /// Finds witnesses for the targets `range` before they are protected one by one:
-    /// first, in order, by the likeliest moves alone, each witness credited to every
-    /// target it shows a value of (most targets need no more); then, for those still
-    /// short of values, the whole search with repairs, on `threads` threads at once,
-    /// against the board as it is when the batch starts. A witness stays one whatever is
-    /// withheld later, so this only saves the one-by-one pass the work. Each search
-    /// depends only on its target and that board, so the result does not depend on
-    /// the number of threads. (The standard library's scoped threads are enough for
-    /// one parallel loop over a list; no thread-pool crate is needed.)
-    fn prepare(&mut self, range: std::ops::Range<usize>, threads: usize) {
-        let mut short = Vec::new();
-        for i in range {
-            let t = self.queue[i];
-            let need = self.need(t);
-            let (found, _) = self.witnesses(
-                t,
-                need,
-                &self.witnessed[i],
-                witness::Effort::FirstMoves,
-                &mut Vec::new(),
-            );
-            for d in found {
-                self.credit(&d);
-            }
-            if self.witnessed[i].len() + 1 < need {
-                short.push(i);
-            }
-        }
-        let this = &*self;
-        let at = std::sync::atomic::AtomicUsize::new(0);
-        let mut found: Vec<(usize, Vec<Delta>)> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads.clamp(1, short.len().max(1)))
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let k = at.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(&i) = short.get(k) else { break };
-                            let t = this.queue[i];
-                            let known = &this.witnessed[i];
-                            let (found, _) = this.witnesses(
-                                t,
-                                this.need(t),
-                                known,
-                                witness::Effort::Repairs,
-                                &mut Vec::new(),
-                            );
-                            out.push((k, found));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("a witness search panicked"))
-                .collect()
-        });
-        found.sort_by_key(|f| f.0);
-        for (_, ds) in found {
-            for d in ds {
-                self.credit(&d);
-            }
-        }
-    }
-
     /// How many possible values a target's count must keep.
     fn need(&self, t: Target) -> usize {
         self.board.rules[self.board.cells[t.cell].release].min_possible_values as usize
@@ -516,59 +443,6 @@ impl<'a> Search<'a> {
                 eprintln!("  attempt (value {v}) {:?}: {}", f.delta, at.join("; "));
             }
         }
-    }
-
-    /// Withholds the values that stand in the way of the cheapest data set found, for
-    /// any of the `open` steps, that disagrees with the truth only in values this
-    /// release may withhold. Returns false if there is none.
-    fn withhold_cheapest(&mut self, t: Target, open: Vec<(i64, Delta, i64)>) -> bool {
-        let mut best: Option<(u64, Vec<(u32, SlotId)>)> = None;
-        for (dir, base, value) in open {
-            let Ok(delta) = self.search(t, dir, &base, value, true, witness::Effort::Repairs)
-            else {
-                continue;
-            };
-            let gaps = self.board.gaps(&delta);
-            let cost = self.score(&gaps, true);
-            // A direction that needs nothing withheld is one the witnesses already have.
-            if gaps.at.is_empty() {
-                continue;
-            }
-            if best.as_ref().is_none_or(|b| cost < b.0) {
-                let mut slots: Vec<(u32, SlotId)> =
-                    gaps.at.iter().map(|(c, s, _)| (*c, *s)).collect();
-                slots.sort();
-                slots.dedup();
-                best = Some((cost, slots));
-            }
-        }
-        let Some((_, slots)) = best.filter(|b| !b.1.is_empty()) else {
-            return false;
-        };
-        if tracing("PSI_SEARCH_TRACE") {
-            eprintln!(
-                "withhold for {:?} cell {} truth {}: {:?}",
-                t.stat,
-                t.cell,
-                t.truth,
-                slots
-                    .iter()
-                    .map(|(c, s)| (
-                        self.board.cells[*c as usize].group,
-                        self.board.cells[*c as usize].truth.responses,
-                        *s
-                    ))
-                    .collect::<Vec<_>>()
-            );
-        }
-        for (c, s) in slots {
-            self.withheld += 1;
-            self.set(c, s, None);
-            if !matches!(s, SlotId::Mean(_) | SlotId::Sd(_) | SlotId::Share(_)) {
-                self.push_targets(c as usize);
-            }
-        }
-        true
     }
 }
 
