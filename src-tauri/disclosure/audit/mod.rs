@@ -402,7 +402,9 @@ fn targets(
         }
         return out;
     };
-    let below = group.responses == Value::Withheld(Reason::GroupBelowFloor);
+    // Under the floor, or concealed whole: no figures, so every count is hidden.
+    let below = group.responses == Value::Withheld(Reason::GroupBelowFloor)
+        || (group.responses == CONCEALED && group.measures.is_empty());
     let hidden =
         below || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
     let shown = group.measure(m.id);

@@ -32,8 +32,13 @@ impl Search<'_> {
                 .collect()
         };
         let holding = overlapping(&members);
+        let own_totals = self.board.cells[t.cell].totals;
+        // Beside: in a line of the table with the target's group (a team's row of
+        // breakdown values, all teams' row of one value), not anywhere under a wider
+        // total.
         let around: HashSet<u32> = holding
             .iter()
+            .filter(|c| (self.board.cells[**c as usize].totals & !own_totals).count_ones() <= 1)
             .flat_map(|c| self.board.cells[*c as usize].members.iter().copied())
             .collect();
         let beside = overlapping(&around);
@@ -109,6 +114,7 @@ impl Search<'_> {
             cell.hidden = hidden_measures(Layout::Full, true);
             slots.retain(|s| *s == SlotId::Responses);
             changed = true;
+            self.fresh.push(c);
         }
         for s in slots {
             match slot_mut(&self.board.cells[c as usize], s) {
@@ -165,8 +171,13 @@ impl Search<'_> {
                     .collect();
                 let mut shown = false;
                 for c in copies {
-                    // A group concealed whole has no slot left to show it in.
-                    if slot_mut(&self.board.cells[c as usize], slot).is_none() {
+                    // A group concealed whole has no slot left to show a count in, and
+                    // its size stays concealed: a size shown says the group reaches the
+                    // floor, which a group without figures no longer says.
+                    let cell = &self.board.cells[c as usize];
+                    if slot_mut(cell, slot).is_none()
+                        || (cell.below_floor && slot == SlotId::Responses)
+                    {
                         continue;
                     }
                     if let Some(old) = self.shown.remove(&(c, slot)) {
@@ -182,7 +193,7 @@ impl Search<'_> {
             if restored.is_empty() {
                 break;
             }
-            let kept = self.unprotected.len();
+            let before_round: HashSet<usize> = self.unprotected.iter().copied().collect();
             let next = self.queue.len();
             for j in 0..next {
                 let t = self.queue[j];
@@ -198,7 +209,14 @@ impl Search<'_> {
             self.run(next, threads);
             // Showing them again must not cost a small count its values: then they stay
             // concealed, and the witnesses found before count again.
-            let newly = &self.unprotected[kept..];
+            self.unprotected.sort_unstable();
+            self.unprotected.dedup();
+            let newly: Vec<usize> = self
+                .unprotected
+                .iter()
+                .copied()
+                .filter(|i| !before_round.contains(i))
+                .collect();
             if newly.iter().any(|i| self.small(self.queue[*i])) {
                 for (c, slot, was, _) in &restored {
                     self.set(
@@ -215,9 +233,10 @@ impl Search<'_> {
                         w.entry(v).or_insert(d);
                     }
                 }
-                let failed = self.unprotected.split_off(kept);
-                for i in failed {
-                    if self.witnessed[i].len() + 1 < self.need(self.queue[i]) {
+                let unprotected = std::mem::take(&mut self.unprotected);
+                for i in unprotected {
+                    if !newly.contains(&i) || self.witnessed[i].len() + 1 < self.need(self.queue[i])
+                    {
                         self.unprotected.push(i);
                     }
                 }

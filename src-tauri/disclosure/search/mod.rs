@@ -32,7 +32,7 @@ use super::board::{hidden_measures, slots_of, Board, Cell, Delta, Gaps, Slot, Sl
 use super::cost::cost;
 use super::moves::{apply, slot_stat, Move, Mover, Neighbours};
 use super::primary::Fact;
-use super::{Data, Reason, Release, Value};
+use super::{Data, GroupRelease, Reason, Release, Value};
 use crate::summary::groups::{id_of, RoleMap, Shape};
 use crate::summary::{IdKey, Tally};
 use conceal::slot_mut;
@@ -82,9 +82,10 @@ pub(super) fn protect(
     board.strict.push(true);
     let closed = reuse(release, &members, earlier, data);
     for (g, (id, m, _)) in members.iter().enumerate() {
-        // A group concealed whole before shows no figures now either (see
-        // [`Search::conceal_in`]): its size, reissued, still says nothing.
-        if release.groups[g].responses == Value::Withheld(Reason::Concealed) {
+        // A group concealed whole before (its size reissued concealed, and no figure
+        // of it reissued) shows no figures now either (see [`Search::conceal_in`]).
+        let whole = closed[g].iter().all(|s| *s == SlotId::Responses);
+        if release.groups[g].responses == Value::Withheld(Reason::Concealed) && whole {
             release.groups[g].measures.clear();
         }
         let (mut responses, mut ms) = slots_of(release, g, true);
@@ -113,7 +114,7 @@ pub(super) fn protect(
                 _ => x.share = None,
             }
         }
-        let below = shows_no_figures(release.groups[g].responses);
+        let below = shows_no_figures(&release.groups[g]);
         board.add_cell(Cell {
             release: 0,
             group: g,
@@ -446,13 +447,13 @@ impl<'a> Search<'a> {
     }
 }
 
-/// Whether a group's size says it shows no figures: under the floor, or concealed
-/// whole (a group with only some figures concealed keeps its size shown).
-pub(super) fn shows_no_figures(responses: Value) -> bool {
-    matches!(
-        responses,
-        Value::Withheld(Reason::GroupBelowFloor | Reason::Concealed)
-    )
+/// Whether a group shows no figures: under the floor, or concealed whole (its size
+/// concealed and no figures; releases recorded before whole concealment hold groups
+/// with their size concealed and their figures shown, which do say they reach the
+/// floor).
+pub(super) fn shows_no_figures(group: &GroupRelease) -> bool {
+    group.responses == Value::Withheld(Reason::GroupBelowFloor)
+        || (group.responses == Value::Withheld(Reason::Concealed) && group.measures.is_empty())
 }
 
 /// Whether the search's trace is asked for (`PSI_SEARCH_TRACE`, or `PSI_SEARCH_DEBUG`
