@@ -205,6 +205,15 @@ pub struct GroupRelease {
 }
 
 impl GroupRelease {
+    /// Whether the group shows no figures: under the floor, or concealed whole (its
+    /// size concealed and no figures; releases recorded before whole concealment hold
+    /// groups with their size concealed and their figures shown, which do say they
+    /// reach the floor).
+    pub fn shows_no_figures(&self) -> bool {
+        self.responses == Value::Withheld(Reason::GroupBelowFloor)
+            || (self.responses == Value::Withheld(Reason::Concealed) && self.measures.is_empty())
+    }
+
     pub fn measure(&self, id: &str) -> Option<&MeasureValues> {
         self.measures.iter().find(|m| m.measure.id == id)
     }

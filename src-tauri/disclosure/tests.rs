@@ -104,27 +104,34 @@ pub(super) fn release_all(
 ) -> (Vec<Release>, Atoms) {
     let dims = Dims::of(requests.iter().map(|s| s.breakdown));
     let atoms = atoms(rows, dims);
+    let out = with_data(&atoms, |data| {
+        let rules = Rules::default();
+        let mut out: Vec<Release> = Vec::new();
+        for s in requests {
+            let r = if protected {
+                protect(s, data, &rules, &out)
+            } else {
+                unprotected(s, data, &rules)
+            };
+            out.push(r);
+        }
+        out
+    });
+    (out, atoms)
+}
+
+/// Runs `f` over `atoms` with the tests' names and 3 staff in every role of every team.
+fn with_data<T>(atoms: &Atoms, f: impl FnOnce(&Data) -> T) -> T {
     let names = names();
     let staff: StaffCounts = [1, 2, 3]
         .iter()
         .flat_map(|t| [1, 2, 3].map(|r| ((*t, r), 3)))
         .collect();
-    let data = Data {
-        atoms: &atoms,
+    f(&Data {
+        atoms,
         names: &names,
         staff: &staff,
-    };
-    let rules = Rules::default();
-    let mut out: Vec<Release> = Vec::new();
-    for s in requests {
-        let r = if protected {
-            protect(s, &data, &rules, &out)
-        } else {
-            unprotected(s, &data, &rules)
-        };
-        out.push(r);
-    }
-    (out, atoms)
+    })
 }
 
 /// The counts the intruder narrows below 3 possible values.
@@ -474,26 +481,18 @@ fn the_protection_is_the_same_on_any_number_of_threads() {
         )
     };
     let atoms = atoms(&rows, Dims::of([Breakdown::Role]));
-    let names = names();
-    let staff: StaffCounts = [1, 2, 3]
-        .iter()
-        .flat_map(|t| [1, 2, 3].map(|r| ((*t, r), 3)))
-        .collect();
-    let data = Data {
-        atoms: &atoms,
-        names: &names,
-        staff: &staff,
-    };
-    let rules = Rules::default();
-    let one = super::protect_on(request(), &data, &rules, &[], 1);
-    let withheld = format!("{one:?}").matches("ProtectsWithheld").count()
-        + format!("{one:?}").matches("NarrowsWithheld").count();
-    assert!(
-        withheld > 0,
-        "the search withheld something to protect others"
-    );
-    for threads in [2, 5] {
-        let many = super::protect_on(request(), &data, &rules, &[], threads);
-        assert_eq!(format!("{many:?}"), format!("{one:?}"), "{threads} threads");
-    }
+    with_data(&atoms, |data| {
+        let rules = Rules::default();
+        let one = super::protect_on(request(), data, &rules, &[], 1);
+        let withheld = format!("{one:?}").matches("ProtectsWithheld").count()
+            + format!("{one:?}").matches("NarrowsWithheld").count();
+        assert!(
+            withheld > 0,
+            "the search withheld something to protect others"
+        );
+        for threads in [2, 5] {
+            let many = super::protect_on(request(), data, &rules, &[], threads);
+            assert_eq!(format!("{many:?}"), format!("{one:?}"), "{threads} threads");
+        }
+    });
 }

@@ -403,10 +403,8 @@ fn targets(
         return out;
     };
     // Under the floor, or concealed whole: no figures, so every count is hidden.
-    let below = group.responses == Value::Withheld(Reason::GroupBelowFloor)
-        || (group.responses == CONCEALED && group.measures.is_empty());
-    let hidden =
-        below || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
+    let hidden = group.shows_no_figures()
+        || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
     let shown = group.measure(m.id);
     let truth_of = |c: usize| -> i64 {
         cell.iter()

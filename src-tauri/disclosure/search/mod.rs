@@ -32,7 +32,7 @@ use super::board::{hidden_measures, slots_of, Board, Cell, Delta, Gaps, Slot, Sl
 use super::cost::cost;
 use super::moves::{apply, slot_stat, Move, Mover, Neighbours};
 use super::primary::Fact;
-use super::{Data, GroupRelease, Reason, Release, Value};
+use super::{Data, Reason, Release, Value};
 use crate::summary::groups::{id_of, RoleMap, Shape};
 use crate::summary::{IdKey, Tally};
 use conceal::slot_mut;
@@ -114,7 +114,7 @@ pub(super) fn protect(
                 _ => x.share = None,
             }
         }
-        let below = shows_no_figures(&release.groups[g]);
+        let below = release.groups[g].shows_no_figures();
         board.add_cell(Cell {
             release: 0,
             group: g,
@@ -445,15 +445,6 @@ impl<'a> Search<'a> {
             }
         }
     }
-}
-
-/// Whether a group shows no figures: under the floor, or concealed whole (its size
-/// concealed and no figures; releases recorded before whole concealment hold groups
-/// with their size concealed and their figures shown, which do say they reach the
-/// floor).
-pub(super) fn shows_no_figures(group: &GroupRelease) -> bool {
-    group.responses == Value::Withheld(Reason::GroupBelowFloor)
-        || (group.responses == Value::Withheld(Reason::Concealed) && group.measures.is_empty())
 }
 
 /// Whether the search's trace is asked for (`PSI_SEARCH_TRACE`, or `PSI_SEARCH_DEBUG`

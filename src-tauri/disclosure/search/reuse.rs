@@ -143,7 +143,7 @@ pub(super) fn place(board: &mut Board, index: usize, e: &Release, data: &Data) {
     for (g, m) in members.into_iter().enumerate() {
         let Some(id) = ids[g] else { continue };
         let (responses, ms) = slots_of(e, g, false);
-        let below = super::shows_no_figures(&e.groups[g]);
+        let below = e.groups[g].shows_no_figures();
         board.add_cell(Cell {
             release: index,
             group: g,
