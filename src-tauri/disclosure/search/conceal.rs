@@ -193,11 +193,20 @@ impl Search<'_> {
             if restored.is_empty() {
                 break;
             }
+            if tracing("PSI_SEARCH_TRACE") {
+                let shown: Vec<_> = restored.iter().map(|r| (r.0, r.1, r.2.value)).collect();
+                eprintln!("shown again: {shown:?}");
+            }
             let before_round: HashSet<usize> = self.unprotected.iter().copied().collect();
             let next = self.queue.len();
+            // A count concealed for is queued again after each concealment: only its
+            // last entry stands (the earlier ones were protected by concealing more).
+            let latest: HashMap<(usize, Stat), usize> = (0..next)
+                .map(|j| ((self.queue[j].cell, self.queue[j].stat), j))
+                .collect();
             for j in 0..next {
                 let t = self.queue[j];
-                if !self.is_target(t) {
+                if latest[&(t.cell, t.stat)] != j || !self.is_target(t) {
                     continue;
                 }
                 let board = &self.board;
