@@ -10,9 +10,11 @@ impl Search<'_> {
     /// concealed, a reason that says nothing of the value (a withheld count's reason
     /// otherwise says it is small, or that it would have been shown): first in its own
     /// group, then, one at a time and the cheapest first, in the other groups of this
-    /// release that hold any of its responses, and then in those beside them (that
-    /// share a total with those groups: a group's size, with the total and the sizes of
-    /// the groups beside it, pins it), the count checked again after each. A count of
+    /// release that hold any of its responses or stand beside them (that share a total
+    /// with those groups: a group's size, with the total and the sizes of the groups
+    /// beside it, pins it), the count checked again after each. Cost alone orders
+    /// them, so a team's group beside the count goes before all teams' row, which holds
+    /// it but costs most. A count of
     /// an earlier release only ever has this release's groups concealed. Returns
     /// whether anything changed.
     pub(super) fn conceal(&mut self, t: Target) -> bool {
@@ -43,12 +45,12 @@ impl Search<'_> {
             .collect();
         let beside = overlapping(&around);
         let slot = measure.map_or(SlotId::Responses, SlotId::Mean);
-        let mut cells: Vec<(bool, u64, u32)> = beside
+        let mut cells: Vec<(u64, bool, u32)> = beside
             .into_iter()
             .filter(|c| *c as usize != t.cell && self.board.cells[*c as usize].release == 0)
             .map(|c| {
                 let cell = &self.board.cells[c as usize];
-                (!holding.contains(&c), cost(cell, slot), c)
+                (cost(cell, slot), !holding.contains(&c), c)
             })
             .collect();
         cells.sort();
