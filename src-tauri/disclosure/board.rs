@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use super::primary::{count_gap, mean_gap, sd_gap, share_gap, Fact};
 use super::{Layout, Release, Rules, Value, HEADLINE_MEASURES};
-use crate::summary::{all_measures, measures, Atoms, Measure, Tally, N_MEASURES};
+use crate::summary::{
+    all_measures, also_counted, counted_as, measures, Atoms, Measure, Tally, N_MEASURES,
+};
 
 /// A statistic of a group that is a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -275,10 +277,12 @@ impl<'a> Board<'a> {
             if !self.cells_of_atom[*a as usize].contains(&(c as u32)) {
                 continue;
             }
+            // A change is kept in the measure the counts are counted as.
+            let same = |m: u8, n: u8| counted_as(usize::from(m)) == usize::from(n);
             d += match (stat, s) {
                 (Stat::Responses, AtomStat::Responses) => *v,
-                (Stat::Answered(m), AtomStat::Count(n, code)) if m == *n && *code > 0 => *v,
-                (Stat::Option(m, o), AtomStat::Count(n, code)) if m == *n && o == *code => *v,
+                (Stat::Answered(m), AtomStat::Count(n, code)) if same(m, *n) && *code > 0 => *v,
+                (Stat::Option(m, o), AtomStat::Count(n, code)) if same(m, *n) && o == *code => *v,
                 _ => 0,
             };
         }
@@ -294,8 +298,11 @@ impl<'a> Board<'a> {
             match s {
                 AtomStat::Responses => t.responses = (t.responses as i64 + v).max(0) as u64,
                 AtomStat::Count(m, o) => {
-                    let c = &mut t.counts[usize::from(*m)][usize::from(*o)];
-                    *c = (*c as i64 + v).max(0) as u64;
+                    let m = usize::from(*m);
+                    for k in std::iter::once(&m).chain(also_counted(m)) {
+                        let c = &mut t.counts[*k][usize::from(*o)];
+                        *c = (*c as i64 + v).max(0) as u64;
+                    }
                 }
             }
         }
@@ -344,6 +351,10 @@ impl<'a> Board<'a> {
             return false;
         }
         for (m, counts) in touched.iter().enumerate() {
+            if counted_as(m) != m {
+                // Its counts are another measure's, checked there.
+                continue;
+            }
             let answered = match counts {
                 Some(c) => {
                     if c.iter().any(|x| *x < 0) {
@@ -402,8 +413,16 @@ impl<'a> Board<'a> {
                 AtomStat::Responses => (RESPONSES, 0),
                 AtomStat::Count(m, o) => (u32::from(*m), *o),
             };
+            // A measure counted as this one changes with it.
+            let also: &[usize] = match s {
+                AtomStat::Count(m, _) => also_counted(usize::from(*m)),
+                AtomStat::Responses => &[],
+            };
             for c in &self.cells_of_atom[*a as usize] {
                 changes.push((c * 32 + m, o, *v));
+                for k in also {
+                    changes.push((c * 32 + *k as u32, o, *v));
+                }
             }
         }
         changes.sort_unstable_by_key(|x| x.0);

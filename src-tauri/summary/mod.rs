@@ -67,7 +67,7 @@ pub struct Measure {
 /// What a measure reads from a response: a PSI dimension's score, one item, or, where
 /// the practitioner gave an estimate of a dimension and the person answered it too,
 /// the estimate, the person's score, or how the two compare.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reads {
     Dimension(Section),
     Item(usize),
@@ -227,6 +227,44 @@ fn build_measures() -> Vec<Measure> {
         out.extend(estimate_measures(at, d));
     }
     out
+}
+
+/// The index of the measure whose counts measure `index` has: its own, except for a
+/// measure that reads what an earlier one reads (the share where the estimate was lower
+/// publishes another share of the same comparison as the share where it was higher).
+/// Counts that are one and the same must be changed together in anything an intruder
+/// could believe, so the protection and the audit keep them as one.
+pub fn counted_as(index: usize) -> usize {
+    counting().0[index]
+}
+
+/// The other measures with the counts of measure `index` (see [`counted_as`]).
+pub fn also_counted(index: usize) -> &'static [usize] {
+    &counting().1[index]
+}
+
+type Counting = (Vec<usize>, Vec<Vec<usize>>);
+
+fn counting() -> &'static Counting {
+    static COUNTING: std::sync::OnceLock<Counting> = std::sync::OnceLock::new();
+    COUNTING.get_or_init(|| {
+        let all = all_measures();
+        let first: Vec<usize> = all
+            .iter()
+            .map(|m| {
+                all.iter()
+                    .position(|x| x.reads == m.reads)
+                    .unwrap_or(m.index)
+            })
+            .collect();
+        let mut others = vec![Vec::new(); all.len()];
+        for (i, f) in first.iter().enumerate() {
+            if *f != i {
+                others[*f].push(i);
+            }
+        }
+        (first, others)
+    })
 }
 
 /// The measures a release of `generation` can hold, in order.
@@ -389,5 +427,24 @@ mod tests {
         let c = counted(&[("power_say", 2)], questionnaire::NO_ESTIMATE);
         assert_eq!(c["power"], [0, 0, 1, 0, 0, 0]);
         assert!(ESTIMATE_MEASURES.concat().iter().all(|id| c[id] == [0; 6]));
+    }
+
+    #[test]
+    fn the_two_shares_of_a_comparison_are_one_set_of_counts() {
+        let index = |id: &str| measure_index(id).unwrap();
+        for [_, paired, higher, lower] in ESTIMATE_MEASURES {
+            assert_eq!(counted_as(index(lower)), index(higher), "{lower}");
+            assert_eq!(also_counted(index(higher)), [index(lower)], "{higher}");
+            assert_eq!(counted_as(index(paired)), index(paired));
+        }
+        let others: Vec<&Measure> = all_measures()
+            .iter()
+            .filter(|m| !ESTIMATE_MEASURES.iter().any(|d| d[2..].contains(&m.id)))
+            .collect();
+        assert!(others.len() > 20);
+        for m in others {
+            assert_eq!(counted_as(m.index), m.index, "{}", m.id);
+            assert!(also_counted(m.index).is_empty(), "{}", m.id);
+        }
     }
 }

@@ -18,7 +18,9 @@
 //! It places groups over atoms with its own code, not the exporter's, so that a mistake
 //! in one is not repeated in the other. Two simplifications keep the programmes small:
 //! each measure is solved with the responses but apart from the other measures (which
-//! tie in only through "no more answers than responses"), and the SDs that releases
+//! tie in only through "no more answers than responses"; the two shares of one
+//! comparison with the practitioners' estimates are one measure's counts, and solved
+//! together), and the SDs that releases
 //! made before the layouts published are left out (they are not linear).
 
 mod place;
@@ -31,7 +33,9 @@ use program::{range, Program, BIG};
 
 use super::{Layout, Reason, Release, Rules, Value};
 use crate::domain::ContextList;
-use crate::summary::{measures, Atoms, Measure, Names, NOT_ANSWERED, OTHER_ROLES};
+use crate::summary::{
+    also_counted, counted_as, measures, Atoms, Measure, Names, NOT_ANSWERED, OTHER_ROLES,
+};
 
 /// What the intruder proves about one withheld count.
 #[derive(Debug, Clone)]
@@ -222,7 +226,9 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     let mut findings = Vec::new();
     let mut seen: HashSet<(String, Vec<usize>)> = HashSet::new();
     // The responses first, then each measure on its own.
-    for measure in std::iter::once(None).chain(all.iter().map(Some)) {
+    // A measure counted as another is checked with it (see `build`).
+    let own = all.iter().filter(|m| counted_as(m.index) == m.index);
+    for measure in std::iter::once(None).chain(own.map(Some)) {
         let (program, unknowns) = build(releases, &placed, atoms, measure);
         for (r, release) in releases.iter().enumerate() {
             for (g, group) in release.groups.iter().enumerate() {
@@ -316,45 +322,56 @@ fn build(
                 p.row(resp, rules.group_floor as f64, BIG);
             }
             let Some(m) = measure else { continue };
-            let Some(mv) = group.measure(m.id) else {
-                continue;
-            };
-            let cell_counts = sum_counts(cell, &unknowns);
-            let of = |c: usize| terms_of(&cell_counts[c]);
-            if let Some(v) = mv.answered {
-                let all: Vec<(usize, f64)> = m
-                    .options
-                    .iter()
-                    .flat_map(|o| of(usize::from(o.code)))
-                    .collect();
-                count_rows(&mut p, all, v, rules, strict);
+            // The measure, and any counted as it: the same unknowns.
+            let all = crate::summary::all_measures();
+            for m in std::iter::once(m).chain(also_counted(m.index).iter().map(|i| &all[*i])) {
+                let Some(mv) = group.measure(m.id) else {
+                    continue;
+                };
+                published_rows(&mut p, m, mv, cell, &unknowns, rules, strict);
             }
-            for o in &mv.options {
-                count_rows(
-                    &mut p,
-                    of(usize::from(o.option.code)),
-                    o.count,
-                    rules,
-                    strict,
-                );
-            }
-            // Sums over the cell as single unknowns, for the average and percentage rows.
-            let mut merged = [Term::Zero; 6];
-            for o in m.options {
-                let c = usize::from(o.code);
-                let terms = of(c);
-                if !terms.is_empty() {
-                    let v = p.var(0.0, BIG);
-                    let mut row = terms.clone();
-                    row.push((v, -1.0));
-                    p.row(row, 0.0, 0.0);
-                    merged[c] = Term::Var(v);
-                }
-            }
-            derived_rows(&mut p, m, &merged, mv.mean, mv.share, rules, strict);
         }
     }
     (p, unknowns)
+}
+
+/// Adds what group `cell` publishes of measure `m` (`mv`) over its unknowns.
+fn published_rows(
+    p: &mut Program,
+    m: &Measure,
+    mv: &super::MeasureValues,
+    cell: &[usize],
+    unknowns: &Unknowns,
+    rules: &Rules,
+    strict: bool,
+) {
+    let cell_counts = sum_counts(cell, unknowns);
+    let of = |c: usize| terms_of(&cell_counts[c]);
+    if let Some(v) = mv.answered {
+        let all: Vec<(usize, f64)> = m
+            .options
+            .iter()
+            .flat_map(|o| of(usize::from(o.code)))
+            .collect();
+        count_rows(p, all, v, rules, strict);
+    }
+    for o in &mv.options {
+        count_rows(p, of(usize::from(o.option.code)), o.count, rules, strict);
+    }
+    // Sums over the cell as single unknowns, for the average and percentage rows.
+    let mut merged = [Term::Zero; 6];
+    for o in m.options {
+        let c = usize::from(o.code);
+        let terms = of(c);
+        if !terms.is_empty() {
+            let v = p.var(0.0, BIG);
+            let mut row = terms.clone();
+            row.push((v, -1.0));
+            p.row(row, 0.0, 0.0);
+            merged[c] = Term::Var(v);
+        }
+    }
+    derived_rows(p, m, &merged, mv.mean, mv.share, rules, strict);
 }
 
 fn sum_counts(cell: &[usize], u: &Unknowns) -> Vec<Vec<usize>> {

@@ -10,7 +10,7 @@ mod balanced;
 use std::collections::HashMap;
 
 use super::board::{AtomStat, Board, Delta, SlotId, Stat};
-use crate::summary::{AtomKey, Tally};
+use crate::summary::{counted_as, AtomKey, Tally};
 
 /// One move: amounts added to some atoms' counts.
 pub type Move = Vec<(u32, AtomStat, i64)>;
@@ -115,13 +115,29 @@ fn paired(mv: &Move, b: u32) -> Move {
     out
 }
 
+/// `base` with move `mv` added. A change to a measure counted as another
+/// ([`counted_as`]) is the other's change: renamed, or dropped where the move changes
+/// the other in that atom itself (a whole response moved holds both).
 pub fn apply(base: &Delta, mv: &Move) -> Delta {
     let mut d = base.clone();
     for (a, s, v) in mv {
-        let e = d.entry((*a, *s)).or_insert(0);
+        let s = match *s {
+            AtomStat::Count(m, o) if counted_as(usize::from(m)) != usize::from(m) => {
+                let k = counted_as(usize::from(m)) as u8;
+                let own = mv
+                    .iter()
+                    .any(|(b, t, _)| b == a && matches!(t, AtomStat::Count(x, _) if *x == k));
+                if own {
+                    continue;
+                }
+                AtomStat::Count(k, o)
+            }
+            s => s,
+        };
+        let e = d.entry((*a, s)).or_insert(0);
         *e += v;
         if *e == 0 {
-            d.remove(&(*a, *s));
+            d.remove(&(*a, s));
         }
     }
     d

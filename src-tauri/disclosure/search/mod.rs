@@ -34,7 +34,7 @@ use super::moves::{apply, slot_stat, Move, Mover, Neighbours};
 use super::primary::Fact;
 use super::{Data, Reason, Release, Value};
 use crate::summary::groups::{id_of, RoleMap, Shape};
-use crate::summary::{IdKey, Tally};
+use crate::summary::{counted_as, IdKey, Tally};
 use conceal::slot_mut;
 use reuse::{place, reuse, totals_of};
 
@@ -283,6 +283,12 @@ impl<'a> Search<'a> {
             !one_choice || !matches!(stat, Stat::Answered(m) | Stat::Option(m, _) if *m == choice)
         });
         for (stat, slot) in found {
+            // A count is queued once, as the measure it is counted as.
+            let stat = match stat {
+                Stat::Answered(m) => Stat::Answered(counted_as(usize::from(m)) as u8),
+                Stat::Option(m, o) => Stat::Option(counted_as(usize::from(m)) as u8, o),
+                s => s,
+            };
             let (lo, hi) = match slot.map(|s| self.board.fact(cell, &s)) {
                 Some(Fact::Is(Value::Withheld(Reason::SmallCount))) => (1, small),
                 Some(Fact::Is(Value::Withheld(Reason::GroupBelowFloor))) => {
