@@ -5,10 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::primary::{count_gap, mean_gap, sd_gap, share_gap, Fact};
-use super::{Layout, Release, Rules, Value, HEADLINE_MEASURES};
-use crate::summary::{
-    all_measures, also_counted, counted_as, measures, Atoms, Measure, Tally, N_MEASURES,
-};
+use super::{Rules, Value};
+use crate::summary::{also_counted, counted_as, measures, Atoms, Measure, Tally, N_MEASURES};
 
 /// A statistic of a group that is a count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,41 +102,6 @@ impl Gaps {
     pub fn ok(&self) -> bool {
         !self.invalid && self.total == 0
     }
-}
-
-pub fn slots_of(
-    release: &Release,
-    group: usize,
-    open: bool,
-) -> (Option<Slot>, Vec<Option<MeasureSlots>>) {
-    let g = &release.groups[group];
-    let slot = |v: Value| Slot { value: v, open };
-    let mut out: Vec<Option<MeasureSlots>> = vec![None; N_MEASURES];
-    for mv in &g.measures {
-        let mut s = MeasureSlots {
-            answered: mv.answered.map(slot),
-            mean: mv.mean.map(slot),
-            sd: mv.sd.map(slot),
-            share: Some(slot(mv.share)),
-            ..MeasureSlots::default()
-        };
-        for o in &mv.options {
-            s.options[usize::from(o.option.code)] = Some(slot(o.count));
-        }
-        out[mv.measure.index] = Some(s);
-    }
-    (Some(slot(g.responses)), out)
-}
-
-/// The measures whose counts a group does not show.
-pub fn hidden_measures(layout: Layout, below_floor: bool) -> Vec<u8> {
-    all_measures()
-        .iter()
-        .filter(|m| {
-            below_floor || (layout == Layout::Headline && HEADLINE_MEASURES.contains(&m.id))
-        })
-        .map(|m| m.index as u8)
-        .collect()
 }
 
 impl<'a> Board<'a> {

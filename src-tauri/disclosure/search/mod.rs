@@ -24,11 +24,12 @@
 mod batch;
 mod conceal;
 mod reuse;
+mod slots;
 mod witness;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::board::{hidden_measures, slots_of, Board, Cell, Delta, Gaps, Slot, SlotId, Stat};
+use super::board::{Board, Cell, Delta, Gaps, Slot, SlotId, Stat};
 use super::cost::cost;
 use super::moves::{apply, slot_stat, Move, Mover, Neighbours};
 use super::primary::Fact;
@@ -37,6 +38,7 @@ use crate::summary::groups::{id_of, RoleMap, Shape};
 use crate::summary::{counted_as, IdKey, Tally};
 use conceal::slot_mut;
 use reuse::{place, reuse, totals_of};
+use slots::{hidden_measures, slots_of};
 
 /// A count to protect: its cell, statistic, true value and the values it may take.
 #[derive(Debug, Clone, Copy)]
