@@ -451,6 +451,46 @@ fn a_small_count_and_the_counts_concealed_for_it_keep_three_values() {
     assert!(found.is_empty(), "narrowed: {found:?}");
 }
 
+/// North's twelve responses in January are all of one session type; East's ten of one
+/// and one of the other. The rows of North's only session type are concealed with
+/// East's, but the team's total beside them shows the same responses (its row for the
+/// other session type is a zero), and January's totals pin that to 11 or 12. A count
+/// shown is published, whatever another group withholds of the same responses: the
+/// audit checks the rows that hold anything else, and finds each with 3 values.
+#[test]
+fn a_concealed_group_that_is_its_teams_total_is_published() {
+    let rows: Rows = &[
+        ((2, 1, 1, 1, 1), 10),
+        ((0, 1, 2, 1, 1), 12),
+        ((2, 1, 2, 1, 1), 1),
+    ];
+    let (releases, atoms) = months_then_quarter(&expand(rows));
+    let north_group = releases[2]
+        .groups
+        .iter()
+        .find(|g| g.key.team.as_deref() == Some("North") && g.key.breakdown_value.is_some())
+        .expect("North's row of its session type");
+    assert_eq!(north_group.responses, Value::Withheld(Reason::Concealed));
+    let findings = audit(&releases, &atoms, &names());
+    assert!(
+        findings.iter().all(|f| f.values >= 3),
+        "narrowed: {findings:?}"
+    );
+    let responses: Vec<i64> = findings
+        .iter()
+        .filter(|f| f.what == "responses")
+        .map(|f| f.truth)
+        .collect();
+    assert!(
+        responses.contains(&1),
+        "East's one response is checked: {responses:?}"
+    );
+    assert!(
+        !responses.contains(&12),
+        "North's total is published: {responses:?}"
+    );
+}
+
 /// Data sets written as (team, month, session type, power, rupture) and how many.
 type Rows = &'static [((i64, u32, i64, u8, u8), usize)];
 

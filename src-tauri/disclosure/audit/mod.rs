@@ -159,7 +159,7 @@ fn derived_rows(
     );
     // A number that is 0 or above the small counts: `b` says which.
     let zero_or_large = |p: &mut Program, terms: &[(usize, f64)]| -> usize {
-        let b = p.var(0.0, 1.0);
+        let b = p.var(0.0, 1.0, f64::from(u8::from(p.known(terms) > 0.0)));
         let mut lo = terms.to_vec();
         lo.push((b, -(small + 1.0)));
         p.row(lo, 0.0, BIG);
@@ -170,7 +170,7 @@ fn derived_rows(
     };
     // The rounded value of a number that is 0 or above the small counts, as `base * k`.
     let rounded = |p: &mut Program, terms: &[(usize, f64)]| -> usize {
-        let k = p.var(0.0, BIG);
+        let k = p.var(0.0, BIG, ((p.known(terms) + half_down) / base).floor());
         let mut lo = terms.to_vec();
         lo.push((k, -base));
         p.row(lo.clone(), -half_down, half_up);
@@ -224,7 +224,11 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     let all = measures();
     let placed: Vec<Vec<Vec<usize>>> = releases.iter().map(|r| members(r, atoms, names)).collect();
     let mut findings = Vec::new();
-    let mut seen: HashSet<(String, Vec<usize>)> = HashSet::new();
+    // A count a release shows is published, whatever another release withholds of the
+    // same responses: a team's only session type, concealed in its row, is its team's
+    // total shown beside it (the rows for its other session types are zeros). So it is
+    // not a withheld value to check.
+    let mut seen = shown_counts(releases, &placed);
     // The responses first, then each measure on its own.
     // A measure counted as another is checked with it (see `build`).
     let own = all.iter().filter(|m| counted_as(m.index) == m.index);
@@ -256,6 +260,31 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     findings
 }
 
+/// Every count shown in `releases`, as (what, the atoms it counts).
+fn shown_counts(releases: &[Release], placed: &[Vec<Vec<usize>>]) -> HashSet<(String, Vec<usize>)> {
+    let shown = |v: Option<Value>| matches!(v, Some(Value::Count(_)));
+    let mut out = HashSet::new();
+    for (r, release) in releases.iter().enumerate() {
+        for (g, group) in release.groups.iter().enumerate() {
+            let cell = &placed[r][g];
+            if shown(Some(group.responses)) {
+                out.insert((what(None, None), cell.clone()));
+            }
+            for mv in &group.measures {
+                if shown(mv.answered) {
+                    out.insert((what(Some(&mv.measure), None), cell.clone()));
+                }
+                for o in &mv.options {
+                    if shown(Some(o.count)) {
+                        out.insert((what(Some(&mv.measure), Some(o.option.id)), cell.clone()));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The programme for one measure (or, with `None`, the responses alone).
 fn build(
     releases: &[Release],
@@ -268,7 +297,11 @@ fn build(
     // An atom (a team, month, session type, role and choice answer together) may hold
     // no response: no release shows one alone, only the groups it adds up to. The
     // intruder is still granted which atoms the data has none in (they are no unknown).
-    let responses: Vec<usize> = atoms.keys.iter().map(|_| p.var(0.0, BIG)).collect();
+    let responses: Vec<usize> = atoms
+        .tallies
+        .iter()
+        .map(|t| p.var(0.0, BIG, t.responses as f64))
+        .collect();
     let counts: Vec<[Term; 6]> = atoms
         .keys
         .iter()
@@ -286,7 +319,7 @@ fn build(
                             Term::Zero
                         }
                     } else {
-                        Term::Var(p.var(0.0, BIG))
+                        Term::Var(p.var(0.0, BIG, atoms.tallies[a].counts[m.index][c] as f64))
                     };
                 }
                 if !split {
@@ -364,7 +397,7 @@ fn published_rows(
         let c = usize::from(o.code);
         let terms = of(c);
         if !terms.is_empty() {
-            let v = p.var(0.0, BIG);
+            let v = p.var(0.0, BIG, p.known(&terms));
             let mut row = terms.clone();
             row.push((v, -1.0));
             p.row(row, 0.0, 0.0);
