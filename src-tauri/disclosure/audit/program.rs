@@ -229,7 +229,7 @@ fn propagate(bounds: &[(f64, f64)], rows: &[Row]) -> Option<Vec<(f64, f64)>> {
             if min > hi + EPS || max < lo - EPS {
                 return None;
             }
-            for (i, c) in terms {
+            for (i, c) in terms.iter().filter(|(_, c)| *c != 0.0) {
                 let (a, z) = (c * b[*i].0, c * b[*i].1);
                 // The term's room: from the row's limit less the others' extremes.
                 let upper = if *hi < BIG {
@@ -418,8 +418,8 @@ mod tests {
 
     #[test]
     fn values_are_found_near_the_known_solution_and_ruled_out_by_the_whole_programme() {
-        // Four unknowns adding up to 20, the known solution 5 each; the first can be 8,
-        // and only with the others moved; never 21.
+        // Four unknowns adding up to 20, the last held at 5, the known solution 5 each:
+        // the first can be 8 (found near the data) and at most 15, never 16.
         let mut p = Program::default();
         let xs: Vec<usize> = (0..4).map(|_| p.var(0.0, 20.0, 5.0)).collect();
         p.row(xs.iter().map(|i| (*i, 1.0)).collect(), 20.0, 20.0);
