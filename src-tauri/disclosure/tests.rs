@@ -491,8 +491,14 @@ fn the_protection_is_the_same_on_any_number_of_threads() {
             "the search withheld something to protect others"
         );
         for threads in [2, 5] {
+            let searched = &super::search::SEARCHED_WITH_REPAIRS;
+            searched.with(|n| n.set(0));
             let many = super::protect_on(request(), data, &rules, &[], threads);
             assert_eq!(format!("{many:?}"), format!("{one:?}"), "{threads} threads");
+            assert!(
+                searched.with(|n| n.get()) > 0,
+                "some targets needed the search with repairs, on {threads} threads"
+            );
         }
     });
 }

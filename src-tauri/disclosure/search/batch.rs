@@ -6,6 +6,12 @@ use super::*;
 /// How many targets are prepared together (see [`Search::prepare`]).
 const BATCH: usize = 4096;
 
+#[cfg(test)]
+thread_local! {
+    /// How many targets the searches with repairs ran for, on the threads of this one.
+    pub(crate) static SEARCHED_WITH_REPAIRS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl Search<'_> {
     /// Protects the targets from `next` on, and those they queue.
     pub(super) fn run(&mut self, mut next: usize, threads: usize) {
@@ -47,6 +53,8 @@ impl Search<'_> {
                 short.push(i);
             }
         }
+        #[cfg(test)]
+        SEARCHED_WITH_REPAIRS.with(|n| n.set(n.get() + short.len()));
         let this = &*self;
         let at = std::sync::atomic::AtomicUsize::new(0);
         let mut found: Vec<(usize, Vec<Delta>)> = std::thread::scope(|s| {

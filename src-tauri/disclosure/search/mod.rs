@@ -27,6 +27,9 @@ mod reuse;
 mod slots;
 mod witness;
 
+#[cfg(test)]
+pub(crate) use batch::SEARCHED_WITH_REPAIRS;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::board::{Board, Cell, Delta, Gaps, Slot, SlotId, Stat};
