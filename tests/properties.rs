@@ -384,7 +384,7 @@ proptest! {
     /// checked against those before it, as a clinic would make them; the solver holds
     /// them all.
     #[test]
-    #[ignore = "slow: the test-side solver takes minutes on some data sets (see the README's limits)"]
+    #[ignore = "finds data sets the engine leaves unprotected (see the README's limits)"]
     fn the_solver_narrows_no_withheld_count_across_releases(data in responses()) {
         let (releases, atoms) = months_then_quarter(&data);
         let found = narrowed(&releases, &atoms);
