@@ -491,31 +491,6 @@ fn a_concealed_group_that_is_its_teams_total_is_published() {
     );
 }
 
-/// A case the random test found: in February, one group session at South beside 9
-/// and 1 individual sessions at North and East, each team under the floor. By session
-/// type, all teams' row of individual sessions (10) and the month's total (10), both at
-/// least the floor as both show figures, left their difference, South's one group
-/// session, 1 or 2. The search concealed only the groups that hold it or share its
-/// responses; all teams' row of the other session type, beside it under the total,
-/// is concealed too now.
-#[test]
-fn a_session_type_beside_all_teams_row_of_the_other_keeps_three_values() {
-    let rows: Rows = &[
-        ((0, 2, 1, 1, 1), 9),
-        ((2, 2, 1, 1, 1), 1),
-        ((1, 2, 2, 1, 1), 1),
-    ];
-    let (releases, atoms) = months_then_quarter(&expand(rows));
-    let found = narrowed(&releases, &atoms);
-    assert!(found.is_empty(), "narrowed: {found:?}");
-    let all_individual = releases[2]
-        .groups
-        .iter()
-        .find(|g| g.key.team.is_none() && g.key.breakdown_value.as_deref() == Some("Individual"))
-        .expect("all teams' row of individual sessions");
-    assert_eq!(all_individual.responses, Value::Withheld(Reason::Concealed));
-}
-
 /// Data sets written as (team, month, session type, power, rupture) and how many.
 type Rows = &'static [((i64, u32, i64, u8, u8), usize)];
 

@@ -43,26 +43,7 @@ impl Search<'_> {
             .filter(|c| (self.board.cells[**c as usize].totals & !own_totals).count_ones() <= 1)
             .flat_map(|c| self.board.cells[*c as usize].members.iter().copied())
             .collect();
-        let mut beside = overlapping(&around);
-        // And in a line of the table with a group that holds it: under a total one
-        // dimension wider, the groups split as it is (all teams' rows of the other
-        // breakdown values, beside all teams' row of the count's: with the total, those
-        // rows' sizes pin the count's, even where they hold none of its responses).
-        let cells = &self.board.cells;
-        for h in &holding {
-            let ht = cells[*h as usize].totals;
-            for t in &holding {
-                let tt = cells[*t as usize].totals;
-                if tt & ht != ht || (tt & !ht).count_ones() != 1 {
-                    continue;
-                }
-                let under: HashSet<u32> = cells[*t as usize].members.iter().copied().collect();
-                beside.extend(overlapping(&under).into_iter().filter(|c| {
-                    let cell = &cells[*c as usize];
-                    cell.totals == ht && cell.members.iter().all(|a| under.contains(a))
-                }));
-            }
-        }
+        let beside = overlapping(&around);
         let slot = measure.map_or(SlotId::Responses, SlotId::Mean);
         let mut cells: Vec<(u64, bool, u32)> = beside
             .into_iter()
