@@ -43,7 +43,28 @@ impl Search<'_> {
             .filter(|c| (self.board.cells[**c as usize].totals & !own_totals).count_ones() <= 1)
             .flat_map(|c| self.board.cells[*c as usize].members.iter().copied())
             .collect();
-        let beside = overlapping(&around);
+        let mut beside = overlapping(&around);
+        // And in a line of the table with a group that holds it, under a total one
+        // dimension wider: all teams' rows of the other breakdown values, beside all
+        // teams' row of the count's under the month's total. With the total, those
+        // rows' sizes pin the count's row, though they hold none of its responses.
+        let mut lines: Vec<(u32, u8)> = Vec::new();
+        for h in &holding {
+            let hc = &self.board.cells[*h as usize];
+            for w in &holding {
+                let wc = &self.board.cells[*w as usize];
+                if hc.release == 0
+                    && wc.release == 0
+                    && wc.totals & hc.totals == hc.totals
+                    && (wc.totals & !hc.totals).count_ones() == 1
+                {
+                    lines.push((*w, hc.totals));
+                }
+            }
+        }
+        for (w, mask) in lines {
+            beside.extend(self.under(w, mask).iter().copied());
+        }
         let slot = measure.map_or(SlotId::Responses, SlotId::Mean);
         let mut cells: Vec<(u64, bool, u32)> = beside
             .into_iter()
@@ -57,6 +78,33 @@ impl Search<'_> {
         cells
             .into_iter()
             .any(|(_, _, c)| self.conceal_in(c, measure, t.zeros))
+    }
+
+    /// This release's groups of one kind (`mask`: which totals they are) that split the
+    /// group `wide`, kept for the search: a group's kind and its first atom say which
+    /// groups it falls under, as one release's groups of a kind never overlap.
+    fn under(&mut self, wide: u32, mask: u8) -> &[u32] {
+        let cells = &self.board.cells;
+        if self.kinds.is_empty() {
+            self.kinds = vec![Vec::new(); 8];
+            for (c, cell) in cells.iter().enumerate() {
+                if cell.release == 0 && !cell.members.is_empty() {
+                    self.kinds[usize::from(cell.totals & 7)].push(c as u32);
+                }
+            }
+        }
+        let kind = &self.kinds[usize::from(mask & 7)];
+        self.lines.entry((wide, mask)).or_insert_with(|| {
+            let atoms = &cells[wide as usize].members;
+            kind.iter()
+                .copied()
+                .filter(|c| {
+                    *c != wide
+                        && cells[*c as usize].totals == mask
+                        && atoms.binary_search(&cells[*c as usize].members[0]).is_ok()
+                })
+                .collect()
+        })
     }
 
     /// Conceals a measure's figures (or, with none, the whole group; in a group under

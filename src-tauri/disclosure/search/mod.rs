@@ -147,6 +147,8 @@ pub(super) fn protect(
         fresh: Vec::new(),
         shown: HashMap::new(),
         unprotected: Vec::new(),
+        lines: HashMap::new(),
+        kinds: Vec::new(),
         withheld: 0,
         failed: 0,
     };
@@ -216,6 +218,11 @@ struct Search<'a> {
     shown: HashMap<(u32, SlotId), Slot>,
     /// The targets left without enough values.
     unprotected: Vec<usize>,
+    /// Per group and kind of group, this release's groups of that kind under it (see
+    /// [`Search::under`]).
+    lines: HashMap<(u32, u8), Vec<u32>>,
+    /// This release's groups by kind (which totals they are), filled when first needed.
+    kinds: Vec<Vec<u32>>,
     /// Values withheld to protect others, and counts left without enough values (only
     /// possible where earlier releases alone narrow them).
     withheld: usize,
