@@ -245,3 +245,60 @@ fn expand(rows: Rows) -> Vec<(i64, u32, i64, u8, u8)> {
         .flat_map(|(row, n)| std::iter::repeat_n(*row, *n))
         .collect()
 }
+
+/// A case the random test found: 13 responses at each of two teams in March, one
+/// team's power answers all "not at all", the other's all "completely" but one "mostly".
+/// The quarter's headline by session type (averages 1.0 and 4.9, their percentages and
+/// sizes) already leaves the number who answered power at each team, and the count of
+/// "completely", two values each. The full layout conceals them, to protect the one
+/// "mostly" (showing them would leave it 1 or 2): they are counts of 12 and 13, which the
+/// headline may publish, so they are not findings of the full layout. The one "mostly"
+/// is a small count, which no other release excuses: where another release shows the
+/// others, the intruder pins it, and that is found.
+#[test]
+fn a_count_an_earlier_release_narrows_is_published_by_it_but_a_small_count_never_is() {
+    let rows: Rows = &[
+        ((1, 3, 1, 4, 1), 1),
+        ((1, 3, 1, 5, 1), 9),
+        ((0, 3, 1, 1, 1), 13),
+        ((1, 3, 1, 5, 2), 3),
+    ];
+    let (mut releases, atoms) = months_then_quarter(&expand(rows));
+    let found = narrowed(&releases, &atoms);
+    assert!(found.is_empty(), "narrowed: {found:?}");
+    let concealed = Value::Withheld(Reason::Concealed);
+    let south = |r: &Release| {
+        let g = r
+            .groups
+            .iter()
+            .position(|g| {
+                g.key.team.as_deref() == Some(TEAMS[1])
+                    && g.key.breakdown_value.as_deref() == Some("Individual")
+            })
+            .expect("South's row of individual sessions");
+        let power = r.groups[g].measure("power").expect("power").clone();
+        (g, power)
+    };
+    let (g, power) = south(&releases[3]);
+    assert_eq!(power.answered, Some(concealed));
+    // Another release that shows "answered" (13, shown as 15) and "completely" (12, as
+    // 10): with the headline, the one "mostly" is then 1 or 2.
+    let mut shows = releases[3].clone();
+    let m = shows.groups[g]
+        .measures
+        .iter_mut()
+        .find(|m| m.measure.id == "power")
+        .unwrap();
+    m.answered = Some(Value::Count(15));
+    for o in m.options.iter_mut().filter(|o| o.option.code == 5) {
+        o.count = Value::Count(10);
+    }
+    releases.push(shows);
+    let found = narrowed(&releases, &atoms);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.what == "power = mostly" && f.truth == 1 && f.values < 3),
+        "the one \"mostly\" is found: {found:?}"
+    );
+}

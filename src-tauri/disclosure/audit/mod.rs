@@ -22,14 +22,20 @@
 //! comparison with the practitioners' estimates are one measure's counts, and solved
 //! together), and the SDs that releases
 //! made before the layouts published are left out (they are not linear).
+//!
+//! A withheld count that another release shows, or that the other releases already
+//! narrow while it is not small, was published by them, not by the release that
+//! withholds it (see `published.rs`).
 
 mod place;
 mod program;
+mod published;
 
 use std::collections::{BTreeMap, HashSet};
 
 use place::members;
 use program::{range, Program, BIG};
+use published::{shown_counts, Elsewhere};
 
 use super::{Layout, Reason, Release, Rules, Value};
 use crate::domain::ContextList;
@@ -233,7 +239,8 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     // A measure counted as another is checked with it (see `build`).
     let own = all.iter().filter(|m| counted_as(m.index) == m.index);
     for measure in std::iter::once(None).chain(own.map(Some)) {
-        let (program, unknowns) = build(releases, &placed, atoms, measure);
+        let (program, unknowns) = build(releases, &placed, atoms, measure, None);
+        let mut elsewhere = Elsewhere::default();
         for (r, release) in releases.iter().enumerate() {
             for (g, group) in release.groups.iter().enumerate() {
                 let cell = &placed[r][g];
@@ -244,6 +251,14 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
                     }
                     let need = release.rules.min_possible_values as i64;
                     let (lo, hi, values) = range(&program, &terms, truth, need);
+                    if i64::from(values) < need
+                        && !small(release, measure.is_none(), truth)
+                        && elsewhere.pins(r, &terms, truth, need, || {
+                            build(releases, &placed, atoms, measure, Some(r)).0
+                        })
+                    {
+                        continue;
+                    }
                     findings.push(Finding {
                         release: r,
                         group: g,
@@ -260,37 +275,14 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     findings
 }
 
-/// Every count shown in `releases`, as (what, the atoms it counts).
-fn shown_counts(releases: &[Release], placed: &[Vec<Vec<usize>>]) -> HashSet<(String, Vec<usize>)> {
-    let shown = |v: Option<Value>| matches!(v, Some(Value::Count(_)));
-    let mut out = HashSet::new();
-    for (r, release) in releases.iter().enumerate() {
-        for (g, group) in release.groups.iter().enumerate() {
-            let cell = &placed[r][g];
-            if shown(Some(group.responses)) {
-                out.insert((what(None, None), cell.clone()));
-            }
-            for mv in &group.measures {
-                if shown(mv.answered) {
-                    out.insert((what(Some(&mv.measure), None), cell.clone()));
-                }
-                for o in &mv.options {
-                    if shown(Some(o.count)) {
-                        out.insert((what(Some(&mv.measure), Some(o.option.id)), cell.clone()));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The programme for one measure (or, with `None`, the responses alone).
+/// With `skip`, that release's figures are left out.
 fn build(
     releases: &[Release],
     placed: &[Vec<Vec<usize>>],
     atoms: &Atoms,
     measure: Option<&Measure>,
+    skip: Option<usize>,
 ) -> (Program, Unknowns) {
     let mut p = Program::default();
     let choice_index = crate::summary::measure_index("attending_choice").expect("choice");
@@ -340,6 +332,9 @@ fn build(
         .collect();
     let unknowns = Unknowns { responses, counts };
     for (r, release) in releases.iter().enumerate() {
+        if skip == Some(r) {
+            continue;
+        }
         let rules = &release.rules;
         let strict = release.generation >= 2;
         for (g, group) in release.groups.iter().enumerate() {
@@ -490,4 +485,16 @@ fn targets(
         }
     }
     out
+}
+
+/// Whether a count is one the rules protect for itself: a group's responses under the
+/// floor, or another count from 1 to the small-count limit.
+fn small(release: &Release, responses: bool, truth: i64) -> bool {
+    let rules = &release.rules;
+    let limit = if responses {
+        rules.group_floor as i64 - 1
+    } else {
+        rules.small_count_max as i64
+    };
+    (1..=limit).contains(&truth)
 }
