@@ -302,3 +302,23 @@ fn a_count_an_earlier_release_narrows_is_published_by_it_but_a_small_count_never
         "the one \"mostly\" is found: {found:?}"
     );
 }
+
+/// A case the random test found: in February, two responses at North and one at South
+/// (individual sessions, each team under the floor) beside 13 group sessions at East.
+/// The month's headline shows the month's average power (1.8) and East's (1.0), and
+/// their rounded sizes: North and South together, which no row of that export shows,
+/// then have 3 or 4 answers. By session type, they are all teams' row of individual
+/// sessions, whose hidden "answered" was left 2 values before that export could do
+/// anything. The rest of a total beyond the groups that show figures is now protected
+/// as a group of its own.
+#[test]
+fn the_rest_of_a_total_beside_groups_under_the_floor_keeps_three_values() {
+    let rows: Rows = &[
+        ((0, 2, 1, 5, 1), 2),
+        ((1, 2, 1, 5, 1), 1),
+        ((2, 2, 2, 1, 1), 13),
+    ];
+    let (releases, atoms) = months_then_quarter(&expand(rows));
+    let found = narrowed(&releases, &atoms);
+    assert!(found.is_empty(), "narrowed: {found:?}");
+}

@@ -23,6 +23,7 @@
 
 mod batch;
 mod conceal;
+mod rests;
 mod reuse;
 mod slots;
 mod witness;
@@ -136,6 +137,7 @@ pub(super) fn protect(
     for (i, e) in earlier.iter().enumerate() {
         place(&mut board, i + 1, e, data);
     }
+    rests::add_rests(&mut board, release.rules);
     let near = Neighbours::new(&data.atoms.keys);
     let mut search = Search {
         near,
