@@ -322,3 +322,50 @@ fn the_rest_of_a_total_beside_groups_under_the_floor_keeps_three_values() {
     let found = narrowed(&releases, &atoms);
     assert!(found.is_empty(), "narrowed: {found:?}");
 }
+
+/// A case the random test found: in January, four individual sessions at North (three
+/// "mostly", one "completely") beside 7 individual and 12 group sessions at South. The
+/// month's full layout withholds the one "completely" of all teams (North's). The
+/// quarter's headline by session type shows no answer counts at all, but its sizes
+/// (all teams' individual sessions 11, shown as 10; group sessions 12, as 10) with the
+/// month's left the "completely" 1 or 2, and concealing the measure there did nothing.
+/// The groups whose sizes pin it are concealed whole now.
+#[test]
+fn a_count_the_sizes_of_a_headline_pin_has_those_groups_concealed_whole() {
+    let rows: Rows = &[
+        ((0, 1, 1, 4, 1), 3),
+        ((0, 1, 1, 5, 1), 1),
+        ((1, 1, 1, 1, 1), 7),
+        ((1, 1, 2, 2, 1), 12),
+    ];
+    let (releases, atoms) = months_then_quarter(&expand(rows));
+    let found = narrowed(&releases, &atoms);
+    assert!(found.is_empty(), "narrowed: {found:?}");
+    let all_individual = releases[2]
+        .groups
+        .iter()
+        .find(|g| g.key.team.is_none() && g.key.breakdown_value.as_deref() == Some("Individual"))
+        .expect("all teams' row of individual sessions");
+    assert_eq!(all_individual.responses, Value::Withheld(Reason::Concealed));
+}
+
+/// A case the random test found: in February, one individual session at East beside
+/// 12 at North (ten group sessions, two individual), where practitioners' estimates
+/// were higher in the group sessions, and lower in one individual session and the same
+/// in the other. The quarter's headline by session type, with the month's, left
+/// North's individual sessions' comparisons 1 or 2 (or 0 or 1), and concealing the
+/// comparisons' figures did nothing; the groups whose sizes pin them are concealed
+/// whole now.
+#[test]
+fn comparisons_with_the_estimates_in_a_small_session_type_keep_three_values() {
+    let rows: Rows = &[
+        ((2, 2, 1, 1, 3), 1),
+        ((0, 2, 2, 1, 3), 1),
+        ((0, 2, 2, 1, 2), 10),
+        ((0, 2, 1, 2, 1), 1),
+        ((0, 2, 1, 1, 1), 1),
+    ];
+    let (releases, atoms) = months_then_quarter(&expand(rows));
+    let found = narrowed(&releases, &atoms);
+    assert!(found.is_empty(), "narrowed: {found:?}");
+}

@@ -75,9 +75,27 @@ impl Search<'_> {
             })
             .collect();
         cells.sort();
+        if cells
+            .iter()
+            .any(|(_, _, c)| self.conceal_in(*c, measure, t.zeros))
+        {
+            return true;
+        }
+        if measure.is_none() {
+            return false;
+        }
+        // Every figure of the measure is concealed where it could be, and the count is
+        // still short: what pins it is the groups' sizes (a headline layout shows none
+        // of a measure's counts, and the sizes of the groups beside a group under the
+        // floor leave its answers few places to be). Those groups are concealed whole
+        // next, the cheapest first.
+        for x in cells.iter_mut() {
+            x.0 = cost(&self.board.cells[x.2 as usize], SlotId::Responses);
+        }
+        cells.sort();
         cells
             .into_iter()
-            .any(|(_, _, c)| self.conceal_in(c, measure, t.zeros))
+            .any(|(_, _, c)| self.conceal_in(c, None, t.zeros))
     }
 
     /// This release's groups of one kind (`mask`: which totals they are) that split the
