@@ -363,6 +363,9 @@ pub fn notes(release: &Release) -> Vec<String> {
     if release.generation >= 3 {
         notes.push("Practitioner's estimate: where the device asks for it, the practitioner may estimate at hand-over, on the same 5 points, how much say the person felt they had, how safe they felt to say what they really think, and how much they felt seen as a person. For each dimension, the estimate's average, the person's own score in the same sessions, and the shares of those sessions where the estimate was higher and where it was lower than the person's score cover only sessions where both were given. They are in the headline layout only, with no count of them shown. No single session is shown.".to_string());
     }
+    if let Some(note) = small_teams_note(release) {
+        notes.push(note);
+    }
     notes.push(
         "Percent rows give the share of answers in the measure's headline options (see each measure's description)."
             .to_string(),
@@ -386,6 +389,41 @@ pub fn notes(release: &Release) -> Vec<String> {
     }
     notes.extend(earlier_rules(release));
     notes
+}
+
+/// Where a team under the floor in a period has no rows of breakdown values there (each
+/// would be under the floor too, and say only that it holds someone), a note that says
+/// so. Only releases that leave such rows out have it, so a release recorded before
+/// reads as it did. By role, a team whose roles are all merged had no role rows before
+/// either, and the rules' own words say so.
+fn small_teams_note(release: &Release) -> Option<String> {
+    let kind = match release.breakdown {
+        Breakdown::SessionType => "session type",
+        Breakdown::Choice => "answer to the question about attending by choice",
+        Breakdown::None | Breakdown::Role => return None,
+    };
+    let has_rows = |g: &disclosure::GroupRelease| {
+        release.groups.iter().any(|v| {
+            v.key.breakdown_value.is_some()
+                && v.key.team == g.key.team
+                && v.key.period == g.key.period
+        })
+    };
+    release
+        .groups
+        .iter()
+        .any(|g| {
+            g.key.team.is_some()
+                && g.key.breakdown_value.is_none()
+                && g.shows_no_figures()
+                && !has_rows(g)
+        })
+        .then(|| {
+            format!(
+                "A team with fewer than {} responses in a period has no rows by {kind} there: each would have fewer than {} too, and say only that it holds someone.",
+                release.rules.group_floor, release.rules.group_floor
+            )
+        })
 }
 
 /// Which groups show values first released under rules since made stricter: they keep
