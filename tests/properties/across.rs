@@ -99,13 +99,20 @@ fn a_count_withheld_to_protect_another_keeps_three_values_across_releases() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4))]
+    // The same 24 data sets on every run, after the cases found before (the seeds in
+    // `across.proptest-regressions`), so that the test command gives the same verdict
+    // each time. Other seeds and more cases explore further: 300 data sets take about
+    // two minutes on the profiling build (see the README).
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_207),
+        ..ProptestConfig::default()
+    })]
 
     /// Month by month, then the quarter by session type, in both layouts: each export
     /// checked against those before it, as a clinic would make them; the solver holds
     /// them all.
     #[test]
-    #[ignore = "finds data sets the engine leaves unprotected (see the README's limits)"]
     fn the_solver_narrows_no_withheld_count_across_releases(data in responses()) {
         let (releases, atoms) = months_then_quarter(&data);
         let found = narrowed(&releases, &atoms);
