@@ -34,8 +34,6 @@ pub use codec::{decode, encode};
 pub use primary::count;
 pub use rules::Reason;
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::period::{Period, PeriodKind};
@@ -390,25 +388,17 @@ fn primary_release(scope: Scope, data: &Data, rules: &Rules) -> (Release, Member
             tally
         })
         .collect();
-    // A team under the floor in a period shows no rows of breakdown values there: each
-    // would be under the floor too, and say nothing but that it holds someone. With the
-    // totals beside it, that alone can pin a small group (a team's two rows, one of each
-    // session type, say it has at least two, where the totals leave it two or three).
-    let small_teams: HashSet<(String, Period)> = built
-        .iter()
-        .zip(&tallies)
-        .filter(|((key, _, _), t)| key.breakdown_value.is_none() && t.responses < rules.group_floor)
-        .filter_map(|((key, _, _), _)| Some((key.team.clone()?, key.period)))
-        .collect();
+    let shown = primary::shown_rows(
+        built
+            .iter()
+            .zip(&tallies)
+            .map(|((key, _, _), t)| (key, t.responses)),
+        rules.group_floor,
+    );
     let mut groups = Vec::with_capacity(built.len());
     let mut members = Vec::with_capacity(built.len());
-    for ((key, id, m), tally) in built.into_iter().zip(tallies) {
-        let in_small_team = key.breakdown_value.is_some()
-            && key
-                .team
-                .as_ref()
-                .is_some_and(|t| small_teams.contains(&(t.clone(), key.period)));
-        if in_small_team {
+    for (((key, id, m), tally), shown) in built.into_iter().zip(tallies).zip(shown) {
+        if !shown {
             continue;
         }
         groups.push(primary_group(key, &tally, &all, scope.layout, rules));

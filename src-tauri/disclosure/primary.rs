@@ -212,6 +212,31 @@ pub fn share_gap(fact: Fact, measure: &Measure, counts: &[u64; 6], rules: &Rules
     }
 }
 
+/// Rule 3 for the rows of breakdown values: a team under the floor in a period shows
+/// none there. Each would be under the floor too, and say nothing but that it holds
+/// someone; with the totals beside it, that alone can pin a small group (a team's two
+/// rows, one of each session type, say it has at least two, where the totals leave it
+/// two or three). Given each group's key and size, whether it is shown.
+pub(super) fn shown_rows<'a>(
+    groups: impl Iterator<Item = (&'a crate::summary::GroupKey, u64)> + Clone,
+    floor: u64,
+) -> Vec<bool> {
+    let small_teams: std::collections::HashSet<(&str, crate::period::Period)> = groups
+        .clone()
+        .filter(|(key, n)| key.breakdown_value.is_none() && *n < floor)
+        .filter_map(|(key, _)| Some((key.team.as_deref()?, key.period)))
+        .collect();
+    groups
+        .map(|(key, _)| {
+            key.breakdown_value.is_none()
+                || key
+                    .team
+                    .as_deref()
+                    .is_none_or(|t| !small_teams.contains(&(t, key.period)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
