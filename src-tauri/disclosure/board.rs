@@ -237,17 +237,18 @@ impl<'a> Board<'a> {
         } as i64;
         let mut d = 0;
         for ((a, s), v) in delta {
-            if !self.cells_of_atom[*a as usize].contains(&(c as u32)) {
-                continue;
-            }
             // A change is kept in the measure the counts are counted as.
             let same = |m: u8, n: u8| counted_as(usize::from(m)) == usize::from(n);
-            d += match (stat, s) {
+            let x = match (stat, s) {
                 (Stat::Responses, AtomStat::Responses) => *v,
                 (Stat::Answered(m), AtomStat::Count(n, code)) if same(m, *n) && *code > 0 => *v,
                 (Stat::Option(m, o), AtomStat::Count(n, code)) if same(m, *n) && o == *code => *v,
                 _ => 0,
             };
+            // The statistic first: whether the atom is in the cell is the dearer test.
+            if x != 0 && self.cells_of_atom[*a as usize].contains(&(c as u32)) {
+                d += x;
+            }
         }
         base + d
     }
@@ -270,6 +271,31 @@ impl<'a> Board<'a> {
             }
         }
         t
+    }
+
+    /// One statistic of atom `a` under `delta`, as [`Board::atom_now`] has it, without
+    /// making the whole tally.
+    pub fn atom_stat_now(&self, a: u32, stat: AtomStat, delta: &Delta) -> u64 {
+        let t = &self.atoms.tallies[a as usize];
+        let mut c = match stat {
+            AtomStat::Responses => t.responses,
+            AtomStat::Count(m, o) => t.counts[usize::from(m)][usize::from(o)],
+        } as i64;
+        for ((_, s), v) in
+            delta.range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX)))
+        {
+            let hit = match (stat, *s) {
+                (AtomStat::Responses, AtomStat::Responses) => true,
+                (AtomStat::Count(k, o), AtomStat::Count(m, p)) => {
+                    o == p && (k == m || also_counted(usize::from(m)).contains(&usize::from(k)))
+                }
+                _ => false,
+            };
+            if hit {
+                c = (c + v).max(0);
+            }
+        }
+        c as u64
     }
 
     /// Whether a change leaves every atom a possible set of responses: counts not
@@ -367,7 +393,11 @@ impl<'a> Board<'a> {
         // cell, then measure, and added up below.
         const RESPONSES: u32 = 31;
         const _: () = assert!(N_MEASURES < RESPONSES as usize);
-        let mut changes: Vec<(u32, u8, i64)> = Vec::with_capacity(8 * delta.len());
+        let size = delta
+            .keys()
+            .map(|(a, _)| 2 * self.cells_of_atom[*a as usize].len())
+            .sum();
+        let mut changes: Vec<(u32, u8, i64)> = Vec::with_capacity(size);
         for ((a, s), v) in delta {
             if *v == 0 {
                 continue;

@@ -1,18 +1,28 @@
 //! Balanced moves: a change in one atom undone in its neighbours (a pair, or the
 //! corners of a rectangle or cube), so that the totals over them stay as they were.
 
+use std::ops::ControlFlow;
+
 use super::*;
 
 impl Mover<'_> {
     /// Moves that change a count statistic of atom `a` by `dir` and undo it in a
     /// neighbour (pairs), or in the three other corners of a rectangle of neighbours,
-    /// so that the totals over both stay as they were.
-    pub fn balanced(&self, a: u32, stat: Stat, dir: i64, base: &Delta) -> Vec<Move> {
+    /// so that the totals over both stay as they were. Each is handed to `f` as it is
+    /// made, until `f` has what it needs: most searches stop at one of the first few,
+    /// and making the hundreds after it cost as much as weighing them.
+    pub fn balanced(
+        &self,
+        a: u32,
+        stat: Stat,
+        dir: i64,
+        base: &Delta,
+        f: &mut dyn FnMut(Move) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         let singles = self.single(a, stat, dir, base);
         // The one-change moves, for rectangles: the fewer changes, the likelier every
         // corner can take them.
         let simple: Vec<&Move> = singles.iter().filter(|m| m.len() <= 2).take(3).collect();
-        let mut out = Vec::new();
         // Whether the statistic moves with whole responses: the responses, or, where
         // atoms are split by the choice answer, that answer's counts.
         let whole = stat == Stat::Responses
@@ -39,7 +49,9 @@ impl Mover<'_> {
                             } else {
                                 self.swap_responses([a, b, d, c], base)
                             };
-                            out.extend(m);
+                            if let Some(m) = m {
+                                f(m)?;
+                            }
                         }
                         for mv in &simple {
                             let (Some(p), Some(q), Some(r)) = (
@@ -53,7 +65,7 @@ impl Mover<'_> {
                             let mut x: Move = p;
                             x.extend(q.into_iter().filter(|(at, _, _)| *at == c));
                             x.extend(r);
-                            out.push(x);
+                            f(x)?;
                         }
                     }
                 }
@@ -62,38 +74,43 @@ impl Mover<'_> {
         // Cubes: over three coordinates at once (team, month and breakdown value, say),
         // so that totals over any one of them stay too, the totals over all periods
         // among them.
-        out.extend(self.cubes(a, &simple, base));
+        self.cubes(a, &simple, base, f)?;
         // Then pairs with one neighbour.
         for dim in 0..5 {
             for b in self.near.along(a, dim) {
                 if stat == Stat::Responses {
                     // A whole response, with its answers, from or to a neighbour.
-                    out.push(if dir > 0 {
+                    f(if dir > 0 {
                         self.move_response(b, a, base)
                     } else {
                         self.move_response(a, b, base)
-                    });
+                    })?;
                 }
                 for mv in &singles {
                     if let Some(p) = self.mirror(mv, a, b, base) {
-                        out.push(p);
+                        f(p)?;
                     }
                 }
             }
         }
-        out
+        ControlFlow::Continue(())
     }
 
     /// `mv` made at every corner of a cube of neighbours of `a`, with the sign of the
     /// corner (+ where an even number of coordinates differ from `a`'s, - where odd).
-    pub(super) fn cubes(&self, a: u32, simple: &[&Move], base: &Delta) -> Vec<Move> {
+    pub(super) fn cubes(
+        &self,
+        a: u32,
+        simple: &[&Move],
+        base: &Delta,
+        f: &mut dyn FnMut(Move) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
         let dims: Vec<(usize, Vec<u32>)> = (0..5)
             .map(|d| (d, self.near.along(a, d).take(2).collect::<Vec<_>>()))
             .filter(|(_, n)| !n.is_empty())
             .collect();
-        let mut out = Vec::new();
         if dims.len() < 3 {
-            return out;
+            return ControlFlow::Continue(());
         }
         let key = self.near.keys[a as usize];
         for i in 0..dims.len() {
@@ -145,14 +162,14 @@ impl Mover<'_> {
                                 }
                             }
                             if ok {
-                                out.push(x);
+                                f(x)?;
                             }
                         }
                     }
                 }
             }
         }
-        out
+        ControlFlow::Continue(())
     }
 
     /// `mv` (made in atom `a`) made in atom `d` instead, where `d` can take it.
@@ -172,13 +189,7 @@ impl Mover<'_> {
         if mv.iter().any(|(x, _, _)| *x != a) {
             return false;
         }
-        let now = self.now(d, base);
-        mv.iter().all(|(_, s, v)| {
-            let have = match s {
-                AtomStat::Responses => now.responses,
-                AtomStat::Count(m, o) => now.counts[usize::from(*m)][usize::from(*o)],
-            };
-            have as i64 + sign * v >= 0
-        })
+        mv.iter()
+            .all(|(_, s, v)| self.board.atom_stat_now(d, *s, base) as i64 + sign * v >= 0)
     }
 }

@@ -33,6 +33,13 @@ pub(super) enum Effort {
     Repairs,
 }
 
+/// What the moves of one search left where none made a witness: the attempts, each
+/// with its score, and the changes already weighed.
+pub(super) struct Tried {
+    attempts: Vec<Attempt>,
+    seen: HashSet<u64>,
+}
+
 /// The score of one unit of gap in a value that cannot be withheld.
 pub(super) const HARD: u64 = 1 << 40;
 
@@ -60,6 +67,11 @@ impl Search<'_> {
         // The likeliest moves alone first, then every move, without repairs, each way
         // as far as they go: most counts need no more, and a search that fails one way
         // costs hundreds of changed data sets where a step the other way needs none.
+        // Where every move failed, what they left is kept for the repairs that follow,
+        // which would otherwise weigh the same moves again: (direction, value sought,
+        // the witness it started from, what the moves left).
+        let repairs = upto == Effort::Repairs;
+        let mut tried: Vec<(i64, i64, Delta, Tried)> = Vec::new();
         for effort in [Effort::FirstMoves, Effort::Moves] {
             if effort > upto {
                 break;
@@ -76,8 +88,14 @@ impl Search<'_> {
                         base = d.clone();
                         continue;
                     }
-                    let Ok(d) = self.search(t, dir, &base, value, false, effort) else {
-                        break;
+                    let d = match self.moves(t, dir, &base, value, false, effort) {
+                        Ok(d) => d,
+                        Err(left) => {
+                            if repairs && effort == Effort::Moves {
+                                tried.push((dir, value, base, left));
+                            }
+                            break;
+                        }
                     };
                     have.insert(value, d.clone());
                     found.push(d.clone());
@@ -86,7 +104,6 @@ impl Search<'_> {
             }
         }
         // Then with repairs: one step each way first, then further in a way that worked.
-        let repairs = upto == Effort::Repairs;
         let mut blocked = [!repairs, !repairs];
         for pass in 0..2 {
             for (k, dir) in [1i64, -1].into_iter().enumerate() {
@@ -105,7 +122,15 @@ impl Search<'_> {
                         base = d.clone();
                         continue;
                     }
-                    match self.search(t, dir, &base, value, false, Effort::Repairs) {
+                    let left = tried
+                        .iter()
+                        .position(|(d, v, b, _)| *d == dir && *v == value && *b == base)
+                        .map(|k| tried.swap_remove(k).3);
+                    let result = match left {
+                        Some(left) => self.repair_left(t, value, left, false),
+                        None => self.search(t, dir, &base, value, false, Effort::Repairs),
+                    };
+                    match result {
                         Ok(d) => {
                             have.insert(value, d.clone());
                             found.push(d);
@@ -167,6 +192,25 @@ impl Search<'_> {
         relaxed: bool,
         effort: Effort,
     ) -> Result<Delta, Vec<Attempt>> {
+        match self.moves(t, dir, base, value, relaxed, effort) {
+            Ok(d) => Ok(d),
+            Err(left) if effort == Effort::Repairs => self.repair_left(t, value, left, relaxed),
+            Err(_) => Err(Vec::new()),
+        }
+    }
+
+    /// The moves of [`Search::search`], as far as `effort` goes, without repairs: a
+    /// witness, or what the moves left (after every move, unless `effort` is
+    /// [`Effort::FirstMoves`]).
+    fn moves(
+        &self,
+        t: Target,
+        dir: i64,
+        base: &Delta,
+        value: i64,
+        relaxed: bool,
+        effort: Effort,
+    ) -> Result<Delta, Tried> {
         let mover = self.mover();
         let cell = &self.board.cells[t.cell];
         let atoms = self.largest_atoms(&cell.members, t.stat);
@@ -217,13 +261,20 @@ impl Search<'_> {
             }
         }
         if effort == Effort::FirstMoves {
-            return Err(Vec::new());
+            return Err(Tried { attempts, seen });
         }
         for a in atoms.iter().take(BALANCED_ATOMS) {
-            for mv in mover.balanced(*a, t.stat, dir, base) {
-                if let Some(d) = consider(&mv, &mut attempts) {
-                    return Ok(d);
+            let mut hit = None;
+            let _ = mover.balanced(*a, t.stat, dir, base, &mut |mv| {
+                hit = consider(&mv, &mut attempts);
+                if hit.is_some() {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
                 }
+            });
+            if let Some(d) = hit {
+                return Ok(d);
             }
         }
         for moves in &singles {
@@ -233,9 +284,21 @@ impl Search<'_> {
                 }
             }
         }
-        if effort == Effort::Moves {
-            return Err(Vec::new());
-        }
+        Err(Tried { attempts, seen })
+    }
+
+    /// The repairs of [`Search::search`], from what its moves left.
+    fn repair_left(
+        &self,
+        t: Target,
+        value: i64,
+        left: Tried,
+        relaxed: bool,
+    ) -> Result<Delta, Vec<Attempt>> {
+        let Tried {
+            mut attempts,
+            mut seen,
+        } = left;
         attempts.sort_by_key(|a| a.score);
         attempts.truncate(BEAM);
         self.repair(t, value, attempts, relaxed, &mut seen)
