@@ -57,13 +57,13 @@ impl Search<'_> {
         upto: Effort,
         failures: &mut Vec<Attempt>,
     ) -> (Vec<Delta>, Vec<(i64, Delta, i64)>) {
+        let enough = |have: &BTreeMap<i64, Delta>| have.len() + 1 >= need;
+        if enough(known) {
+            return (Vec::new(), Vec::new());
+        }
         let mut have = known.clone();
         let mut found = Vec::new();
         let mut open = Vec::new();
-        let enough = |have: &BTreeMap<i64, Delta>| have.len() + 1 >= need;
-        if enough(&have) {
-            return (found, open);
-        }
         // The likeliest moves alone first, then every move, without repairs, each way
         // as far as they go: most counts need no more, and a search that fails one way
         // costs hundreds of changed data sets where a step the other way needs none.
