@@ -412,9 +412,22 @@ impl<'a> Board<'a> {
                 AtomStat::Responses => &[],
             };
             for c in &self.cells_of_atom[*a as usize] {
-                changes.push((c * 32 + m, o, *v));
+                // A measure a cell shows nothing of is passed over below (see
+                // `unseen`): left out here, it is not sorted either.
+                let shows = |k: u32| {
+                    k == RESPONSES
+                        || matches!(
+                            self.cells[*c as usize].measures.get(k as usize),
+                            Some(Some(_))
+                        )
+                };
+                if shows(m) {
+                    changes.push((c * 32 + m, o, *v));
+                }
                 for k in also {
-                    changes.push((c * 32 + *k as u32, o, *v));
+                    if shows(*k as u32) {
+                        changes.push((c * 32 + *k as u32, o, *v));
+                    }
                 }
             }
         }
