@@ -91,6 +91,11 @@ pub enum AtomStat {
     Count(u8, u8),
 }
 
+impl AtomStat {
+    /// The last statistic of an atom, in the order of a [`Delta`]'s keys.
+    pub const MAX: AtomStat = AtomStat::Count(u8::MAX, u8::MAX);
+}
+
 /// How far a changed data set is from publishing the same: the sum of the gaps, and
 /// the published values that disagree.
 #[derive(Debug, Clone, Default)]
@@ -266,6 +271,67 @@ impl<'a> Board<'a> {
                 ..Gaps::default()
             };
         }
+        self.gaps_in(delta, None)
+    }
+
+    /// [`Board::gaps`] of `delta`, made from a valid change whose gaps are `before` by
+    /// a move in the atoms `moved`: only those atoms can have become impossible, and
+    /// only the cells that hold them can have moved, so only those are weighed again.
+    /// The same as [`Board::gaps`], to the order of the values that disagree: a repair
+    /// adds one move at a time to a change that reaches many cells.
+    pub fn gaps_after(&self, delta: &Delta, before: &Gaps, moved: &[u32]) -> Gaps {
+        self.evaluations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut moved = moved.to_vec();
+        moved.sort_unstable();
+        moved.dedup();
+        let valid = moved.iter().all(|a| {
+            let entries = delta.range((*a, AtomStat::Responses)..=(*a, AtomStat::MAX));
+            self.atom_valid(*a, entries.map(|((_, s), v)| (s, v)))
+        });
+        if !valid {
+            return Gaps {
+                invalid: true,
+                ..Gaps::default()
+            };
+        }
+        let mut cells: Vec<u32> = moved
+            .iter()
+            .flat_map(|a| self.cells_of_atom[*a as usize].iter().copied())
+            .collect();
+        cells.sort_unstable();
+        cells.dedup();
+        let fresh = self.gaps_in(delta, Some(&cells));
+        // The cells weighed again replace theirs; both lists are in the order of cells.
+        let kept = before
+            .at
+            .iter()
+            .filter(|(c, _, _)| cells.binary_search(c).is_err());
+        let mut out = Gaps {
+            total: fresh.total,
+            invalid: false,
+            at: Vec::with_capacity(before.at.len() + fresh.at.len()),
+        };
+        let mut fresh = fresh.at.into_iter().peekable();
+        for x in kept {
+            while let Some(y) = fresh.next_if(|y| y.0 < x.0) {
+                out.at.push(y);
+            }
+            out.total += x.2;
+            out.at.push(*x);
+        }
+        out.at.extend(fresh);
+        #[cfg(test)]
+        {
+            let all = self.gaps_in(delta, None);
+            assert_eq!((all.total, &all.at), (out.total, &out.at));
+        }
+        out
+    }
+
+    /// The gaps of a valid change, over every cell it touches, or only over `only` (in
+    /// order).
+    fn gaps_in(&self, delta: &Delta, only: Option<&[u32]>) -> Gaps {
         // Per touched cell and measure (`RESPONSES` for the responses), the changes to
         // each answer: one flat list of (cell and measure, answer, amount), sorted by
         // cell, then measure, and added up below.
@@ -290,6 +356,9 @@ impl<'a> Board<'a> {
                 AtomStat::Responses => &[],
             };
             for c in &self.cells_of_atom[*a as usize] {
+                if only.is_some_and(|o| o.binary_search(c).is_err()) {
+                    continue;
+                }
                 // A measure a cell shows nothing of is passed over below (see
                 // `unseen`): left out here, it is not sorted either.
                 let shows = |k: u32| {

@@ -66,7 +66,7 @@ impl Board<'_> {
     }
 
     /// One atom's part of [`Board::valid`]: `changes` are its entries of the change.
-    fn atom_valid<'d>(
+    pub(super) fn atom_valid<'d>(
         &self,
         a: u32,
         changes: impl Iterator<Item = (&'d AtomStat, &'d i64)>,

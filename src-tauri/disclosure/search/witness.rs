@@ -367,7 +367,8 @@ impl Search<'_> {
                             {
                                 continue;
                             }
-                            let gaps = self.board.gaps(&delta);
+                            let moved: Vec<u32> = mv.iter().map(|x| x.0).collect();
+                            let gaps = self.board.gaps_after(&delta, &at.gaps, &moved);
                             if gaps.invalid {
                                 continue;
                             }
