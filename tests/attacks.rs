@@ -340,3 +340,81 @@ fn a_reason_that_bounds_the_total_learns_nothing() {
     let rows = export_of(dir.path(), &responses);
     assert_learns_nothing(&rows);
 }
+
+/// `psi-feedback audit`, as a data-protection officer runs it: every release in the
+/// ledger re-checked by the solver with the others of the same months, a line each,
+/// and an exit status that says whether every one passed.
+#[test]
+fn the_audit_re_checks_every_release_in_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("audit.sqlite3");
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let o = run(&["audit"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("The release ledger is empty"));
+
+    // Small, for a debug build: the solver asks about every withheld count.
+    let o = run(&[
+        "demo",
+        "--responses",
+        "60",
+        "--teams",
+        "1",
+        "--months",
+        "1",
+        "--last-month",
+        "2026-02",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for (by, layout) in [(Some("session-type"), "headline"), (None, "full")] {
+        let out = dir.path().join(format!("{layout}.csv"));
+        let mut args = vec![
+            "export",
+            "--period",
+            "month",
+            "--from",
+            "2026-02",
+            "--to",
+            "2026-02",
+            "--layout",
+            layout,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(by) = by {
+            args.extend(["--by", by]);
+        }
+        let o = run(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let o = run(&["audit", "--time-limit", "120"]);
+    let report = text(&o.stdout);
+    assert!(o.status.success(), "{report}{}", text(&o.stderr));
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines.len(), 2, "{report}");
+    assert!(lines[0].starts_with("Release 1: month 2026-02 to 2026-02, by session type"));
+    assert!(lines[1].starts_with("Release 2: month 2026-02 to 2026-02"));
+    for line in lines {
+        assert!(line.contains("counts checked"), "{line}");
+        assert!(line.contains("3 or more possible values"), "{line}");
+        assert!(line.ends_with("passes."), "{line}");
+    }
+
+    // A time limit that is not a number of seconds is refused, and nothing is checked.
+    let o = run(&["audit", "--time-limit", "soon"]);
+    assert!(!o.status.success());
+    assert!(text(&o.stdout).is_empty());
+    assert!(
+        text(&o.stderr).contains("--time-limit"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -16,14 +16,19 @@ pub struct ReleaseAudit {
     pub release: Release,
     /// Withheld or hidden counts checked.
     pub checked: usize,
-    /// The count that keeps the fewest possible values, if any was checked.
+    /// The count that keeps the fewest possible values, if any was checked: one
+    /// proved to keep too few first, then one the solver could not decide.
     pub narrowest: Option<Finding>,
+    /// Counts the solver could not decide within the time limit, with too few values
+    /// found.
+    pub undecided: usize,
     /// Why it could not be checked (its months' responses were deleted).
     pub unchecked: Option<String>,
 }
 
 impl ReleaseAudit {
-    /// Whether every count keeps as many possible values as the release's rules ask.
+    /// Whether every count keeps as many possible values as the release's rules ask:
+    /// not where one is proved to keep fewer, nor where the solver could not tell.
     pub fn passes(&self) -> bool {
         self.narrowest
             .as_ref()
@@ -32,8 +37,9 @@ impl ReleaseAudit {
 }
 
 /// Re-checks every release in the ledger against every other release of the same
-/// months (directly or through others).
-pub fn audit_ledger(store: &Store) -> Result<Vec<ReleaseAudit>, AppError> {
+/// months (directly or through others), the solver taking at most `limit` seconds over
+/// any one question (`None`: as long as it needs).
+pub fn audit_ledger(store: &Store, limit: Option<f64>) -> Result<Vec<ReleaseAudit>, AppError> {
     let ledger = store.ledger()?;
     let released = store.released_months()?;
     let deleted = store.deleted_before()?;
@@ -87,6 +93,7 @@ pub fn audit_ledger(store: &Store) -> Result<Vec<ReleaseAudit>, AppError> {
                     release,
                     checked: 0,
                     narrowest: None,
+                    undecided: 0,
                     unchecked: Some(
                         "its months' responses were deleted under the retention setting".into(),
                     ),
@@ -99,18 +106,22 @@ pub fn audit_ledger(store: &Store) -> Result<Vec<ReleaseAudit>, AppError> {
             tallier.add(row)
         })?;
         let atoms = tallier.finish();
-        let findings = disclosure::audit::audit(&releases, &atoms, &names);
+        let findings = disclosure::audit::audit_within(&releases, &atoms, &names, limit);
         for (k, (i, release)) in members.iter().zip(releases).enumerate() {
             let mine: Vec<&Finding> = findings.iter().filter(|f| f.release == k).collect();
+            let need = release.rules.min_possible_values;
+            let short = |f: &Finding| u64::from(f.values) < need;
             let narrowest = mine
                 .iter()
-                .min_by_key(|f| (f.values, f.hi - f.lo))
+                .min_by_key(|f| (!short(f), !f.decided, f.values, f.hi - f.lo))
                 .map(|f| (*f).clone());
+            let undecided = mine.iter().filter(|f| short(f) && !f.decided).count();
             out.push(ReleaseAudit {
                 number: ledger[*i].0,
                 release,
                 checked: mine.len(),
                 narrowest,
+                undecided,
                 unchecked: None,
             });
         }

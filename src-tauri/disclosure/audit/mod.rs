@@ -30,14 +30,18 @@
 mod place;
 mod program;
 mod published;
+mod range;
+mod targets;
 
 use std::collections::{BTreeMap, HashSet};
 
 use place::members;
-use program::{range, Program, BIG};
+use program::{Program, BIG};
 use published::{shown_counts, Elsewhere};
+use range::range;
+use targets::targets;
 
-use super::{Layout, Reason, Release, Rules, Value};
+use super::{Reason, Release, Rules, Value};
 use crate::domain::ContextList;
 use crate::summary::{
     also_counted, counted_as, measures, Atoms, Measure, Names, NOT_ANSWERED, OTHER_ROLES,
@@ -58,6 +62,10 @@ pub struct Finding {
     pub hi: i64,
     /// How many values it can take, counted up to 3 (3 means "3 or more").
     pub values: u32,
+    /// Whether the solver could tell: false where it ran out of time (see
+    /// [`audit_within`]) before it found enough values or ruled the others out, so
+    /// that `values` counts only those it found.
+    pub decided: bool,
 }
 
 /// A count to check: what it is in words, its terms and its true value.
@@ -227,6 +235,18 @@ fn what(m: Option<&Measure>, option: Option<&str>) -> String {
 /// with what an intruder holding all of them can prove about it. `releases` are every
 /// release of some months; `atoms` the data of those months.
 pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding> {
+    audit_within(releases, atoms, names, None)
+}
+
+/// [`audit`], the solver taking at most `limit` seconds over any one question about a
+/// whole programme (`None`: as long as it needs). A count whose question runs out of
+/// time is reported undecided, with the values found so far.
+pub fn audit_within(
+    releases: &[Release],
+    atoms: &Atoms,
+    names: &Names,
+    limit: Option<f64>,
+) -> Vec<Finding> {
     let all = measures();
     let placed: Vec<Vec<Vec<usize>>> = releases.iter().map(|r| members(r, atoms, names)).collect();
     let mut findings = Vec::new();
@@ -239,7 +259,8 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     // A measure counted as another is checked with it (see `build`).
     let own = all.iter().filter(|m| counted_as(m.index) == m.index);
     for measure in std::iter::once(None).chain(own.map(Some)) {
-        let (program, unknowns) = build(releases, &placed, atoms, measure, None);
+        let (mut program, unknowns) = build(releases, &placed, atoms, measure, None);
+        program.limit = limit;
         let mut elsewhere = Elsewhere::default();
         for (r, release) in releases.iter().enumerate() {
             for (g, group) in release.groups.iter().enumerate() {
@@ -250,11 +271,13 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
                         continue;
                     }
                     let need = release.rules.min_possible_values as i64;
-                    let (lo, hi, values) = range(&program, &terms, truth, need);
-                    if i64::from(values) < need
+                    let found = range(&program, &terms, truth, need);
+                    if i64::from(found.values) < need
                         && !small(release, measure.is_none(), truth)
                         && elsewhere.pins(r, &terms, truth, need, || {
-                            build(releases, &placed, atoms, measure, Some(r)).0
+                            let mut p = build(releases, &placed, atoms, measure, Some(r)).0;
+                            p.limit = limit;
+                            p
                         })
                     {
                         continue;
@@ -264,9 +287,10 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
                         group: g,
                         what,
                         truth,
-                        lo,
-                        hi,
-                        values,
+                        lo: found.lo,
+                        hi: found.hi,
+                        values: found.values,
+                        decided: found.decided,
                     });
                 }
             }
@@ -420,71 +444,6 @@ fn terms_of(vars: &[usize]) -> Vec<(usize, f64)> {
         *m.entry(*v).or_default() += 1.0;
     }
     m.into_iter().collect()
-}
-
-const CONCEALED: Value = Value::Withheld(Reason::Concealed);
-
-/// The counts of a group to check in one programme: withheld ones, and hidden ones
-/// from 1 to the small-count limit.
-fn targets(
-    release: &Release,
-    group: &super::GroupRelease,
-    cell: &[usize],
-    atoms: &Atoms,
-    u: &Unknowns,
-    measure: Option<&Measure>,
-) -> Vec<Check> {
-    let small = release.rules.small_count_max as i64;
-    let mut out = Vec::new();
-    let Some(m) = measure else {
-        if group.responses.is_withheld() {
-            let terms = cell.iter().map(|a| (u.responses[*a], 1.0)).collect();
-            let truth = cell
-                .iter()
-                .map(|a| atoms.tallies[*a].responses as i64)
-                .sum();
-            out.push((what(None, None), terms, truth));
-        }
-        return out;
-    };
-    // Under the floor, or concealed whole: no figures, so every count is hidden.
-    let hidden = group.shows_no_figures()
-        || (release.layout == Layout::Headline && super::HEADLINE_MEASURES.contains(&m.id));
-    let shown = group.measure(m.id);
-    let truth_of = |c: usize| -> i64 {
-        cell.iter()
-            .map(|a| atoms.tallies[*a].counts[m.index][c] as i64)
-            .sum()
-    };
-    let counts = sum_counts(cell, u);
-    let answered_truth: i64 = m
-        .options
-        .iter()
-        .map(|o| truth_of(usize::from(o.code)))
-        .sum();
-    let answered_terms: Vec<(usize, f64)> = m
-        .options
-        .iter()
-        .flat_map(|o| terms_of(&counts[usize::from(o.code)]))
-        .collect();
-    // A concealed true zero is no one's count: rule 4 would show it.
-    let to_check = |v: Value, truth: i64| v.is_withheld() && !(v == CONCEALED && truth == 0);
-    let answered_withheld = shown
-        .and_then(|s| s.answered)
-        .is_some_and(|v| to_check(v, answered_truth));
-    if answered_withheld || (hidden && (1..=small).contains(&answered_truth)) {
-        out.push((what(Some(m), None), answered_terms, answered_truth));
-    }
-    for o in m.options {
-        let c = usize::from(o.code);
-        let withheld = shown
-            .and_then(|s| s.options.iter().find(|x| x.option.code == o.code))
-            .is_some_and(|x| to_check(x.count, truth_of(c)));
-        if withheld || (hidden && (1..=small).contains(&truth_of(c))) {
-            out.push((what(Some(m), Some(o.id)), terms_of(&counts[c]), truth_of(c)));
-        }
-    }
-    out
 }
 
 /// Whether a count is one the rules protect for itself: a group's responses under the

@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use good_lp::{
-    constraint, microlp, variable, Expression, ProblemVariables, Solution, SolverModel, Variable,
-    WithMipGap, WithTimeLimit,
+    constraint, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution,
+    SolutionStatus, SolverModel, Variable, WithMipGap, WithTimeLimit,
 };
 
 /// `lo <= sum(coef * x) <= hi`, as (terms, lo, hi).
@@ -17,6 +17,27 @@ pub(super) struct Program {
     bounds: Vec<(f64, f64)>,
     rows: Vec<Row>,
     known: Vec<f64>,
+    /// How long, in seconds, the solver may take over one question about the whole
+    /// programme (`None`: as long as it needs).
+    pub(super) limit: Option<f64>,
+}
+
+/// What the solver says of one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Solved {
+    /// A solution, checked row by row, and the target's value in it: the smallest or
+    /// largest asked for only where `proven`.
+    Value { v: i64, proven: bool },
+    /// No solution: proved, by the solver or before it.
+    Nothing,
+    /// The solver ran out of time, or failed, before it could say: nothing is known.
+    Undecided,
+}
+
+impl Solved {
+    pub(super) fn found(self) -> bool {
+        matches!(self, Solved::Value { .. })
+    }
 }
 
 pub(super) const BIG: f64 = 1e7;
@@ -34,6 +55,12 @@ impl Program {
         self.bounds.len() - 1
     }
 
+    /// The smallest and largest values the rows alone leave `target` (their bounds
+    /// narrowed, see [`propagate`]); `None` where they leave no solution at all.
+    pub(super) fn reach(&self, target: &[(usize, f64)]) -> Option<(f64, f64)> {
+        propagate(&self.bounds, &self.rows).map(|b| activity(target, &b))
+    }
+
     /// The value of `terms` in the known solution.
     pub(super) fn known(&self, terms: &[(usize, f64)]) -> f64 {
         terms.iter().map(|(i, c)| c * self.known[*i]).sum()
@@ -45,15 +72,18 @@ impl Program {
 
     /// Whether `target` can equal `v`: first near the known solution (see
     /// [`Program::near_solution`]), then in the whole programme.
-    pub(super) fn feasible(&self, target: &[(usize, f64)], v: i64) -> bool {
-        self.near_solution(target, v) || self.solution(target, v)
+    pub(super) fn feasible(&self, target: &[(usize, f64)], v: i64) -> Solved {
+        if self.near_solution(target, v) {
+            return Solved::Value { v, proven: true };
+        }
+        self.solution(target, v)
     }
 
     /// Whether the whole programme has a solution with `target` equal to `v`: only this
     /// can say that there is none.
-    fn solution(&self, target: &[(usize, f64)], v: i64) -> bool {
+    pub(super) fn solution(&self, target: &[(usize, f64)], v: i64) -> Solved {
         let fixed = [(target.to_vec(), v as f64, v as f64)];
-        self.optimum(target, 0.0, &fixed).is_some()
+        self.optimum(target, 0.0, &fixed)
     }
 
     /// Whether a solution with `target` equal to `v` is found near the known one: where
@@ -65,12 +95,12 @@ impl Program {
     /// first the unknowns sharing a row with the target's, then those one row further.
     /// A solution found there is one of the whole programme, checked row by row like
     /// any other.
-    fn near_solution(&self, target: &[(usize, f64)], v: i64) -> bool {
+    pub(super) fn near_solution(&self, target: &[(usize, f64)], v: i64) -> bool {
         let fixed = [(target.to_vec(), v as f64, v as f64)];
         [1, 2, usize::MAX].into_iter().any(|reach| {
             let bounds = self.near(target, reach);
-            self.solve(&bounds, target, 0.0, &fixed, Some(NEAR_LIMIT))
-                .is_some()
+            self.solve(&bounds, target, 0.0, &fixed, Some(NEAR_LIMIT), true)
+                .found()
         })
     }
 
@@ -105,14 +135,14 @@ impl Program {
     }
 
     /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
-    /// rows added; `None` if there is no solution.
-    pub(super) fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[Row]) -> Option<i64> {
-        self.solve(&self.bounds, target, sign, extra, None)
+    /// rows added, within the programme's time limit.
+    pub(super) fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[Row]) -> Solved {
+        self.solve(&self.bounds, target, sign, extra, self.limit, false)
     }
 
     /// As [`Program::optimum`] within `bounds`, which may be narrower than the
-    /// programme's own; with a `limit` (seconds), `None` also where the solver ran out
-    /// of time first.
+    /// programme's own, and within `limit` seconds; `guided`, a search for any solution
+    /// near the known one (see below).
     fn solve(
         &self,
         bounds: &[(f64, f64)],
@@ -120,7 +150,8 @@ impl Program {
         sign: f64,
         extra: &[Row],
         limit: Option<f64>,
-    ) -> Option<i64> {
+        guided: bool,
+    ) -> Solved {
         // A bound or row no value meets: no solution, without asking the solver.
         let empty = |lo: f64, hi: f64| lo > hi;
         if bounds.iter().any(|(lo, hi)| empty(*lo, *hi))
@@ -130,12 +161,14 @@ impl Program {
                 .chain(extra)
                 .any(|(_, lo, hi)| empty(*lo, *hi))
         {
-            return None;
+            return Solved::Nothing;
         }
         let rows: Vec<Row> = self.rows.iter().chain(extra).cloned().collect();
         // Bounds and rows no whole-number solution can notice: what is left is the same
         // programme, which the solver's search settles in far fewer steps.
-        let bounds = propagate(bounds, &rows)?;
+        let Some(bounds) = propagate(bounds, &rows) else {
+            return Solved::Nothing;
+        };
         let rows = tighten(rows, &bounds);
         let mut vars = ProblemVariables::new();
         let xs: Vec<Variable> = bounds
@@ -149,7 +182,7 @@ impl Program {
         // so that the solver's relaxations lie near whole numbers; the first solution
         // found answers (a gap of 1 stops there, the distance being never negative).
         let mut guide = Vec::new();
-        if limit.is_some() {
+        if guided {
             for (i, (lo, hi)) in bounds.iter().enumerate() {
                 if lo < hi {
                     let d = vars.add(variable().min(0.0));
@@ -164,7 +197,13 @@ impl Program {
             problem = problem.with(constraint!(x + d >= k));
         }
         if let Some(seconds) = limit {
-            problem = problem.with_time_limit(seconds).with_mip_gap(1.0).ok()?;
+            problem = problem.with_time_limit(seconds);
+        }
+        if guided {
+            let Ok(p) = problem.with_mip_gap(1.0) else {
+                return Solved::Undecided;
+            };
+            problem = p;
         }
         for (terms, lo, hi) in &rows {
             let e = expr(terms);
@@ -179,14 +218,22 @@ impl Program {
                 problem = problem.with(constraint!(e <= *hi));
             }
         }
-        let solution = problem.solve().ok()?;
+        let solution = match problem.solve() {
+            Ok(s) => s,
+            Err(ResolutionError::Infeasible) => return Solved::Nothing,
+            // Out of time before any solution, or a fault: neither proves anything.
+            Err(_) => return Solved::Undecided,
+        };
         // A solution counts only once checked, in whole numbers, against every bound
         // and row: a solver's tolerance, or a fault, never makes a value possible.
         let x: Vec<f64> = xs.iter().map(|v| solution.value(*v).round()).collect();
         if !self.holds(&x, extra) {
-            return None;
+            return Solved::Undecided;
         }
-        Some(target.iter().map(|(i, c)| c * x[*i]).sum::<f64>().round() as i64)
+        Solved::Value {
+            v: target.iter().map(|(i, c)| c * x[*i]).sum::<f64>().round() as i64,
+            proven: matches!(solution.status(), SolutionStatus::Optimal),
+        }
     }
 
     /// Whether whole numbers `x` meet every bound and row (and `extra`).
@@ -296,79 +343,6 @@ fn tighten(mut rows: Vec<Row>, bounds: &[(f64, f64)]) -> Vec<Row> {
     rows
 }
 
-/// How far from the truth the quick check looks for other values before it asks for
-/// the exact range.
-pub(super) const NEAR: i64 = 8;
-
-/// How many values `target` can take, counted up to `need` (the truth is always one of
-/// them), and the smallest and largest of those it found.
-///
-/// First the values nearest the truth, each a feasibility question (no objective, so
-/// the first integer solution answers it): far cheaper for the solver than the
-/// smallest and largest values, whose optimality it must prove. Only a count with
-/// fewer than `need` values within `NEAR` of the truth gets the exact range, so a
-/// count reported below `need` is always one the exact search confirmed.
-pub(super) fn range(
-    p: &Program,
-    target: &[(usize, f64)],
-    truth: i64,
-    need: i64,
-) -> (i64, i64, u32) {
-    // What the rows alone leave the target: no value outside is asked about.
-    let (lowest, highest) = match propagate(&p.bounds, &p.rows) {
-        Some(bounds) => activity(target, &bounds),
-        None => (truth as f64, truth as f64),
-    };
-    let candidates: Vec<i64> = (1..=NEAR)
-        .flat_map(|d| [truth - d, truth + d])
-        .filter(|v| (lowest..=highest).contains(&(*v as f64)))
-        .collect();
-    // Near the known solution for every candidate first: a value found there needs
-    // no proof, while a value with no solution takes the whole programme to rule out.
-    let mut found: Vec<i64> = vec![truth];
-    for v in &candidates {
-        if (found.len() as i64) < need && p.near_solution(target, *v) {
-            found.push(*v);
-        }
-    }
-    for v in &candidates {
-        if (found.len() as i64) < need && !found.contains(v) && p.solution(target, *v) {
-            found.push(*v);
-        }
-    }
-    if found.len() as i64 >= need {
-        let (lo, hi) = (found.iter().min(), found.iter().max());
-        return (*lo.unwrap(), *hi.unwrap(), need as u32);
-    }
-    exact_range(p, target, truth, need)
-}
-
-/// The smallest and largest value of `target`, and how many values it can take,
-/// counted up to `need` (the truth is always one of them).
-pub(super) fn exact_range(
-    p: &Program,
-    target: &[(usize, f64)],
-    truth: i64,
-    need: i64,
-) -> (i64, i64, u32) {
-    let lo = p.optimum(target, 1.0, &[]).unwrap_or(truth).min(truth);
-    let hi = p.optimum(target, -1.0, &[]).unwrap_or(truth).max(truth);
-    let mut found: Vec<i64> = vec![truth];
-    for v in [lo, hi] {
-        if !found.contains(&v) {
-            found.push(v);
-        }
-    }
-    let mut v = lo + 1;
-    while (found.len() as i64) < need && v < hi {
-        if !found.contains(&v) && p.feasible(target, v) {
-            found.push(v);
-        }
-        v += 1;
-    }
-    (lo, hi, found.len().min(need.max(1) as usize) as u32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,21 +388,5 @@ mod tests {
                 assert_eq!(meets(&rows, x, b), meets(&tight, x, b), "x {x}, b {b}");
             }
         }
-    }
-
-    #[test]
-    fn values_are_found_near_the_known_solution_and_ruled_out_by_the_whole_programme() {
-        // Four unknowns adding up to 20, the last held at 5, the known solution 5 each:
-        // the first can be 8 (found near the data) and at most 15, never 16.
-        let mut p = Program::default();
-        let xs: Vec<usize> = (0..4).map(|_| p.var(0.0, 20.0, 5.0)).collect();
-        p.row(xs.iter().map(|i| (*i, 1.0)).collect(), 20.0, 20.0);
-        p.row(vec![(xs[3], 1.0)], 5.0, 5.0);
-        let target = [(xs[0], 1.0)];
-        assert!(p.near_solution(&target, 8));
-        assert!(p.feasible(&target, 15));
-        assert!(!p.feasible(&target, 16));
-        assert_eq!(range(&p, &target, 5, 3).2, 3);
-        assert_eq!(exact_range(&p, &target, 5, 3), (0, 15, 3));
     }
 }

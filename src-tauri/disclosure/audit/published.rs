@@ -3,7 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::program::{range, Program};
+use super::program::Program;
+use super::range::range;
 use super::what;
 use crate::disclosure::{Release, Value};
 
@@ -61,6 +62,9 @@ impl Elsewhere {
         build: impl FnOnce() -> Program,
     ) -> bool {
         let program = self.without.entry(r).or_insert_with(build);
-        i64::from(range(program, terms, truth, need).2) < need
+        // Only where the solver could tell: a count it could not decide stays the
+        // withholding release's finding.
+        let range = range(program, terms, truth, need);
+        range.decided && i64::from(range.values) < need
     }
 }
