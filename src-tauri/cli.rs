@@ -68,7 +68,7 @@ enum Command {
     /// withheld count keeps fewer possible values than the rules ask, or if the solver
     /// cannot tell within the time limit
     Audit {
-        /// The longest the solver may take over one question about a count (0: no limit)
+        /// The longest the solver may take over one count (0: no limit)
         #[arg(long, value_name = "SECONDS", default_value_t = 60)]
         time_limit: u64,
     },
@@ -263,7 +263,7 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
             if undecided > 0 {
                 return Err(format!(
                     "the solver could not decide every count of {undecided} of {} releases \
-                     within {time_limit} s a question: run the audit again with a longer \
+                     within {time_limit} s a count: run the audit again with a longer \
                      --time-limit (0 for none)",
                     audits.len()
                 ));

@@ -38,7 +38,7 @@ impl ReleaseAudit {
 
 /// Re-checks every release in the ledger against every other release of the same
 /// months (directly or through others), the solver taking at most `limit` seconds over
-/// any one question (`None`: as long as it needs).
+/// any one count (`None`: as long as it needs).
 pub fn audit_ledger(store: &Store, limit: Option<f64>) -> Result<Vec<ReleaseAudit>, AppError> {
     let ledger = store.ledger()?;
     let released = store.released_months()?;

@@ -238,9 +238,9 @@ pub fn audit(releases: &[Release], atoms: &Atoms, names: &Names) -> Vec<Finding>
     audit_within(releases, atoms, names, None)
 }
 
-/// [`audit`], the solver taking at most `limit` seconds over any one question about a
-/// whole programme (`None`: as long as it needs). A count whose question runs out of
-/// time is reported undecided, with the values found so far.
+/// [`audit`], the solver taking at most `limit` seconds over all the questions about
+/// one count (`None`: as long as it needs). A count it cannot settle in that time is
+/// reported undecided, with the values found so far.
 pub fn audit_within(
     releases: &[Release],
     atoms: &Atoms,
@@ -261,42 +261,76 @@ pub fn audit_within(
     for measure in std::iter::once(None).chain(own.map(Some)) {
         let (mut program, unknowns) = build(releases, &placed, atoms, measure, None);
         program.limit = limit;
-        let mut elsewhere = Elsewhere::default();
+        let mut checks = Vec::new();
         for (r, release) in releases.iter().enumerate() {
             for (g, group) in release.groups.iter().enumerate() {
                 let cell = &placed[r][g];
                 for (what, terms, truth) in targets(release, group, cell, atoms, &unknowns, measure)
                 {
-                    if !seen.insert((what.clone(), cell.clone())) {
-                        continue;
+                    if seen.insert((what.clone(), cell.clone())) {
+                        checks.push((r, g, what, terms, truth));
                     }
-                    let need = release.rules.min_possible_values as i64;
-                    let found = range(&program, &terms, truth, need);
-                    if i64::from(found.values) < need
-                        && !small(release, measure.is_none(), truth)
-                        && elsewhere.pins(r, &terms, truth, need, || {
-                            let mut p = build(releases, &placed, atoms, measure, Some(r)).0;
-                            p.limit = limit;
-                            p
-                        })
-                    {
-                        continue;
-                    }
-                    findings.push(Finding {
-                        release: r,
-                        group: g,
-                        what,
-                        truth,
-                        lo: found.lo,
-                        hi: found.hi,
-                        values: found.values,
-                        decided: found.decided,
-                    });
                 }
             }
         }
+        let need = |r: usize| releases[r].rules.min_possible_values as i64;
+        let ranges = on_every_core(&checks, |(r, _, _, terms, truth)| {
+            range(&program, terms, *truth, need(*r))
+        });
+        let mut elsewhere = Elsewhere::default();
+        for ((r, g, what, terms, truth), found) in checks.into_iter().zip(ranges) {
+            if i64::from(found.values) < need(r)
+                && !small(&releases[r], measure.is_none(), truth)
+                && elsewhere.pins(r, &terms, truth, need(r), || {
+                    let mut p = build(releases, &placed, atoms, measure, Some(r)).0;
+                    p.limit = limit;
+                    p
+                })
+            {
+                continue;
+            }
+            findings.push(Finding {
+                release: r,
+                group: g,
+                what,
+                truth,
+                lo: found.lo,
+                hi: found.hi,
+                values: found.values,
+                decided: found.decided,
+            });
+        }
     }
     findings
+}
+
+/// `f` of every item, in order, worked out on every core at once: each count's
+/// questions depend only on the programme and the count. (The standard library's
+/// scoped threads are enough for one parallel loop; no thread-pool crate is needed.)
+fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, U)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.clamp(1, items.len().max(1)))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(k) else { break };
+                        out.push((k, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a solver thread panicked"))
+            .collect()
+    });
+    done.sort_by_key(|(k, _)| *k);
+    done.into_iter().map(|(_, u)| u).collect()
 }
 
 /// The programme for one measure (or, with `None`, the responses alone).

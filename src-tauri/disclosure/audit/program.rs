@@ -1,6 +1,7 @@
 //! The intruder's integer programme, and the values a count can take in it.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use good_lp::{
     constraint, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution,
@@ -17,9 +18,17 @@ pub(super) struct Program {
     bounds: Vec<(f64, f64)>,
     rows: Vec<Row>,
     known: Vec<f64>,
-    /// How long, in seconds, the solver may take over one question about the whole
-    /// programme (`None`: as long as it needs).
+    /// How long, in seconds, the solver may take over all the questions about one
+    /// count (`None`: as long as it needs).
     pub(super) limit: Option<f64>,
+}
+
+/// When the time for one count's questions runs out (`None`: never).
+pub(super) type Until = Option<Instant>;
+
+/// The seconds left until `until`, none below zero (`None`: no limit).
+fn left(until: Until) -> Option<f64> {
+    until.map(|u| u.saturating_duration_since(Instant::now()).as_secs_f64())
 }
 
 /// What the solver says of one question.
@@ -70,20 +79,26 @@ impl Program {
         self.rows.push((terms, lo, hi));
     }
 
+    /// When the time for a count's questions, starting now, runs out.
+    pub(super) fn clock(&self) -> Until {
+        self.limit
+            .map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)))
+    }
+
     /// Whether `target` can equal `v`: first near the known solution (see
     /// [`Program::near_solution`]), then in the whole programme.
-    pub(super) fn feasible(&self, target: &[(usize, f64)], v: i64) -> Solved {
-        if self.near_solution(target, v) {
+    pub(super) fn feasible(&self, target: &[(usize, f64)], v: i64, until: Until) -> Solved {
+        if self.near_solution(target, v, until) {
             return Solved::Value { v, proven: true };
         }
-        self.solution(target, v)
+        self.solution(target, v, until)
     }
 
     /// Whether the whole programme has a solution with `target` equal to `v`: only this
     /// can say that there is none.
-    pub(super) fn solution(&self, target: &[(usize, f64)], v: i64) -> Solved {
+    pub(super) fn solution(&self, target: &[(usize, f64)], v: i64, until: Until) -> Solved {
         let fixed = [(target.to_vec(), v as f64, v as f64)];
-        self.optimum(target, 0.0, &fixed)
+        self.optimum(target, 0.0, &fixed, until)
     }
 
     /// Whether a solution with `target` equal to `v` is found near the known one: where
@@ -95,11 +110,15 @@ impl Program {
     /// first the unknowns sharing a row with the target's, then those one row further.
     /// A solution found there is one of the whole programme, checked row by row like
     /// any other.
-    pub(super) fn near_solution(&self, target: &[(usize, f64)], v: i64) -> bool {
+    pub(super) fn near_solution(&self, target: &[(usize, f64)], v: i64, until: Until) -> bool {
         let fixed = [(target.to_vec(), v as f64, v as f64)];
         [1, 2, usize::MAX].into_iter().any(|reach| {
+            let limit = left(until).map_or(NEAR_LIMIT, |l| l.min(NEAR_LIMIT));
+            if limit <= 0.0 {
+                return false;
+            }
             let bounds = self.near(target, reach);
-            self.solve(&bounds, target, 0.0, &fixed, Some(NEAR_LIMIT), true)
+            self.solve(&bounds, target, 0.0, &fixed, Some(limit), true)
                 .found()
         })
     }
@@ -135,9 +154,19 @@ impl Program {
     }
 
     /// The smallest (`sign` 1) or largest (`sign` -1) value of `target` with `extra`
-    /// rows added, within the programme's time limit.
-    pub(super) fn optimum(&self, target: &[(usize, f64)], sign: f64, extra: &[Row]) -> Solved {
-        self.solve(&self.bounds, target, sign, extra, self.limit, false)
+    /// rows added, if the solver can tell by `until`.
+    pub(super) fn optimum(
+        &self,
+        target: &[(usize, f64)],
+        sign: f64,
+        extra: &[Row],
+        until: Until,
+    ) -> Solved {
+        let limit = left(until);
+        if limit.is_some_and(|l| l <= 0.0) {
+            return Solved::Undecided;
+        }
+        self.solve(&self.bounds, target, sign, extra, limit, false)
     }
 
     /// As [`Program::optimum`] within `bounds`, which may be narrower than the

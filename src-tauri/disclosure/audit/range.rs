@@ -1,7 +1,7 @@
 //! How many values a count can take in the intruder's programme: the values nearest
 //! the truth first, the whole range where those are too few.
 
-use super::program::{Program, Solved};
+use super::program::{Program, Solved, Until};
 
 /// How many values a count can take, as far as the solver could tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,16 +39,17 @@ pub(super) fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64)
         .collect();
     // Near the known solution for every candidate first: a value found there needs
     // no proof, while a value with no solution takes the whole programme to rule out.
+    let until = p.clock();
     let mut found: Vec<i64> = vec![truth];
     for v in &candidates {
-        if (found.len() as i64) < need && p.near_solution(target, *v) {
+        if (found.len() as i64) < need && p.near_solution(target, *v, until) {
             found.push(*v);
         }
     }
     let short = |found: &[i64]| (found.len() as i64) < need;
     for v in &candidates {
         if short(&found) && !found.contains(v) {
-            match p.solution(target, *v) {
+            match p.solution(target, *v, until) {
                 Solved::Value { .. } => found.push(*v),
                 Solved::Nothing => {}
                 // The whole programme is beyond the time limit for this count: the
@@ -66,7 +67,7 @@ pub(super) fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64)
             decided: true,
         };
     }
-    exact_range(p, target, need, found)
+    exact_range(p, target, need, found, until)
 }
 
 /// What is known of a count whose questions ran out of time: the values found.
@@ -86,11 +87,12 @@ pub(super) fn exact_range(
     target: &[(usize, f64)],
     need: i64,
     mut found: Vec<i64>,
+    until: Until,
 ) -> Range {
     let truth = found[0];
     let mut ends = [truth; 2];
     for (k, sign) in [1.0, -1.0].into_iter().enumerate() {
-        match p.optimum(target, sign, &[]) {
+        match p.optimum(target, sign, &[], until) {
             Solved::Value { v, proven } => {
                 if !found.contains(&v) {
                     found.push(v);
@@ -109,7 +111,7 @@ pub(super) fn exact_range(
     let mut v = lo + 1;
     while (found.len() as i64) < need && v < hi {
         if !found.contains(&v) {
-            match p.feasible(target, v) {
+            match p.feasible(target, v, until) {
                 Solved::Value { .. } => found.push(v),
                 Solved::Nothing => {}
                 Solved::Undecided => return undecided(&found),
@@ -138,11 +140,11 @@ mod tests {
         p.row(xs.iter().map(|i| (*i, 1.0)).collect(), 20.0, 20.0);
         p.row(vec![(xs[3], 1.0)], 5.0, 5.0);
         let target = [(xs[0], 1.0)];
-        assert!(p.near_solution(&target, 8));
-        assert!(p.feasible(&target, 15).found());
-        assert_eq!(p.feasible(&target, 16), Solved::Nothing);
+        assert!(p.near_solution(&target, 8, None));
+        assert!(p.feasible(&target, 15, None).found());
+        assert_eq!(p.feasible(&target, 16, None), Solved::Nothing);
         assert_eq!(range(&p, &target, 5, 3).values, 3);
-        let whole = exact_range(&p, &target, 3, vec![5]);
+        let whole = exact_range(&p, &target, 3, vec![5], None);
         assert_eq!((whole.lo, whole.hi, whole.values), (0, 15, 3));
         assert!(whole.decided);
     }
@@ -162,13 +164,14 @@ mod tests {
         let whole = range(&p, &target, 1, 4);
         assert_eq!((whole.lo, whole.hi, whole.values), (1, 5, 3));
         assert!(whole.decided);
-        // With no time for the whole programme: the values found near the data, and
-        // no claim that the others are impossible.
+        // With no time at all: the truth alone is known, and nothing is claimed of the
+        // other values.
         p.limit = Some(0.0);
-        let hurried = range(&p, &target, 1, 4);
-        assert_eq!((hurried.lo, hurried.hi, hurried.values), (1, 5, 3));
+        let hurried = range(&p, &target, 1, 3);
+        assert_eq!((hurried.lo, hurried.hi, hurried.values), (1, 1, 1));
         assert!(!hurried.decided);
-        // Where enough values are found near the data, the limit does not matter.
+        // With time for the search near the data: 3 and 5 are found there.
+        p.limit = Some(600.0);
         assert_eq!(range(&p, &target, 1, 3).values, 3);
         assert!(range(&p, &target, 1, 3).decided);
     }
