@@ -300,7 +300,7 @@ impl Search<'_> {
             mut seen,
         } = left;
         attempts.sort_by_key(|a| a.score);
-        attempts.truncate(BEAM);
+        attempts.truncate(self.repairs.beam);
         self.repair(t, value, attempts, relaxed, &mut seen)
     }
 
@@ -338,7 +338,7 @@ impl Search<'_> {
     ) -> Result<Delta, Vec<Attempt>> {
         let mover = self.mover();
         let mut best: Vec<Attempt> = Vec::new();
-        for _ in 0..REPAIR_STEPS {
+        for _ in 0..self.repairs.steps {
             let mut next: Vec<Attempt> = Vec::new();
             for at in &beam {
                 let mut worst = at.gaps.at.clone();
@@ -385,7 +385,7 @@ impl Search<'_> {
                 break;
             }
             next.sort_by_key(|a| a.score);
-            next.truncate(BEAM);
+            next.truncate(self.repairs.beam);
             best.extend(std::mem::take(&mut beam));
             beam = next;
         }
@@ -396,7 +396,7 @@ impl Search<'_> {
                 return Ok(b.delta.clone());
             }
         }
-        best.truncate(2 * BEAM);
+        best.truncate(2 * self.repairs.beam);
         Err(best)
     }
 
