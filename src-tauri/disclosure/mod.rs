@@ -21,6 +21,7 @@
 pub mod audit;
 mod board;
 mod codec;
+mod cores;
 mod cost;
 mod moves;
 pub mod primary;

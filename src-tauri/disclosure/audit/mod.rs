@@ -35,6 +35,7 @@ mod targets;
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::cores::on_threads;
 use place::members;
 use program::{Program, BIG};
 use published::{shown_counts, Elsewhere};
@@ -274,7 +275,10 @@ pub fn audit_within(
             }
         }
         let need = |r: usize| releases[r].rules.min_possible_values as i64;
-        let ranges = on_every_core(&checks, |(r, _, _, terms, truth)| {
+        // Each count's questions depend only on the programme and the count: asked on
+        // every core at once.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let ranges = on_threads(&checks, cores, |(r, _, _, terms, truth)| {
             range(&program, terms, *truth, need(*r))
         });
         let mut elsewhere = Elsewhere::default();
@@ -302,35 +306,6 @@ pub fn audit_within(
         }
     }
     findings
-}
-
-/// `f` of every item, in order, worked out on every core at once: each count's
-/// questions depend only on the programme and the count. (The standard library's
-/// scoped threads are enough for one parallel loop; no thread-pool crate is needed.)
-fn on_every_core<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, U)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads.clamp(1, items.len().max(1)))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(k) else { break };
-                        out.push((k, f(item)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("a solver thread panicked"))
-            .collect()
-    });
-    done.sort_by_key(|(k, _)| *k);
-    done.into_iter().map(|(_, u)| u).collect()
 }
 
 /// The programme for one measure (or, with `None`, the responses alone).

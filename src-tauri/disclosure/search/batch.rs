@@ -2,6 +2,7 @@
 //! still needed on every core at once.
 
 use super::*;
+use crate::disclosure::cores::on_threads;
 
 /// How many targets are prepared together (see [`Search::prepare`]).
 const BATCH: usize = 4096;
@@ -32,8 +33,7 @@ impl Search<'_> {
     /// against the board as it is when the batch starts. A witness stays one whatever is
     /// withheld later, so this only saves the one-by-one pass the work. Each search
     /// depends only on its target and that board, so the result does not depend on
-    /// the number of threads. (The standard library's scoped threads are enough for
-    /// one parallel loop over a list; no thread-pool crate is needed.)
+    /// the number of threads.
     fn prepare(&mut self, range: std::ops::Range<usize>, threads: usize) {
         let mut short = Vec::new();
         for i in range {
@@ -56,37 +56,19 @@ impl Search<'_> {
         #[cfg(test)]
         SEARCHED_WITH_REPAIRS.with(|n| n.set(n.get() + short.len()));
         let this = &*self;
-        let at = std::sync::atomic::AtomicUsize::new(0);
-        let mut found: Vec<(usize, Vec<Delta>)> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..threads.clamp(1, short.len().max(1)))
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut out = Vec::new();
-                        loop {
-                            let k = at.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(&i) = short.get(k) else { break };
-                            let t = this.queue[i];
-                            let known = &this.witnessed[i];
-                            let (found, _) = this.witnesses(
-                                t,
-                                this.need(t),
-                                known,
-                                witness::Effort::Repairs,
-                                &mut Vec::new(),
-                            );
-                            out.push((k, found));
-                        }
-                        out
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("a witness search panicked"))
-                .collect()
+        let found: Vec<Vec<Delta>> = on_threads(&short, threads, |&i| {
+            let t = this.queue[i];
+            let known = &this.witnessed[i];
+            let (found, _) = this.witnesses(
+                t,
+                this.need(t),
+                known,
+                witness::Effort::Repairs,
+                &mut Vec::new(),
+            );
+            found
         });
-        found.sort_by_key(|f| f.0);
-        for (_, ds) in found {
+        for ds in found {
             for d in ds {
                 self.credit(&d);
             }
