@@ -187,10 +187,12 @@ fn audit_report(audits: &[export::audit::ReleaseAudit]) -> String {
                     "passes".to_string()
                 } else if !f.decided {
                     format!(
-                        "UNDECIDED: the solver ran out of time on {} count(s) before it found \
-                         {need} values or ruled the others out",
+                        "UNDECIDED: the solver could not settle {} count(s) in time (it found \
+                         too few values and could not rule the others out)",
                         a.undecided
                     )
+                } else if a.undecided > 0 {
+                    format!("FAILS ({} more count(s) undecided)", a.undecided)
                 } else {
                     "FAILS".to_string()
                 };
@@ -253,22 +255,33 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
                 .iter()
                 .filter(|a| !a.passes() && a.narrowest.as_ref().is_some_and(|f| !f.decided))
                 .count();
+            let mut wrong = Vec::new();
             if failed > undecided {
-                return Err(format!(
+                wrong.push(format!(
                     "{} of {} releases let a withheld count be narrowed below the rules",
                     failed - undecided,
                     audits.len()
                 ));
             }
             if undecided > 0 {
-                return Err(format!(
-                    "the solver could not decide every count of {undecided} of {} releases \
-                     within {time_limit} s a count: run the audit again with a longer \
-                     --time-limit (0 for none)",
+                let advice = if time_limit > 0 {
+                    format!(
+                        " within {time_limit} s a count: run the audit again with a longer \
+                         --time-limit (0 for none)"
+                    )
+                } else {
+                    String::new()
+                };
+                wrong.push(format!(
+                    "the solver could not decide every count of {undecided} of {} releases{advice}",
                     audits.len()
                 ));
             }
-            Ok(())
+            if wrong.is_empty() {
+                Ok(())
+            } else {
+                Err(wrong.join("; "))
+            }
         }
         Command::Backup { file } => {
             let mut store = open(db)?;

@@ -323,6 +323,10 @@ impl<'a> Board<'a> {
         out.at.extend(fresh);
         #[cfg(test)]
         {
+            assert!(
+                self.valid(delta),
+                "only the moved atoms can have become impossible"
+            );
             let all = self.gaps_in(delta, None);
             assert_eq!((all.total, &all.at), (out.total, &out.at));
         }

@@ -282,16 +282,20 @@ pub fn audit_within(
             range(&program, terms, *truth, need(*r))
         });
         let mut elsewhere = Elsewhere::default();
-        for ((r, g, what, terms, truth), found) in checks.into_iter().zip(ranges) {
-            if i64::from(found.values) < need(r)
-                && !small(&releases[r], measure.is_none(), truth)
-                && elsewhere.pins(r, &terms, truth, need(r), || {
+        for ((r, g, what, terms, truth), mut found) in checks.into_iter().zip(ranges) {
+            if i64::from(found.values) < need(r) && !small(&releases[r], measure.is_none(), truth) {
+                let pinned = elsewhere.pins(r, &terms, truth, need(r), || {
                     let mut p = build(releases, &placed, atoms, measure, Some(r)).0;
                     p.limit = limit;
                     p
-                })
-            {
-                continue;
+                });
+                match pinned {
+                    Some(true) => continue,
+                    Some(false) => {}
+                    // Whether the other releases published it is not known: neither
+                    // is whether this one narrowed it.
+                    None => found.decided = false,
+                }
             }
             findings.push(Finding {
                 release: r,

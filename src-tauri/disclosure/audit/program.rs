@@ -26,6 +26,11 @@ pub(super) struct Program {
 /// When the time for one count's questions runs out (`None`: never).
 pub(super) type Until = Option<Instant>;
 
+/// Whether the time until `until` is up.
+pub(super) fn out_of_time(until: Until) -> bool {
+    until.is_some_and(|u| Instant::now() >= u)
+}
+
 /// The seconds left until `until`, none below zero (`None`: no limit).
 fn left(until: Until) -> Option<f64> {
     until.map(|u| u.saturating_duration_since(Instant::now()).as_secs_f64())
@@ -81,8 +86,9 @@ impl Program {
 
     /// When the time for a count's questions, starting now, runs out.
     pub(super) fn clock(&self) -> Until {
-        self.limit
-            .map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)))
+        // A limit too long to count in is no limit.
+        let limit = self.limit?;
+        Instant::now().checked_add(Duration::try_from_secs_f64(limit.max(0.0)).ok()?)
     }
 
     /// Whether `target` can equal `v`: first near the known solution (see

@@ -52,7 +52,8 @@ pub(super) struct Elsewhere {
 
 impl Elsewhere {
     /// Whether the releases other than `r` alone leave the count `terms` fewer than
-    /// `need` values; `build` makes their programme, once per release.
+    /// `need` values (`None`: the solver could not tell); `build` makes their
+    /// programme, once per release.
     pub(super) fn pins(
         &mut self,
         r: usize,
@@ -60,11 +61,9 @@ impl Elsewhere {
         truth: i64,
         need: i64,
         build: impl FnOnce() -> Program,
-    ) -> bool {
+    ) -> Option<bool> {
         let program = self.without.entry(r).or_insert_with(build);
-        // Only where the solver could tell: a count it could not decide stays the
-        // withholding release's finding.
         let range = range(program, terms, truth, need);
-        range.decided && i64::from(range.values) < need
+        range.decided.then_some(i64::from(range.values) < need)
     }
 }

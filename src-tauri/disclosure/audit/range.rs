@@ -1,7 +1,7 @@
 //! How many values a count can take in the intruder's programme: the values nearest
 //! the truth first, the whole range where those are too few.
 
-use super::program::{Program, Solved, Until};
+use super::program::{out_of_time, Program, Solved, Until};
 
 /// How many values a count can take, as far as the solver could tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,14 +47,18 @@ pub(super) fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64)
         }
     }
     let short = |found: &[i64]| (found.len() as i64) < need;
+    // Whether a question went unanswered: the count is decided only if enough values
+    // are found anyway.
+    let mut unsure = false;
     for v in &candidates {
         if short(&found) && !found.contains(v) {
             match p.solution(target, *v, until) {
                 Solved::Value { .. } => found.push(*v),
                 Solved::Nothing => {}
-                // The whole programme is beyond the time limit for this count: the
-                // exact range would be too.
-                Solved::Undecided => return undecided(&found),
+                // Out of time: the exact range would be too. A solver's fault: the
+                // other values are still asked about.
+                Solved::Undecided if out_of_time(until) => return undecided(&found, need),
+                Solved::Undecided => unsure = true,
             }
         }
     }
@@ -67,16 +71,19 @@ pub(super) fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64)
             decided: true,
         };
     }
-    exact_range(p, target, need, found, until)
+    let mut out = exact_range(p, target, need, found, until);
+    out.decided &= !unsure || out.values as i64 >= need;
+    out
 }
 
-/// What is known of a count whose questions ran out of time: the values found.
-fn undecided(found: &[i64]) -> Range {
+/// What is known of a count some of whose questions went unanswered: the values
+/// found, which decide it only if there are enough.
+fn undecided(found: &[i64], need: i64) -> Range {
     Range {
         lo: *found.iter().min().expect("the truth"),
         hi: *found.iter().max().expect("the truth"),
-        values: found.len() as u32,
-        decided: false,
+        values: found.len().min(need.max(1) as usize) as u32,
+        decided: found.len() as i64 >= need,
     }
 }
 
@@ -98,23 +105,25 @@ pub(super) fn exact_range(
                     found.push(v);
                 }
                 if !proven {
-                    return undecided(&found);
+                    return undecided(&found, need);
                 }
                 ends[k] = v;
             }
             // The truth is a solution: a programme said to have none is one the
             // solver could not settle.
-            Solved::Nothing | Solved::Undecided => return undecided(&found),
+            Solved::Nothing | Solved::Undecided => return undecided(&found, need),
         }
     }
     let (lo, hi) = (ends[0].min(truth), ends[1].max(truth));
+    let mut unsure = false;
     let mut v = lo + 1;
     while (found.len() as i64) < need && v < hi {
         if !found.contains(&v) {
             match p.feasible(target, v, until) {
                 Solved::Value { .. } => found.push(v),
                 Solved::Nothing => {}
-                Solved::Undecided => return undecided(&found),
+                Solved::Undecided if out_of_time(until) => return undecided(&found, need),
+                Solved::Undecided => unsure = true,
             }
         }
         v += 1;
@@ -123,7 +132,7 @@ pub(super) fn exact_range(
         lo,
         hi,
         values: found.len().min(need.max(1) as usize) as u32,
-        decided: true,
+        decided: !unsure || found.len() as i64 >= need,
     }
 }
 
