@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::disclosure::Layout;
 use crate::error::AppError;
+use crate::export::audit::Verdict;
 use crate::export::{self, Format, Request};
 use crate::import::{self, ImportError};
 use crate::period::{Month, PeriodKind};
@@ -183,18 +184,17 @@ fn audit_report(audits: &[export::audit::ReleaseAudit]) -> String {
                     Some(v) => format!("{}, {}, {}", g.key.team_name(), g.key.period, v),
                     None => format!("{}, {}", g.key.team_name(), g.key.period),
                 };
-                let verdict = if u64::from(f.values) >= need {
-                    "passes".to_string()
-                } else if !f.decided {
-                    format!(
+                let verdict = match a.verdict() {
+                    Verdict::Passes => "passes".to_string(),
+                    Verdict::Undecided => format!(
                         "UNDECIDED: the solver could not settle {} count(s) in time (it found \
                          too few values and could not rule the others out)",
                         a.undecided
-                    )
-                } else if a.undecided > 0 {
-                    format!("FAILS ({} more count(s) undecided)", a.undecided)
-                } else {
-                    "FAILS".to_string()
+                    ),
+                    Verdict::Fails if a.undecided > 0 => {
+                        format!("FAILS ({} more count(s) undecided)", a.undecided)
+                    }
+                    Verdict::Fails => "FAILS".to_string(),
                 };
                 let values = if u64::from(f.values) >= need {
                     format!("{need} or more possible values")
@@ -250,16 +250,12 @@ fn run(command: Command, db: Option<PathBuf>) -> Result<(), String> {
             let audits = export::audit::audit_ledger(&store, limit)
                 .map_err(|e| describe(&e, "the audit failed"))?;
             print!("{}", audit_report(&audits));
-            let failed = audits.iter().filter(|a| !a.passes()).count();
-            let undecided = audits
-                .iter()
-                .filter(|a| !a.passes() && a.narrowest.as_ref().is_some_and(|f| !f.decided))
-                .count();
+            let count = |v: Verdict| audits.iter().filter(|a| a.verdict() == v).count();
+            let (failed, undecided) = (count(Verdict::Fails), count(Verdict::Undecided));
             let mut wrong = Vec::new();
-            if failed > undecided {
+            if failed > 0 {
                 wrong.push(format!(
-                    "{} of {} releases let a withheld count be narrowed below the rules",
-                    failed - undecided,
+                    "{failed} of {} releases let a withheld count be narrowed below the rules",
                     audits.len()
                 ));
             }

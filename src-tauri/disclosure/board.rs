@@ -91,11 +91,6 @@ pub enum AtomStat {
     Count(u8, u8),
 }
 
-impl AtomStat {
-    /// The last statistic of an atom, in the order of a [`Delta`]'s keys.
-    pub const MAX: AtomStat = AtomStat::Count(u8::MAX, u8::MAX);
-}
-
 /// How far a changed data set is from publishing the same: the sum of the gaps, and
 /// the published values that disagree.
 #[derive(Debug, Clone, Default)]
@@ -279,17 +274,18 @@ impl<'a> Board<'a> {
     /// only the cells that hold them can have moved, so only those are weighed again.
     /// The same as [`Board::gaps`], to the order of the values that disagree: a repair
     /// adds one move at a time to a change that reaches many cells.
-    pub fn gaps_after(&self, delta: &Delta, before: &Gaps, moved: &[u32]) -> Gaps {
+    pub fn gaps_after(
+        &self,
+        delta: &Delta,
+        before: &Gaps,
+        moved: impl IntoIterator<Item = u32>,
+    ) -> Gaps {
         self.evaluations
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let mut moved = moved.to_vec();
+        let mut moved: Vec<u32> = moved.into_iter().collect();
         moved.sort_unstable();
         moved.dedup();
-        let valid = moved.iter().all(|a| {
-            let entries = delta.range((*a, AtomStat::Responses)..=(*a, AtomStat::MAX));
-            self.atom_valid(*a, entries.map(|((_, s), v)| (s, v)))
-        });
-        if !valid {
+        if !moved.iter().all(|a| self.atom_valid_in(*a, delta)) {
             return Gaps {
                 invalid: true,
                 ..Gaps::default()

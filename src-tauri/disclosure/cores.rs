@@ -4,6 +4,11 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// How many threads this machine runs at once.
+pub(crate) fn available() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` of every item, in order, worked out on `threads` threads at once (each takes
 /// the next item not yet taken).
 pub(crate) fn on_threads<T: Sync, U: Send>(

@@ -308,8 +308,7 @@ pub struct Data<'a> {
 /// Applies the rules to the data, given every earlier release that shares months with
 /// this one (directly or through each other).
 pub fn protect(scope: Scope, data: &Data, rules: &Rules, earlier: &[Release]) -> Release {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    protect_on(scope, data, rules, earlier, threads)
+    protect_on(scope, data, rules, earlier, cores::available())
 }
 
 /// [`protect`], its search on `threads` threads.

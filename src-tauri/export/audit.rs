@@ -26,13 +26,31 @@ pub struct ReleaseAudit {
     pub unchecked: Option<String>,
 }
 
+/// What the audit says of one release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every count keeps as many possible values as the release's rules ask.
+    Passes,
+    /// A count is proved to keep fewer.
+    Fails,
+    /// No count is proved to keep fewer, but the solver could not tell of one.
+    Undecided,
+}
+
 impl ReleaseAudit {
-    /// Whether every count keeps as many possible values as the release's rules ask:
-    /// not where one is proved to keep fewer, nor where the solver could not tell.
-    pub fn passes(&self) -> bool {
-        self.narrowest
-            .as_ref()
-            .is_none_or(|f| u64::from(f.values) >= self.release.rules.min_possible_values)
+    /// The release's verdict, from its narrowest count (a count proved to keep too
+    /// few values comes first, see [`audit_ledger`]).
+    pub fn verdict(&self) -> Verdict {
+        match &self.narrowest {
+            Some(f) if u64::from(f.values) < self.release.rules.min_possible_values => {
+                if f.decided {
+                    Verdict::Fails
+                } else {
+                    Verdict::Undecided
+                }
+            }
+            _ => Verdict::Passes,
+        }
     }
 }
 

@@ -35,7 +35,7 @@ mod targets;
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::cores::on_threads;
+use super::cores::{self, on_threads};
 use place::members;
 use program::{Program, BIG};
 use published::{shown_counts, Elsewhere};
@@ -63,9 +63,10 @@ pub struct Finding {
     pub hi: i64,
     /// How many values it can take, counted up to 3 (3 means "3 or more").
     pub values: u32,
-    /// Whether the solver could tell: false where it ran out of time (see
-    /// [`audit_within`]) before it found enough values or ruled the others out, so
-    /// that `values` counts only those it found.
+    /// Whether the solver could tell: false where, with too few values found, it ran
+    /// out of time (see [`audit_within`]) or failed before it could rule the others
+    /// out, or could not tell whether the other releases alone pin the count; `values`
+    /// then counts only those it found.
     pub decided: bool,
 }
 
@@ -277,8 +278,7 @@ pub fn audit_within(
         let need = |r: usize| releases[r].rules.min_possible_values as i64;
         // Each count's questions depend only on the programme and the count: asked on
         // every core at once.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let ranges = on_threads(&checks, cores, |(r, _, _, terms, truth)| {
+        let ranges = on_threads(&checks, cores::available(), |(r, _, _, terms, truth)| {
             range(&program, terms, *truth, need(*r))
         });
         let mut elsewhere = Elsewhere::default();

@@ -57,28 +57,22 @@ pub(super) fn range(p: &Program, target: &[(usize, f64)], truth: i64, need: i64)
                 Solved::Nothing => {}
                 // Out of time: the exact range would be too. A solver's fault: the
                 // other values are still asked about.
-                Solved::Undecided if out_of_time(until) => return undecided(&found, need),
+                Solved::Undecided if out_of_time(until) => return so_far(&found, need),
                 Solved::Undecided => unsure = true,
             }
         }
     }
     if !short(&found) {
-        let (lo, hi) = (found.iter().min(), found.iter().max());
-        return Range {
-            lo: *lo.unwrap(),
-            hi: *hi.unwrap(),
-            values: need as u32,
-            decided: true,
-        };
+        return so_far(&found, need);
     }
     let mut out = exact_range(p, target, need, found, until);
     out.decided &= !unsure || out.values as i64 >= need;
     out
 }
 
-/// What is known of a count some of whose questions went unanswered: the values
-/// found, which decide it only if there are enough.
-fn undecided(found: &[i64], need: i64) -> Range {
+/// What the values found so far say of a count: enough decide it; too few, where
+/// some questions went unanswered, do not.
+fn so_far(found: &[i64], need: i64) -> Range {
     Range {
         lo: *found.iter().min().expect("the truth"),
         hi: *found.iter().max().expect("the truth"),
@@ -89,7 +83,7 @@ fn undecided(found: &[i64], need: i64) -> Range {
 
 /// The smallest and largest value of `target`, and how many values it can take,
 /// counted up to `need`, from the values `found` already (the truth first).
-pub(super) fn exact_range(
+fn exact_range(
     p: &Program,
     target: &[(usize, f64)],
     need: i64,
@@ -105,13 +99,13 @@ pub(super) fn exact_range(
                     found.push(v);
                 }
                 if !proven {
-                    return undecided(&found, need);
+                    return so_far(&found, need);
                 }
                 ends[k] = v;
             }
             // The truth is a solution: a programme said to have none is one the
             // solver could not settle.
-            Solved::Nothing | Solved::Undecided => return undecided(&found, need),
+            Solved::Nothing | Solved::Undecided => return so_far(&found, need),
         }
     }
     let (lo, hi) = (ends[0].min(truth), ends[1].max(truth));
@@ -122,7 +116,7 @@ pub(super) fn exact_range(
             match p.feasible(target, v, until) {
                 Solved::Value { .. } => found.push(v),
                 Solved::Nothing => {}
-                Solved::Undecided if out_of_time(until) => return undecided(&found, need),
+                Solved::Undecided if out_of_time(until) => return so_far(&found, need),
                 Solved::Undecided => unsure = true,
             }
         }

@@ -4,13 +4,18 @@
 use super::{AtomStat, Board, Delta};
 use crate::summary::{also_counted, counted_as, Tally, N_MEASURES};
 
+/// Atom `a`'s entries of a change, in order.
+fn of_atom(delta: &Delta, a: u32) -> impl Iterator<Item = (&AtomStat, &i64)> {
+    delta
+        .range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX)))
+        .map(|((_, s), v)| (s, v))
+}
+
 impl Board<'_> {
     /// An atom's counts after a change.
     pub fn atom_now(&self, a: u32, delta: &Delta) -> Tally {
         let mut t = self.atoms.tallies[a as usize].clone();
-        for ((_, s), v) in
-            delta.range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX)))
-        {
+        for (s, v) in of_atom(delta, a) {
             match s {
                 AtomStat::Responses => t.responses = (t.responses as i64 + v).max(0) as u64,
                 AtomStat::Count(m, o) => {
@@ -33,9 +38,7 @@ impl Board<'_> {
             AtomStat::Responses => t.responses,
             AtomStat::Count(m, o) => t.counts[usize::from(m)][usize::from(o)],
         } as i64;
-        for ((_, s), v) in
-            delta.range((a, AtomStat::Responses)..=(a, AtomStat::Count(u8::MAX, u8::MAX)))
-        {
+        for (s, v) in of_atom(delta, a) {
             let hit = match (stat, *s) {
                 (AtomStat::Responses, AtomStat::Responses) => true,
                 (AtomStat::Count(k, o), AtomStat::Count(m, p)) => {
@@ -65,8 +68,14 @@ impl Board<'_> {
         true
     }
 
+    /// Whether a change leaves atom `a` a possible set of responses (its part of
+    /// [`Board::valid`]).
+    pub(super) fn atom_valid_in(&self, a: u32, delta: &Delta) -> bool {
+        self.atom_valid(a, of_atom(delta, a))
+    }
+
     /// One atom's part of [`Board::valid`]: `changes` are its entries of the change.
-    pub(super) fn atom_valid<'d>(
+    fn atom_valid<'d>(
         &self,
         a: u32,
         changes: impl Iterator<Item = (&'d AtomStat, &'d i64)>,

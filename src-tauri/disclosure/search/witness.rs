@@ -367,8 +367,8 @@ impl Search<'_> {
                             {
                                 continue;
                             }
-                            let moved: Vec<u32> = mv.iter().map(|x| x.0).collect();
-                            let gaps = self.board.gaps_after(&delta, &at.gaps, &moved);
+                            let moved = mv.iter().map(|x| x.0);
+                            let gaps = self.board.gaps_after(&delta, &at.gaps, moved);
                             if gaps.invalid {
                                 continue;
                             }
